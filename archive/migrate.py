@@ -1,0 +1,105 @@
+"""Alembic, run programmatically: upgrade, downgrade, current revision and status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import func, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from archive.engine import Database
+from archive.models import Base
+from bantin.errors import BantinError, MigrationError
+
+__all__ = ["alembic_config", "current_revision", "downgrade", "head_revision", "status", "upgrade", "upgrade_if_behind"]
+
+ALEMBIC_DIR = Path(__file__).resolve().parent.parent / "alembic"
+
+
+def alembic_config(db: Database | None = None) -> Config:
+    """An Alembic ``Config`` for bantin's migrations, bound to ``db``'s connection if given."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(ALEMBIC_DIR))
+    if db is not None:
+        cfg.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    return heads[0]
+
+
+def current_revision(db: Database) -> str | None:
+    """The revision the database is at, or None for an empty database."""
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _run(db: Database, action: str, revision: str) -> None:
+    cfg = alembic_config(db)
+    script = ScriptDirectory.from_config(cfg)
+    current = current_revision(db)
+    if current is not None:
+        try:
+            script.get_revision(current)
+        except CommandError:
+            raise MigrationError(
+                f"database {db.shown_url} is at revision {current!r}, which this version of bantin "
+                "does not know (was it upgraded by a newer bantin?)"
+            ) from None
+    try:
+        with db.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            getattr(command, action)(cfg, revision)
+    except CommandError as exc:
+        raise MigrationError(f"cannot {action} {db.shown_url} to {revision!r}: {exc}") from None
+    except BantinError:
+        raise
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise MigrationError(f"migration of {db.shown_url} failed: {reason}") from None
+
+
+def upgrade(db: Database, revision: str = "head") -> None:
+    """Migrate ``db`` up to ``revision``; a no-op when it is already there."""
+    _run(db, "upgrade", revision)
+
+
+def downgrade(db: Database, revision: str) -> None:
+    """Migrate ``db`` down to ``revision`` (``base`` removes every table)."""
+    _run(db, "downgrade", revision)
+
+
+def upgrade_if_behind(db: Database) -> None:
+    """Upgrade ``db`` when it is not at the newest revision (the embedded default's first use)."""
+    if current_revision(db) != head_revision():
+        upgrade(db)
+
+
+def status(db: Database) -> dict[str, Any]:
+    """Backend, URL (masked), revisions and row counts per table."""
+    current = current_revision(db)
+    counts: dict[str, int | None] = {}
+    existing = set(inspect(db.engine).get_table_names())
+    with db.sessions() as session:
+        for table in Base.metadata.sorted_tables:
+            counts[table.name] = (
+                session.execute(select(func.count()).select_from(table)).scalar_one()
+                if table.name in existing
+                else None
+            )
+    return {
+        "backend": db.backend,
+        "url": db.shown_url,
+        "revision": current,
+        "head": head_revision(),
+        "up_to_date": current == head_revision(),
+        "counts": counts,
+    }

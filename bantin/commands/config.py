@@ -1,0 +1,38 @@
+"""``bantin config``: show the settings in force."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["config_app", "register"]
+
+config_app = typer.Typer(help="Show the configuration.", no_args_is_help=True)
+
+
+@config_app.command("show")
+def show_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Print every setting and where to set it (secrets masked).
+
+    Example: [bold]BANTIN_SMTP_HOST=mail.example.com bantin config show[/bold]
+    """
+    from bantin.cli import settings_of
+
+    shown = settings_of().shown()
+    if as_json:
+        typer.echo(json.dumps(shown, ensure_ascii=False))
+        return
+    table = Table("setting", "environment variable", "value")
+    for name, value in shown.items():
+        table.add_row(name, f"BANTIN_{name.upper()}", value)
+    Console().print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(config_app, name="config")

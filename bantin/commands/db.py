@@ -1,0 +1,90 @@
+"""``bantin db``: create, upgrade and inspect the archive database."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from archive.engine import Database
+from archive.migrate import downgrade, status, upgrade
+
+__all__ = ["db_app", "register", "open_database"]
+
+db_app = typer.Typer(help="Create, upgrade and inspect the archive database.", no_args_is_help=True)
+
+
+def open_database(*, upgrade_embedded: bool = True) -> Database:
+    """The configured archive (the embedded SQLite default is upgraded on first use)."""
+    from bantin.cli import settings_of
+
+    return Database.connect(settings_of().effective_database_url, upgrade_embedded=upgrade_embedded)
+
+
+@db_app.command("upgrade")
+def upgrade_cmd(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Migrate the archive to the newest schema (a no-op when it is there already).
+
+    Example: [bold]BANTIN_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/bantin bantin db upgrade[/bold]
+    """
+    db = open_database(upgrade_embedded=False)
+    try:
+        upgrade(db, revision)
+        info = status(db)
+    finally:
+        db.close()
+    typer.echo(f"{info['url']}: at revision {info['revision']} ({info['backend']})")
+
+
+@db_app.command("downgrade")
+def downgrade_cmd(
+    revision: Annotated[str, typer.Argument(help="Target revision; 'base' drops every table.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Migrate the archive down to REVISION (data in dropped tables is lost).
+
+    Example: [bold]bantin db downgrade base --yes[/bold]
+    """
+    if not yes:
+        typer.confirm(f"Downgrade the archive to {revision}? Dropped tables lose their rows", abort=True)
+    db = open_database(upgrade_embedded=False)
+    try:
+        downgrade(db, revision)
+        info = status(db)
+    finally:
+        db.close()
+    typer.echo(f"{info['url']}: at revision {info['revision'] or 'base'} ({info['backend']})")
+
+
+@db_app.command("status")
+def status_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Show the backend, the schema revision and the row count of every table.
+
+    Example: [bold]bantin db status --json[/bold]
+    """
+    db = open_database(upgrade_embedded=False)
+    try:
+        info = status(db)
+    finally:
+        db.close()
+    if as_json:
+        typer.echo(json.dumps(info, ensure_ascii=False))
+        return
+    console = Console()
+    state = "up to date" if info["up_to_date"] else f"behind (head is {info['head']}); run: bantin db upgrade"
+    console.print(f"[bold]{info['url']}[/bold] ({info['backend']}), revision {info['revision'] or 'none'}: {state}")
+    table = Table("table", "rows")
+    for name, count in info["counts"].items():
+        table.add_row(name, "-" if count is None else str(count))
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")

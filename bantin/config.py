@@ -1,0 +1,112 @@
+"""Settings, read once at the edges (CLI, flows, web app) and passed down.
+
+Every field can be set with a ``BANTIN_<FIELD>`` environment variable or in a ``.env`` file in
+the working directory. Library code never reads ``os.environ``; it receives a ``Settings``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from archive.engine import mask_url
+
+__all__ = ["DEFAULT_SOURCES_FILE", "Settings", "load_settings"]
+
+DEFAULT_SOURCES_FILE = Path(__file__).resolve().parent.parent / "spiders" / "sources.toml"
+
+
+class Settings(BaseSettings):
+    """All of bantin's configuration. See the README's configuration table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BANTIN_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        protected_namespaces=(),
+    )
+
+    data_dir: Path = Field(Path("bantin-data"), description="Folder for the embedded database and caches.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default: SQLite file bantin.db in the data folder."
+    )
+    out_dir: Path = Field(Path("out"), description="Where editions are written, one folder each.")
+    sources_file: Path = Field(DEFAULT_SOURCES_FILE, description="TOML file listing the sources.")
+    timezone: str = Field("Asia/Ho_Chi_Minh", description="Local time zone of editions and dates.")
+
+    # crawling
+    user_agent: str = Field("bantin/0.1 (+https://example.invalid/bantin)", description="User-Agent of the crawler.")
+    crawl_concurrency_per_domain: int = Field(2, ge=1, description="Parallel requests per domain.")
+    crawl_max_page_bytes: int = Field(5_000_000, ge=10_000, description="Pages larger than this are rejected.")
+    crawl_timeout_s: float = Field(30.0, gt=0, description="Download timeout per request (seconds).")
+    crawl_obey_robots: bool = Field(True, description="Obey robots.txt.")
+    crawl_http_cache: bool = Field(False, description="Scrapy HTTP cache in the data folder (development).")
+    relevance_threshold: float = Field(0.2, ge=0, le=1, description="Minimum AI relevance for editions.")
+
+    # summarizer
+    model_path: Path | None = Field(None, description="CTranslate2 model folder; unset: extractive engine.")
+    model_engine: Literal["auto", "encoder-decoder", "decoder-only", "extractive"] = Field(
+        "auto", description="Engine; auto picks from the model folder."
+    )
+    model_device: Literal["auto", "cpu", "cuda"] = Field("auto", description="auto: CUDA if a GPU is visible.")
+    model_compute_type: str = Field("auto", description="CTranslate2 compute type; auto picks per device/model.")
+
+    # newsletter and delivery
+    newsletter_empty: Literal["short", "skip"] = Field("short", description="Empty period: short edition or none.")
+    smtp_host: str | None = Field(None, description="SMTP server; unset: editions go to files only.")
+    smtp_port: int = Field(587, description="SMTP port.")
+    smtp_starttls: bool = Field(True, description="Use STARTTLS.")
+    smtp_user: str | None = Field(None, description="SMTP login.")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password (masked when shown).")
+    smtp_from: str = Field("bantin@localhost", description="From address.")
+    smtp_recipients: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated recipients."
+    )
+
+    # schedules
+    schedule_daily_cron: str = Field("30 6 * * *", description="Cron of the daily edition.")
+    schedule_weekly_cron: str = Field("0 7 * * 1", description="Cron of the weekly edition.")
+
+    # web
+    web_token: SecretStr | None = Field(None, description="Token for state-changing web requests.")
+
+    @field_validator("smtp_recipients", mode="before")
+    @classmethod
+    def _split_recipients(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL in use: the configured one, or the embedded SQLite file."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'bantin.db').resolve()}"
+
+    def shown(self) -> dict[str, str]:
+        """Settings as strings for display, secrets and URL passwords masked."""
+        rows: dict[str, str] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                text = "********" if value.get_secret_value() else ""
+            elif value is None:
+                text = ""
+            elif isinstance(value, list):
+                text = ", ".join(str(v) for v in value)
+            else:
+                text = str(value)
+            rows[name] = text
+        rows["database_url"] = mask_url(self.effective_database_url)
+        return rows
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings from the environment and ``.env``; ``overrides`` win (CLI options)."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**clean)
