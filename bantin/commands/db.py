@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from archive.backup import backup, restore
 from archive.engine import Database
 from archive.migrate import downgrade, status, upgrade
 
@@ -84,6 +86,38 @@ def status_cmd(
     for name, count in info["counts"].items():
         table.add_row(name, "-" if count is None else str(count))
     console.print(table)
+
+
+@db_app.command("backup")
+def backup_cmd(
+    path: Annotated[Path, typer.Argument(help="Backup file to write (gzip'd JSON lines).")],
+) -> None:
+    """Copy every archive table into one portable file (any backend restores it).
+
+    Example: [bold]bantin db backup bantin-2026-11-29.jsonl.gz[/bold]
+    """
+    db = open_database()
+    try:
+        counts = backup(db, path)
+    finally:
+        db.close()
+    typer.echo(f"wrote {path}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+
+
+@db_app.command("restore")
+def restore_cmd(
+    path: Annotated[Path, typer.Argument(help="A file written by bantin db backup.")],
+) -> None:
+    """Load a backup into an empty archive at the same schema revision.
+
+    Example: [bold]bantin --database-url postgresql+psycopg://postgres@127.0.0.1/bantin db restore b.jsonl.gz[/bold]
+    """
+    db = open_database()
+    try:
+        counts = restore(db, path)
+    finally:
+        db.close()
+    typer.echo(f"restored {path}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
 
 
 def register(app: typer.Typer) -> None:
