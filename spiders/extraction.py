@@ -1,0 +1,230 @@
+"""From an article page to its title, lead, clean body paragraphs, author, date and canonical URL.
+
+Extraction sequence (``extract_page``):
+
+1. decode bytes (wrong or missing charset tolerated) and parse the page once;
+2. read the page's own metadata (JSON-LD, OpenGraph, ``article:*``, canonical link, language);
+3. with a source whose selectors match: title, lead, author and date from its selectors, body
+   paragraphs from its body node after dropping the noise nodes (related links, "Xem thêm",
+   captions, ads, author boxes) -> ``method="selectors"``;
+4. otherwise (no source, no selectors, or selectors that stopped matching): trafilatura for the
+   body, metadata for the rest -> ``method="fallback"``;
+5. normalize: NFC, collapsed whitespace, canonical URL, Asia/Ho_Chi_Minh dates.
+
+A page without a title or with less than ``MIN_BODY_CHARS`` of body text (a video-only or
+gallery-only page, a login wall) raises ``ExtractionError``; nothing partial is returned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import trafilatura
+from lxml import etree
+from parsel import Selector
+
+from archive.text import collapse_space
+from bantin.errors import ExtractionError
+from spiders.dates import parse_datetime
+from spiders.decoding import decode_html
+from spiders.metadata import PageMeta, read_meta
+from spiders.sources import Selectors, SourceConfig
+from spiders.urls import canonical_url
+
+__all__ = ["MIN_BODY_CHARS", "ExtractedPage", "extract_page"]
+
+MIN_BODY_CHARS = 200
+
+_BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"}
+_ALWAYS_DROP = "script, style, noscript, iframe, video, audio, figure, figcaption, button, form, svg, template"
+_NOISE = re.compile(
+    r"^(?:>>\s*)?(?:xem thêm|đọc thêm|xem tiếp|tin liên quan|bài liên quan|xem video|video:|ảnh:|nguồn ảnh:)",
+    re.I,
+)
+_VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
+
+
+@dataclass(frozen=True)
+class ExtractedPage:
+    """An article as extracted from one page; all text NFC with collapsed whitespace."""
+
+    url: str
+    canonical_url: str
+    title: str
+    lead: str
+    body: str
+    author: str | None
+    published_at: datetime | None
+    language: str
+    method: str
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return self.body.split("\n\n") if self.body else []
+
+
+def _text(node: etree._Element) -> str:
+    return collapse_space(" ".join("".join(node.itertext()).split()))
+
+
+def _first(page: Selector, selectors: tuple[str, ...]) -> str:
+    """The text of the first selector that matches something non-empty."""
+    for css in selectors:
+        for found in page.css(css):
+            root = found.root
+            value = _text(root) if isinstance(root, etree._Element) else collapse_space(str(root))
+            if value:
+                return value
+    return ""
+
+
+def _drop(nodes: list[Selector]) -> None:
+    for node in nodes:
+        root = node.root
+        if isinstance(root, etree._Element) and root.getparent() is not None:
+            root.drop_tree()
+
+
+def _paragraphs(root: etree._Element) -> list[str]:
+    out: list[str] = []
+    for node in root.iter():
+        if not isinstance(node.tag, str) or node.tag not in _BLOCKS:
+            continue
+        if any(isinstance(a.tag, str) and a.tag in _BLOCKS for a in node.iterancestors() if a is not root):
+            continue
+        text = _text(node)
+        if text:
+            out.append(text)
+    return out
+
+
+def _clean(paragraphs: list[str], drop_text: tuple[str, ...], title: str, lead: str) -> list[str]:
+    patterns = [re.compile(p, re.I) for p in drop_text]
+    kept = []
+    for text in paragraphs:
+        if _NOISE.match(text) or any(p.search(text) for p in patterns) or text in (title, lead):
+            continue
+        if not kept or kept[-1] != text:
+            kept.append(text)
+    return kept
+
+
+def _strip_lead(lead: str, patterns: tuple[str, ...]) -> str:
+    for pattern in patterns:
+        lead = re.sub(pattern, "", lead, flags=re.I)
+    return collapse_space(lead)
+
+
+def _date(page: Selector, selectors: tuple[str, ...], meta: PageMeta, extra: str = "") -> datetime | None:
+    candidates = [s for s in (_first(page, (css,)) for css in selectors) if s] + [meta.published, extra]
+    for text in candidates:
+        if text:
+            try:
+                return parse_datetime(text)
+            except ValueError:
+                continue
+    return None
+
+
+@dataclass(frozen=True)
+class _Parts:
+    title: str
+    lead: str
+    paragraphs: list[str]
+    author: str
+    published_at: datetime | None
+
+
+def _by_selectors(page: Selector, sel: Selectors, meta: PageMeta) -> _Parts | None:
+    title = _first(page, sel.title)
+    bodies = [found for css in sel.body for found in page.css(css)]
+    if not title or not bodies:
+        return None
+    author = _first(page, sel.author)
+    published = _date(page, sel.published, meta)
+    lead_nodes = [found for css in sel.lead for found in page.css(css)][:1]
+    for css in sel.drop:
+        _drop(page.css(css))
+    lead = _strip_lead(_text(lead_nodes[0].root), sel.lead_strip) if lead_nodes else ""
+    body = bodies[0]
+    _drop(body.css(_ALWAYS_DROP))
+    paragraphs = _clean(_paragraphs(body.root), sel.drop_text, title, lead)
+    return _Parts(title, lead, paragraphs, author or meta.author, published)
+
+
+def _by_fallback(html: str, url: str, page: Selector, meta: PageMeta, sel: Selectors | None) -> _Parts:
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False, deduplicate=False
+    )
+    text = getattr(doc, "text", None) or ""
+    title = meta.title or collapse_space(getattr(doc, "title", None) or "")
+    lead = _strip_lead(meta.description, sel.lead_strip if sel else ())
+    paragraphs = _clean([collapse_space(line) for line in text.split("\n")], sel.drop_text if sel else (), title, lead)
+    paragraphs = [p for p in paragraphs if p]
+    author = meta.author or collapse_space(getattr(doc, "author", None) or "")
+    published = _date(page, (), meta, getattr(doc, "date", None) or "")
+    return _Parts(title, lead, paragraphs, author, published)
+
+
+def _language(meta: PageMeta, text: str, source: SourceConfig | None) -> str:
+    if meta.language:
+        return meta.language
+    if source is not None:
+        return source.language
+    return "vi" if len(_VIETNAMESE.findall(text)) > 5 else "en"
+
+
+def _canonical(meta: PageMeta, url: str) -> str:
+    """The page's declared canonical URL, unless it names a home page (then the URL itself)."""
+    if meta.canonical:
+        declared = canonical_url(meta.canonical, base=url)
+        if urlsplit(declared).path.strip("/"):
+            return declared
+    return canonical_url(url)
+
+
+def extract_page(
+    html: str | bytes, url: str, source: SourceConfig | None = None, *, content_type: str | None = None
+) -> ExtractedPage:
+    """The article on the page at ``url``; ``ExtractionError`` when it holds no usable article.
+
+    ``source`` brings the site's selectors; without it (or when they no longer match) the
+    trafilatura + JSON-LD/OpenGraph fallback is used. ``content_type`` is the HTTP header, used
+    only when ``html`` is bytes in a charset other than UTF-8.
+    """
+    text = decode_html(html, content_type) if isinstance(html, bytes) else html
+    if not text.strip():
+        raise ExtractionError(f"{url}: empty page")
+    try:
+        page = Selector(text=text, type="html")
+    except (ValueError, etree.ParserError) as exc:
+        raise ExtractionError(f"{url}: not parseable as HTML ({exc})") from None
+    meta = read_meta(page)
+    parts = None
+    if source is not None and source.selectors.usable:
+        parts = _by_selectors(page, source.selectors, meta)
+        if parts is not None and sum(len(p) for p in parts.paragraphs) < MIN_BODY_CHARS:
+            parts = None
+    method = "selectors"
+    if parts is None:
+        method = "fallback"
+        parts = _by_fallback(text, url, page, meta, source.selectors if source else None)
+    if not parts.title:
+        raise ExtractionError(f"{url}: no article title")
+    body = "\n\n".join(parts.paragraphs)
+    if len(body) < MIN_BODY_CHARS:
+        raise ExtractionError(f"{url}: no article text ({len(body)} characters; a video, gallery or login page?)")
+    return ExtractedPage(
+        url=url,
+        canonical_url=_canonical(meta, url),
+        title=parts.title,
+        lead=parts.lead,
+        body=body,
+        author=parts.author or None,
+        published_at=parts.published_at,
+        language=_language(meta, body, source),
+        method=method,
+    )
