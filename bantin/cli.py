@@ -24,6 +24,7 @@ __all__ = ["AppState", "app", "main", "settings_of"]
 COMMAND_MODULES = (
     "bantin.commands.db",
     "bantin.commands.config",
+    "bantin.commands.newsletter",
 )
 
 app = typer.Typer(

@@ -1,0 +1,187 @@
+"""``bantin newsletter`` (build, write and send an edition) and ``bantin editions list|show``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime, time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+__all__ = ["editions_app", "parse_moment", "register"]
+
+editions_app = typer.Typer(help="List and show the stored newsletter editions.", no_args_is_help=True)
+
+
+class Kind(StrEnum):
+    daily = "daily"
+    weekly = "weekly"
+
+
+def parse_moment(text: str, zone: str) -> datetime:
+    """``2026-11-29`` (local midnight), ``2026-11-29T06:30`` (local) or an ISO time with offset."""
+    try:
+        if len(text.strip()) == 10:
+            moment = datetime.combine(datetime.fromisoformat(text.strip()).date(), time())
+        else:
+            moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date or time like 2026-11-29 or 2026-11-29T06:30") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=ZoneInfo(zone))
+
+
+def _local(moment: datetime | None, zone: str) -> str:
+    return "-" if moment is None else moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+
+
+def newsletter_cmd(
+    period: Annotated[Kind, typer.Option("--period", help="Edition kind.")] = Kind.daily,
+    since: Annotated[str | None, typer.Option("--since", help="Start (local time); default: end of the previous edition.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="End (local time); default: now.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Write a preview folder; store and send nothing.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for the edition folders (default BANTIN_OUT_DIR).")] = None,
+    sections: Annotated[
+        Path | None,
+        typer.Option("--sections", envvar="BANTIN_NEWSLETTER_SECTIONS", help="Sections file (default: the shipped one)."),
+    ] = None,
+) -> None:
+    """Build the edition of a period, write it to files and e-mail it (when SMTP is set).
+
+    Building a period again returns the stored edition. Editions that failed to send earlier are
+    sent again. Exit code 2 when sending fails (the edition is kept and retried next time).
+
+    Example: [bold]bantin newsletter --period weekly --since 2026-11-23 --until 2026-11-30[/bold]
+    """
+    from bantin.cli import fail, settings_of
+    from bantin.commands.db import open_database
+    from newsletter import build_edition, deliver_pending, load_sections
+
+    settings = settings_of()
+    config = load_sections(sections)
+    start = parse_moment(since, settings.timezone) if since else None
+    end = parse_moment(until, settings.timezone) if until else None
+    db = open_database()
+    try:
+        result = build_edition(
+            db, settings, period=period.value, since=start, until=end, dry_run=dry_run, out_dir=out, sections=config
+        )
+        _print_result(result, settings.timezone)
+        if dry_run:
+            return
+        report = deliver_pending(db, settings, sections=config)
+    finally:
+        db.close()
+    if not report.configured:
+        typer.echo("e-mail: SMTP not configured (BANTIN_SMTP_HOST); files only")
+        return
+    for edition_id in report.sent:
+        typer.echo(f"e-mail: sent edition {edition_id} to {len(settings.smtp_recipients)} recipient(s)")
+    for edition_id, note in report.notes:
+        typer.echo(f"e-mail: edition {edition_id}: {note}")
+    if report.failed:
+        edition_id, error = report.failed[0]
+        fail(f"e-mail delivery failed for {len(report.failed)} edition(s), first {edition_id}: {error} "
+             "(the editions are kept and sent again by the next `bantin newsletter`)")
+
+
+def _print_result(result: Any, zone: str) -> None:  # noqa: ANN401 - newsletter.EditionResult
+    span = f"{_local(result.period_start, zone)} -> {_local(result.period_end, zone)} {zone}"
+    if result.skipped:
+        typer.echo(f"no news for the {result.kind} edition {span}: nothing published (BANTIN_NEWSLETTER_EMPTY=skip)")
+        return
+    if result.dry_run:
+        state = "preview, nothing stored" if result.edition_id is None else f"preview of stored edition {result.edition_id}"
+    else:
+        state = "new" if result.created else "already built"
+        state = f"edition {result.edition_id}, {state}"
+    typer.echo(f"{result.kind} {span}: {result.item_count} item(s) ({state})")
+    for path in result.paths:
+        typer.echo(f"  {path}")
+
+
+@editions_app.command("list")
+def list_cmd(
+    kind: Annotated[Kind | None, typer.Option("--kind", help="Only editions of this kind.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many, newest first.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """List the stored editions, newest first, with their delivery state.
+
+    Example: [bold]bantin editions list --kind weekly --limit 5[/bold]
+    """
+    from bantin.cli import settings_of
+    from bantin.commands.db import open_database
+    from newsletter import list_editions
+
+    zone = settings_of().timezone
+    db = open_database()
+    try:
+        with db.sessions() as session:
+            rows = list_editions(session, kind=kind.value if kind else None, limit=limit)
+    finally:
+        db.close()
+    if as_json:
+        typer.echo(json.dumps([asdict(row) for row in rows], ensure_ascii=False, default=str))
+        return
+    table = Table("id", "kind", f"period ({zone})", "items", "delivered", "folder")
+    for row in rows:
+        table.add_row(str(row.edition_id), row.kind, f"{_local(row.period_start, zone)} -> {_local(row.period_end, zone)}",
+                      str(row.item_count), Text(_delivery(row, zone)), Text(row.output_dir or "-"))
+    Console().print(table)
+
+
+def _delivery(row: Any, zone: str) -> str:  # noqa: ANN401 - newsletter.EditionInfo
+    if row.delivered:
+        return f"yes, {_local(row.delivered_at, zone)}"
+    return f"no: {row.delivery_error}" if row.delivery_error else "no (waiting)"
+
+
+@editions_app.command("show")
+def show_cmd(
+    edition_id: Annotated[int, typer.Argument(help="Edition id (see `bantin editions list`).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """Show one edition: its period, delivery state, folder and items in order.
+
+    Example: [bold]bantin editions show 12[/bold]
+    """
+    from bantin.cli import settings_of
+    from bantin.commands.db import open_database
+    from newsletter import edition_detail
+
+    zone = settings_of().timezone
+    db = open_database()
+    try:
+        with db.sessions() as session:
+            detail = edition_detail(session, edition_id)
+    finally:
+        db.close()
+    if as_json:
+        typer.echo(json.dumps(asdict(detail), ensure_ascii=False, default=str))
+        return
+    info = detail.edition
+    console = Console()
+    console.print(f"[bold]{escape(info.title or '(untitled)')}[/bold]  (edition {info.edition_id}, {info.kind})",
+                  highlight=False)
+    console.print(f"period: {_local(info.period_start, zone)} -> {_local(info.period_end, zone)} {zone}", markup=False)
+    console.print(f"delivered: {_delivery(info, zone)}", markup=False)
+    console.print(f"folder: {info.output_dir or '-'}", markup=False)
+    table = Table("#", "section", "title", "outlet", "also covered by")
+    for item in detail.items:
+        table.add_row(str(item.position), item.section, Text(item.title), Text(item.source),
+                      Text(", ".join(item.also_covered) or "-"))
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("newsletter")(newsletter_cmd)
+    app.add_typer(editions_app, name="editions")
+

@@ -1,0 +1,228 @@
+"""Building an edition: period -> stories -> ranked items -> stored edition -> rendered files.
+
+Stages (``build_edition``):
+
+1. resolve the period (since the previous edition of the kind, else one period length);
+2. return the stored edition if this exact period was built already (idempotent);
+3. select the eligible stories and rank them into top stories and sections;
+4. an empty period: a short edition, or none when ``newsletter_empty = "skip"``;
+5. store the edition and its items, render every format and write the files, in one
+   transaction: a template or file error rolls everything back, so nothing half-made remains.
+
+Builds of one kind hold a lock on the archive, so two at once never publish an article twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from archive.engine import Database
+from archive.locking import pipeline_lock
+from archive.models import Edition, EditionItem, utcnow
+from bantin import __version__
+from bantin.config import Settings
+from newsletter.mail import MailSettings
+from newsletter.output import FILE_NAMES, edition_folder, files_present, write_files
+from newsletter.rank import PlannedItem, plan_edition
+from newsletter.render import Rendered, Renderer
+from newsletter.sections import SectionConfig, load_sections
+from newsletter.select import Period, resolve_period, select_stories
+from newsletter.view import EditionView, compose_view, planned_from_stored
+
+__all__ = ["LOCK_WAIT_S", "EditionResult", "build_edition", "render_stored", "stored_view"]
+
+LOCK_WAIT_S = 120.0
+
+
+@dataclass(frozen=True)
+class EditionResult:
+    """What ``build_edition`` did.
+
+    ``edition_id`` is None for a dry run of a new period and for a skipped empty period;
+    ``created`` is True only when this call stored the edition; ``paths`` are the files written
+    (for an edition that existed, its files, rewritten only if they were missing).
+    """
+
+    kind: str
+    period_start: datetime
+    period_end: datetime
+    edition_id: int | None
+    item_count: int
+    paths: tuple[Path, ...]
+    created: bool
+    title: str = ""
+    output_dir: Path | None = None
+    dry_run: bool = False
+    skipped: bool = False
+
+    @property
+    def existed(self) -> bool:
+        """True when the period had been built before and that edition was returned."""
+        return self.edition_id is not None and not self.created
+
+
+def build_edition(
+    db: Database,
+    settings: Settings,
+    *,
+    period: str = "daily",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    out_dir: Path | None = None,
+    sections: SectionConfig | None = None,
+    templates_dir: Path | None = None,
+) -> EditionResult:
+    """Build, store (unless ``dry_run``) and write the edition of ``period`` (daily|weekly).
+
+    A dry run stores nothing and writes a ``-preview`` folder. Raises ``NewsletterError`` for a
+    bad period, ``TemplateError`` naming a broken template, ``DeliveryError`` naming a folder
+    that cannot be written (nothing is stored then), ``ConfigError`` for a bad sections file.
+    """
+    job = _Job(settings, sections or load_sections(), Renderer(templates_dir), now or utcnow(), out_dir)
+    if dry_run:
+        with db.sessions() as session:
+            return job.run(session, period, since, until, dry_run=True)
+    with pipeline_lock(db, name=f"newsletter-{period}", wait_s=LOCK_WAIT_S), db.session() as session:
+        return job.run(session, period, since, until, dry_run=False)
+
+
+@dataclass(frozen=True)
+class _Job:
+    settings: Settings
+    config: SectionConfig
+    renderer: Renderer
+    now: datetime
+    out_dir: Path | None
+
+    @property
+    def out(self) -> Path:
+        return Path(self.out_dir) if self.out_dir is not None else Path(self.settings.out_dir)
+
+    def run(
+        self, session: Session, kind: str, since: datetime | None, until: datetime | None, *, dry_run: bool
+    ) -> EditionResult:
+        # 1. the period
+        span = resolve_period(session, kind, since, until, self.now)
+        # 2. built before: return it
+        existing = _find(session, span)
+        if existing is not None:
+            return self._existing(session, existing, dry_run=dry_run)
+        # 3. stories, ranked
+        plan = plan_edition(select_stories(session, span, self.settings.relevance_threshold), span, self.config)
+        # 4. an empty period
+        if not plan and self.settings.newsletter_empty == "skip":
+            return EditionResult(kind, span.start, span.end, None, 0, (), False, dry_run=dry_run, skipped=True)
+        if dry_run:
+            view = self._view(session, plan, span, None, self.now)
+            rendered, paths = self._write(view)
+            return self._result(view, paths, created=False, dry_run=True, title=rendered.subject)
+        # 5. store, render, write
+        edition = _insert(session, span, plan, self.now)
+        if edition is None:  # built by a writer that did not hold the lock (an in-memory archive)
+            return self._existing(session, _find(session, span), dry_run=False)
+        view = self._view(session, plan, span, edition.id, self.now)
+        rendered, paths = self._write(view)
+        edition.title = rendered.subject
+        edition.output_dir = str(paths[0].parent)
+        if MailSettings.of(self.settings) is None:  # files are the only channel: delivered now
+            edition.delivered, edition.delivered_at = True, self.now
+        session.flush()
+        return self._result(view, paths, created=True, title=rendered.subject)
+
+    def _view(
+        self, session: Session, plan: list[PlannedItem], span: Period, edition_id: int | None, at: datetime
+    ) -> EditionView:
+        return compose_view(
+            session, plan, span, self.config, edition_id=edition_id, generated_at=at,
+            timezone=self.settings.timezone, threshold=self.settings.relevance_threshold, version=__version__,
+        )
+
+    def _write(self, view: EditionView) -> tuple[Rendered, tuple[Path, ...]]:
+        rendered = self.renderer.render(view)
+        return rendered, write_files(edition_folder(self.out, view), rendered)
+
+    def _existing(self, session: Session, edition: Edition, *, dry_run: bool) -> EditionResult:
+        view = stored_view(session, edition, self.settings, self.config)
+        if dry_run:
+            view = _as_preview(view)
+        stored = Path(edition.output_dir) if edition.output_dir else None
+        if dry_run or self.out_dir is not None or not files_present(stored):
+            rendered, paths = self._write(view)
+            if not dry_run and not files_present(stored):
+                edition.output_dir = str(paths[0].parent)
+        else:
+            paths = tuple(stored / name for name in FILE_NAMES.values())
+        return self._result(view, paths, created=False, dry_run=dry_run, title=edition.title, edition_id=edition.id)
+
+    def _result(self, view: EditionView, paths: tuple[Path, ...], *, created: bool, dry_run: bool = False,
+                title: str = "", edition_id: int | None = None) -> EditionResult:
+        return EditionResult(
+            kind=view.kind, period_start=view.period_start, period_end=view.period_end,
+            edition_id=view.edition_id if edition_id is None else edition_id, item_count=view.story_count,
+            paths=paths, created=created, title=title, output_dir=paths[0].parent if paths else None, dry_run=dry_run,
+        )
+
+
+def _as_preview(view: EditionView) -> EditionView:
+    return replace(view, edition_id=None)
+
+
+def _find(session: Session, span: Period) -> Edition | None:
+    return session.scalars(
+        select(Edition).where(
+            Edition.kind == span.kind, Edition.period_start == span.start, Edition.period_end == span.end
+        )
+    ).first()
+
+
+def _insert(session: Session, span: Period, plan: list[PlannedItem], now: datetime) -> Edition | None:
+    """Store the edition and its items; None when the same period was stored concurrently."""
+    edition = Edition(kind=span.kind, period_start=span.start, period_end=span.end, created_at=now,
+                      item_count=len(plan), delivered=False)
+    edition.items = [
+        EditionItem(article_id=item.article_id, position=item.position, section=item.section,
+                    also_covered=[dict(entry) for entry in item.also_covered])
+        for item in plan
+    ]
+    try:
+        with session.begin_nested():
+            session.add(edition)
+            session.flush()
+    except IntegrityError:
+        return None
+    return edition
+
+
+def stored_view(session: Session, edition: Edition, settings: Settings, config: SectionConfig) -> EditionView:
+    """The view of a stored edition, laid out as it was stored."""
+    span = Period(edition.kind, edition.period_start, edition.period_end)
+    return compose_view(
+        session, planned_from_stored(edition.items), span, config, edition_id=edition.id,
+        generated_at=edition.created_at, timezone=settings.timezone,
+        threshold=settings.relevance_threshold, version=__version__,
+    )
+
+
+def render_stored(
+    session: Session, edition: Edition, settings: Settings, *, out_dir: Path | None = None,
+    sections: SectionConfig | None = None, templates_dir: Path | None = None,
+) -> tuple[Rendered, tuple[Path, ...]]:
+    """Render a stored edition again and write its files (into ``out_dir`` or its own folder)."""
+    view = stored_view(session, edition, settings, sections or load_sections())
+    rendered = Renderer(templates_dir).render(view)
+    if out_dir is None and edition.output_dir:
+        folder = Path(edition.output_dir)
+    else:
+        folder = edition_folder(Path(out_dir) if out_dir is not None else Path(settings.out_dir), view)
+    paths = write_files(folder, rendered)
+    if not files_present(edition.output_dir):
+        edition.output_dir = str(folder)
+    return rendered, paths
