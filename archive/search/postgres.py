@@ -1,0 +1,121 @@
+"""PostgreSQL: a weighted tsvector over folded text (GIN), ranked with ts_rank; pg_trgm suggests.
+
+The query tree becomes a tsquery *expression* in SQL, built from ``plainto_tsquery`` and
+``phraseto_tsquery`` of bound parameters joined with ``&&``, ``||`` and ``!!``; no user text is
+ever parsed as tsquery syntax. The work is bounded in two phases: (1) the newest ``cap`` matches
+by the (sort time) index or the GIN index, whichever the planner finds cheaper, (2) ``ts_rank``
+over those only.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import BindParameter, Connection, bindparam, text
+
+from archive.search.filters import SearchFilters
+from archive.search.query import ParsedQuery, Term
+from archive.search.results import Candidate
+from archive.types import UTCDateTime
+
+__all__ = ["aware", "filter_sql", "postgres_candidates", "postgres_suggestion", "tsquery_sql", "typed_dates"]
+
+# ts_rank weights for D, C, B, A: body 0.2, lead 0.5, title 1.0.
+_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
+
+
+def _term_sql(term: Term, params: dict[str, Any]) -> str:
+    name = f"t{len(params)}"
+    params[name] = " ".join(term.words)
+    function = "phraseto_tsquery" if term.is_phrase else "plainto_tsquery"
+    return f"{function}('pg_catalog.simple', :{name})"
+
+
+def tsquery_sql(parsed: ParsedQuery, params: dict[str, Any]) -> str:
+    """A SQL expression of type tsquery for ``parsed``; its values are added to ``params``."""
+    clauses = []
+    for clause in parsed.required:
+        alternatives = [_term_sql(term, params) for term in clause.alternatives]
+        clauses.append(alternatives[0] if len(alternatives) == 1 else "(" + " || ".join(alternatives) + ")")
+    expression = " && ".join(clauses)
+    for term in parsed.excluded:
+        expression += f" && !!{_term_sql(term, params)}"
+    return f"({expression})"
+
+
+def filter_sql(filters: SearchFilters, source_ids: tuple[int, ...], params: dict[str, Any]) -> list[str]:
+    """WHERE conditions on ``s`` (article_search) and ``a`` (articles) for ``filters``."""
+    conditions = []
+    if filters.sources:
+        conditions.append("a.source_id = ANY(:source_ids)")
+        params["source_ids"] = list(source_ids)
+    if filters.topics:
+        conditions.append("CAST(a.topics AS jsonb) ?| CAST(:topics AS text[])")
+        params["topics"] = list(filters.topics)
+    if filters.since is not None:
+        conditions.append("s.sort_at >= :since")
+        params["since"] = filters.since
+    if filters.until is not None:
+        conditions.append("s.sort_at < :until")
+        params["until"] = filters.until
+    if filters.min_relevance is not None:
+        conditions.append("a.relevance >= :min_relevance")
+        params["min_relevance"] = filters.min_relevance
+    return conditions
+
+
+def postgres_candidates(
+    conn: Connection, parsed: ParsedQuery, filters: SearchFilters, source_ids: tuple[int, ...], cap: int
+) -> list[Candidate]:
+    """The newest ``cap`` articles matching ``parsed`` and ``filters``, each with its ts_rank."""
+    params: dict[str, Any] = {"cap": cap}
+    query = tsquery_sql(parsed, params)
+    conditions = [f"s.document @@ {query}", *filter_sql(filters, source_ids, params)]
+    join = "JOIN articles a ON a.id = s.article_id" if any("a." in c for c in conditions[1:]) else ""
+    sql = f"""
+        SELECT c.article_id, ts_rank('{_WEIGHTS}', c.document, {query}, 1) AS text_rank, c.sort_at
+        FROM (
+            SELECT s.article_id, s.document, s.sort_at FROM article_search s {join}
+            WHERE {" AND ".join(conditions)}
+            ORDER BY s.sort_at DESC, s.article_id DESC
+            LIMIT :cap
+        ) c"""
+    conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    rows = conn.execute(text(sql).bindparams(*typed_dates(params)), params).all()
+    return [Candidate(row.article_id, float(row.text_rank), aware(row.sort_at)) for row in rows]
+
+
+def postgres_suggestion(conn: Connection, word: str) -> str | None:
+    """The title word most like ``word`` (pg_trgm), for "did you mean"; None when nothing is close."""
+    conn.execute(text("SET LOCAL pg_trgm.word_similarity_threshold = 0.4"))
+    row = conn.execute(
+        text("""
+            SELECT w.word, similarity(w.word, :word) AS sim
+            FROM (
+                SELECT DISTINCT regexp_split_to_table(bantin_search_words(a.title), ' ') AS word
+                FROM (
+                    SELECT title FROM articles
+                    WHERE :word <% bantin_fold(title)
+                    ORDER BY word_similarity(:word, bantin_fold(title)) DESC
+                    LIMIT 50
+                ) a
+            ) w
+            WHERE w.word <> '' AND w.word <> :word AND similarity(w.word, :word) >= 0.3
+            ORDER BY sim DESC, w.word
+            LIMIT 1"""),
+        {"word": word},
+    ).first()
+    return row.word if row else None
+
+
+def typed_dates(params: dict[str, Any]) -> list[BindParameter[Any]]:
+    """Bind parameters that store the date filters the way the archive stores times."""
+    return [bindparam(name, type_=UTCDateTime()) for name in ("since", "until") if name in params]
+
+
+def aware(value: datetime | str) -> datetime:
+    """A timestamp read back from either backend, as an aware UTC datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,0 +1,186 @@
+"""The same search cases on SQLite and PostgreSQL (the ``db`` fixture runs each test on both)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import delete, select, text, update
+
+from archive.models import Article
+from archive.search import SearchFilters, parse_day, search
+from archive.search.results import CANDIDATES
+from bantin.errors import BadQuery
+from conftest import NOW, fill
+
+
+def titles(page) -> list[str]:
+    return [hit.title for hit in page.hits]
+
+
+def test_query_without_diacritics_finds_vietnamese_text(archive):
+    page = search(archive.db, "tri tue nhan tao", now=NOW)
+    assert "Trí tuệ nhân tạo thay đổi ngân hàng" in titles(page)
+    assert "Ngân hàng dùng trí tuệ nhân tạo để chống gian lận" in titles(page)
+
+
+def test_d_folds_to_d_both_ways(archive):
+    assert titles(search(archive.db, "duong", now=NOW)) == ["Đường sắt tốc độ cao khởi công"]
+    assert titles(search(archive.db, "ĐƯỜNG sắt", now=NOW)) == ["Đường sắt tốc độ cao khởi công"]
+
+
+def test_old_and_new_tone_placement_fold_together(archive):
+    found = set(titles(search(archive.db, "hoa", now=NOW)))
+    assert {"Hoà nhạc công nghệ ở Đà Nẵng", "Giải thưởng hòa bình"} <= found
+    assert set(titles(search(archive.db, "hòa", now=NOW))) == set(titles(search(archive.db, "hoà", now=NOW)))
+
+
+def test_phrase_does_not_match_words_apart(archive):
+    apart = "Tạo tác nhân mới cho trí tuệ"
+    assert apart in titles(search(archive.db, "tri tue nhan tao", now=NOW))
+    phrase = titles(search(archive.db, '"tri tue nhan tao"', now=NOW))
+    assert apart not in phrase
+    assert "Trí tuệ nhân tạo thay đổi ngân hàng" in phrase
+
+
+def test_exclusion(archive):
+    found = titles(search(archive.db, '"tri tue nhan tao" -bitcoin', now=NOW))
+    assert "Bitcoin và trí tuệ nhân tạo" not in found and len(found) == 2
+    assert "Bitcoin và trí tuệ nhân tạo" not in titles(search(archive.db, 'tri tue -"tien ao"', now=NOW))
+
+
+def test_or(archive):
+    found = set(titles(search(archive.db, "duong OR bitcoin", now=NOW)))
+    assert found == {"Đường sắt tốc độ cao khởi công", "Bitcoin và trí tuệ nhân tạo"}
+
+
+def test_punctuated_word_is_a_phrase(archive):
+    assert titles(search(archive.db, "gpt-4o", now=NOW)) == ["GPT-4o ra mắt tại Việt Nam"]
+    assert titles(search(archive.db, "GPT 4O", now=NOW)) == ["GPT-4o ra mắt tại Việt Nam"]
+
+
+def test_filters_combine(archive):
+    db = archive.db
+    assert set(titles(search(db, '"tri tue nhan tao"', SearchFilters(sources=("tuoitre",)), now=NOW))) == {
+        "Ngân hàng dùng trí tuệ nhân tạo để chống gian lận"}
+    assert titles(search(db, '"tri tue nhan tao"', SearchFilters(topics=("crypto",)), now=NOW)) == [
+        "Bitcoin và trí tuệ nhân tạo"]
+    assert titles(search(db, '"tri tue nhan tao"', SearchFilters(min_relevance=0.85), now=NOW)) == [
+        "Trí tuệ nhân tạo thay đổi ngân hàng"]
+    window = SearchFilters(since=NOW - timedelta(days=2, hours=12), until=NOW - timedelta(days=1, hours=12))
+    assert titles(search(db, '"tri tue nhan tao"', window, now=NOW)) == [
+        "Ngân hàng dùng trí tuệ nhân tạo để chống gian lận"]
+    both = SearchFilters(sources=("vnexpress", "genk"), topics=("ai",), min_relevance=0.3)
+    assert set(titles(search(db, "tri tue nhan tao", both, now=NOW))) == {
+        "Trí tuệ nhân tạo thay đổi ngân hàng", "Bitcoin và trí tuệ nhân tạo"}
+
+
+def test_highlights_keep_diacritics(archive):
+    page = search(archive.db, "tri tue nhan tao", now=NOW)
+    hit = page.hits[0]
+    marked = [s.text for s in hit.title_marked if s.marked]
+    assert marked == ["Trí tuệ nhân tạo"] or marked == ["trí tuệ nhân tạo"]
+    html = hit.to_dict()["title_html"]
+    assert "<mark>" in html and "tuệ" in html
+
+
+def test_snippet_is_escaped(archive):
+    data = search(archive.db, "tro ly", now=NOW).to_dict()
+    snippet = data["hits"][0]["snippet_html"]
+    assert "<script>" not in snippet and "&lt;script&gt;" in snippet
+    assert "<mark>trợ lý</mark>" in snippet
+
+
+def test_title_ranks_above_body_and_recency_breaks_ties(archive):
+    page = search(archive.db, "ngan hang", now=NOW)
+    # both have "ngân hàng" in the title; the newer one comes first
+    assert titles(page)[:2] == ["Trí tuệ nhân tạo thay đổi ngân hàng", "Ngân hàng dùng trí tuệ nhân tạo để chống gian lận"]
+    scores = [hit.score for hit in page.hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_index_follows_updates_and_deletes(archive):
+    db = archive.db
+    target = archive.ids["Giải thưởng hòa bình"]
+    with db.session() as session:
+        session.execute(update(Article).where(Article.id == target).values(title="Giải thưởng lượng tử"))
+    assert "Giải thưởng lượng tử" in titles(search(db, "luong tu", now=NOW))
+    assert "Giải thưởng hòa bình" not in titles(search(db, "binh", now=NOW))
+    with db.session() as session:
+        session.execute(delete(Article).where(Article.id == target))
+    assert search(db, "luong tu", now=NOW).total == 0
+    assert len(titles(search(db, "duong", now=NOW))) == 1  # the rest of the index is intact
+
+
+def test_did_you_mean(archive):
+    page = search(archive.db, "bitcion", now=NOW)
+    assert page.total == 0 and page.suggestion == "bitcoin"
+
+
+def test_pages_and_past_the_end(db):
+    fill(db, count_extra=30)
+    first = search(db, "ai", SearchFilters(per_page=10), now=NOW)
+    assert first.total == 32 and first.pages == 4 and len(first.hits) == 10
+    second = search(db, "ai", SearchFilters(per_page=10, page=2), now=NOW)
+    assert not {h.article_id for h in first.hits} & {h.article_id for h in second.hits}
+    past = search(db, "ai", SearchFilters(per_page=10, page=99), now=NOW)
+    assert past.hits == () and "past the end" in past.messages[0]
+
+
+def test_frequent_terms_rank_a_bounded_window(db, monkeypatch):
+    fill(db, count_extra=30)
+    monkeypatch.setattr("archive.search.CANDIDATES", 10)
+    page = search(db, "ai", SearchFilters(per_page=50), now=NOW)
+    assert page.total == 10 and page.capped
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("", "empty query"),
+        ("   ", "empty query"),
+        ("x" * 10_000, "too long"),
+        ("!!! ... ??? ---", "no letters or digits"),
+        ('"tri tue', "unbalanced quotes"),
+        ("-bitcoin", "only excludes"),
+    ],
+)
+def test_bad_queries(archive, query, message):
+    with pytest.raises(BadQuery, match=message):
+        search(archive.db, query, now=NOW)
+
+
+def test_sql_looking_text_is_just_words(archive):
+    page = search(archive.db, "'; DROP TABLE articles; -- OR 1=1 \\ & | ! <-> :*", now=NOW)
+    assert page.total == 0
+    with archive.db.engine.connect() as conn:
+        assert conn.execute(select(Article.id)).first() is not None
+        assert conn.execute(text("SELECT count(*) FROM article_search")).scalar_one() == len(archive.ids)
+
+
+@pytest.mark.parametrize(
+    "filters, message",
+    [
+        (dict(sources=("nosuch",)), "unknown source"),
+        (dict(topics=("nosuch",)), "unknown topic"),
+        (dict(since=NOW, until=NOW - timedelta(days=1)), "inverted date range"),
+        (dict(min_relevance=2.0), "relevance"),
+        (dict(page=0), "page"),
+        (dict(per_page=1000), "per_page"),
+    ],
+)
+def test_bad_filters(archive, filters, message):
+    with pytest.raises(BadQuery, match=message):
+        search(archive.db, "ai", SearchFilters(**filters), now=NOW)
+
+
+def test_parse_day():
+    assert parse_day("2026-11-29").isoformat() == "2026-11-28T17:00:00+00:00"
+    assert parse_day("2026-11-29", end=True).isoformat() == "2026-11-29T17:00:00+00:00"
+    for bad in ("2026-13-01", "yesterday", "", "2026-02-30"):
+        with pytest.raises(BadQuery, match="invalid date"):
+            parse_day(bad)
+
+
+def test_candidate_cap_is_bounded():
+    assert 100 <= CANDIDATES <= 5000
