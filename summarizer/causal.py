@@ -1,0 +1,64 @@
+"""The decoder-only engine: PhoGPT (MPT), Llama/Qwen-family models through ``ctranslate2.Generator``.
+
+The document goes into ``options.instruction`` (``{text}``), which goes into
+``options.prompt_template`` (``{instruction}``; PhoGPT's is ``### Câu hỏi: {instruction}\\n### Trả lời:``).
+Only the generated part is returned, and generation stops at the end token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bantin.errors import ModelError
+from summarizer.generation import CT2Engine
+from summarizer.options import SummaryOptions
+
+__all__ = ["DecoderOnlySummarizer"]
+
+DEFAULT_CONTEXT = 2048
+
+
+class DecoderOnlySummarizer(CT2Engine):
+    """Summaries from a converted instruction-following decoder-only model."""
+
+    engine = "decoder-only"
+
+    def prompt(self, text: str, options: SummaryOptions) -> str:
+        return options.prompt_template.format(instruction=options.instruction.format(text=text))
+
+    def context(self, options: SummaryOptions) -> int:
+        return options.max_input_tokens or self.card.max_positions or DEFAULT_CONTEXT
+
+    def text_budget(self, options: SummaryOptions) -> int:
+        overhead = len(self.tokenizer(self.prompt("", options)).input_ids)
+        budget = self.context(options) - options.max_length - overhead
+        if budget < 16:
+            raise ModelError(
+                f"the model's context ({self.context(options)} tokens) leaves no room for text with "
+                f"max_length {options.max_length}; lower --max-length"
+            )
+        return budget
+
+    def encode(self, texts: Sequence[str], options: SummaryOptions) -> list[list[str]]:
+        limit = self.context(options) - options.max_length
+        ids = self.tokenizer([self.prompt(text, options) for text in texts], truncation=True, max_length=limit).input_ids
+        return [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
+
+    def run(self, batch: list[list[str]], options: SummaryOptions) -> list[list[str]]:
+        end = self.tokenizer.eos_token
+        results = self.model.generate_batch(
+            batch,
+            max_batch_size=options.batch_tokens,
+            batch_type="tokens",
+            beam_size=options.beam_size,
+            length_penalty=options.length_penalty,
+            repetition_penalty=options.repetition_penalty,
+            no_repeat_ngram_size=options.no_repeat_ngram_size,
+            max_length=options.max_length,
+            min_length=options.min_length,
+            sampling_topk=options.sampling_topk,
+            sampling_temperature=options.sampling_temperature,
+            include_prompt_in_result=False,
+            end_token=end if end else None,
+        )
+        return [[tok for tok in result.sequences[0] if tok != end] for result in results]

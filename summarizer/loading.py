@@ -1,0 +1,91 @@
+"""``load_summarizer``: the configured engine, loaded once per process and reused."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import ctranslate2
+
+from bantin.config import Settings
+from bantin.errors import ModelError
+from summarizer.causal import DecoderOnlySummarizer
+from summarizer.convert import model_card
+from summarizer.device import choose_placement
+from summarizer.extractive import ExtractiveSummarizer
+from summarizer.protocol import Summarizer
+from summarizer.seq2seq import EncoderDecoderSummarizer
+
+__all__ = ["clear_cache", "load_summarizer"]
+
+_CACHE: dict[tuple[Any, ...], Summarizer] = {}
+_LOCK = threading.Lock()
+_TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "spiece.model", "sentencepiece.bpe.model", "vocab.txt")
+
+
+def clear_cache() -> None:
+    """Forget loaded models (tests; a long-lived process switching models)."""
+    with _LOCK:
+        _CACHE.clear()
+
+
+def _tokenizer(folder: Path) -> Any:
+    if not any((folder / name).is_file() for name in _TOKENIZER_FILES):
+        raise ModelError(f"{folder} lacks its tokenizer (convert it with: bantin model convert HF_FOLDER {folder})")
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(str(folder))
+    except (OSError, ValueError, TypeError) as exc:
+        raise ModelError(f"cannot load the tokenizer in {folder}: {' '.join(str(exc).split())[:200]}") from None
+
+
+def _load_ct2(folder: Path, engine: str, device: str, compute_type: str) -> Summarizer:
+    card = model_card(folder)
+    if engine != "auto" and engine != card.engine:
+        raise ModelError(f"{folder} is a {card.engine} model ({card.family}), not {engine}")
+    tokenizer = _tokenizer(folder)
+    placement = choose_placement(device, compute_type, card.family)
+    runner = ctranslate2.Translator if card.engine == "encoder-decoder" else ctranslate2.Generator
+    try:
+        model = runner(str(folder), device=placement.device, compute_type=placement.compute_type)
+    except (RuntimeError, ValueError) as exc:
+        raise ModelError(f"cannot load {folder} on {placement.device}: {' '.join(str(exc).split())[:200]}") from None
+    engine_class = EncoderDecoderSummarizer if card.engine == "encoder-decoder" else DecoderOnlySummarizer
+    return engine_class(folder, card, tokenizer, placement, model)
+
+
+def load_summarizer(settings: Settings, **overrides: Any) -> Summarizer:
+    """The engine ``settings`` name (``model_path``, ``model_engine``, ``model_device``,
+    ``model_compute_type``; ``overrides`` replace any of them, ``None`` values ignored).
+
+    Extractive when no model path is set or the engine is ``extractive``. Loaded once per process
+    per (path, engine, device, compute type). Raises ``ModelError``.
+    """
+    values = {
+        "model_path": settings.model_path,
+        "model_engine": settings.model_engine,
+        "model_device": settings.model_device,
+        "model_compute_type": settings.model_compute_type,
+    }
+    unknown = set(overrides) - set(values)
+    if unknown:
+        raise TypeError(f"unknown overrides: {', '.join(sorted(unknown))}")
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    path, engine = values["model_path"], values["model_engine"]
+    if path is None or engine == "extractive":
+        if engine not in ("auto", "extractive"):
+            raise ModelError(f"the {engine} engine needs a model folder (set BANTIN_MODEL_PATH or --model)")
+        key: tuple[Any, ...] = ("extractive",)
+    else:
+        path = Path(path).expanduser().resolve()
+        key = (str(path), engine, values["model_device"], values["model_compute_type"])
+    with _LOCK:
+        if key not in _CACHE:
+            _CACHE[key] = (
+                ExtractiveSummarizer()
+                if key == ("extractive",)
+                else _load_ct2(path, engine, values["model_device"], values["model_compute_type"])
+            )
+        return _CACHE[key]
