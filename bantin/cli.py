@@ -25,6 +25,8 @@ COMMAND_MODULES = (
     "bantin.commands.db",
     "bantin.commands.config",
     "bantin.commands.newsletter",
+    "bantin.commands.model",
+    "bantin.commands.summarize",
 )
 
 app = typer.Typer(

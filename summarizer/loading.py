@@ -12,7 +12,7 @@ from bantin.config import Settings
 from bantin.errors import ModelError
 from summarizer.causal import DecoderOnlySummarizer
 from summarizer.convert import model_card
-from summarizer.device import choose_placement
+from summarizer.device import choose_placement, cuda_device_count
 from summarizer.extractive import ExtractiveSummarizer
 from summarizer.protocol import Summarizer
 from summarizer.seq2seq import EncoderDecoderSummarizer
@@ -74,6 +74,8 @@ def load_summarizer(settings: Settings, **overrides: Any) -> Summarizer:
         raise TypeError(f"unknown overrides: {', '.join(sorted(unknown))}")
     values.update({k: v for k, v in overrides.items() if v is not None})
     path, engine = values["model_path"], values["model_engine"]
+    if values["model_device"] == "cuda" and cuda_device_count() == 0:
+        raise ModelError("--device cuda was asked for, but CTranslate2 sees no CUDA GPU (use --device cpu or auto)")
     if path is None or engine == "extractive":
         if engine not in ("auto", "extractive"):
             raise ModelError(f"the {engine} engine needs a model folder (set BANTIN_MODEL_PATH or --model)")

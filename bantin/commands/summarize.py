@@ -1,0 +1,123 @@
+"""``bantin summarize``: summarize URLs, files or stdin, or the archive's pending articles."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from bantin.errors import InputError
+
+__all__ = ["register", "summarize_cmd"]
+
+
+def _options(**values: Any) -> Any:
+    from summarizer.options import SummaryOptions
+
+    try:
+        return SummaryOptions().with_(**values)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _progress() -> tuple[Any, Any]:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar = Progress(console=Console(stderr=True), transient=True)
+    task = bar.add_task("summarizing", total=None)
+
+    def advance(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, advance
+
+
+def _render(names: list[str], summaries: list[Any], fmt: str) -> str:
+    if fmt == "json":
+        rows = [{"input": name, **summary.as_dict()} for name, summary in zip(names, summaries, strict=True)]
+        return json.dumps(rows, ensure_ascii=False, indent=2)
+    if len(summaries) == 1:
+        return summaries[0].text
+    return "\n\n".join(f"# {name}\n{summary.text}" for name, summary in zip(names, summaries, strict=True))
+
+
+def _pending(settings: Any, summarizer: Any, options: Any, limit: int | None, batch_size: int) -> None:
+    from bantin.commands.db import open_database
+    from summarizer.pending import summarize_pending
+
+    db = open_database()
+    try:
+        report = summarize_pending(db, summarizer, options, limit=limit, batch_size=batch_size, progress=sys.stderr.isatty())
+    finally:
+        db.close()
+    typer.echo(
+        f"{summarizer.model_id}: summarized {report.summarized}, failed {report.failed}, "
+        f"skipped {report.skipped} (no text)"
+    )
+    for error in report.errors[:5]:
+        typer.echo(f"bantin: warning: {error}", err=True)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def summarize_cmd(
+    inputs: Annotated[list[str] | None, typer.Argument(help="URLs, files (HTML or text) or - for stdin.")] = None,
+    pending: Annotated[bool, typer.Option("--pending", help="Summarize archived articles without a summary.")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="With --pending: at most N articles.")] = None,
+    model: Annotated[Path | None, typer.Option("--model", help="CTranslate2 model folder (default: BANTIN_MODEL_PATH).")] = None,
+    engine: Annotated[str | None, typer.Option("--engine", help="auto, encoder-decoder, decoder-only or extractive.")] = None,
+    device: Annotated[str | None, typer.Option("--device", help="auto, cpu or cuda.")] = None,
+    compute_type: Annotated[str | None, typer.Option("--compute-type", help="CTranslate2 compute type (default auto).")] = None,
+    max_length: Annotated[int | None, typer.Option("--max-length", help="Most tokens per summary (128).")] = None,
+    beam_size: Annotated[int | None, typer.Option("--beam-size", help="Beam width (4).")] = None,
+    long_input: Annotated[str | None, typer.Option("--long-input", help="truncate (default) or map-reduce.")] = None,
+    prefix: Annotated[str | None, typer.Option("--prefix", help="Text put before each input (ViT5: 'vietnews: ').")] = None,
+    sentences: Annotated[int | None, typer.Option("--sentences", help="Extractive: most sentences (2).")] = None,
+    chars: Annotated[int | None, typer.Option("--chars", help="Extractive: most characters, 0 = any (260).")] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per model call.")] = 8,
+    fmt: Annotated[str, typer.Option("--format", help="text or json (json carries the summary info).")] = "text",
+    out: Annotated[Path | None, typer.Option("--out", help="Write to FILE instead of standard output.")] = None,
+) -> None:
+    """Summarize articles in Vietnamese: URLs, HTML or text files, stdin (-), or --pending archive rows.
+
+    Example: [bold]bantin summarize https://vnexpress.net/some-article.html --format json[/bold]
+    """
+    from bantin.cli import settings_of
+    from summarizer.inputs import read_input
+    from summarizer.loading import load_summarizer
+
+    if fmt not in ("text", "json"):
+        raise InputError(f"--format must be text or json, not {fmt!r}")
+    if pending == bool(inputs):
+        raise InputError("give URLs, files or - to summarize, or --pending (not both)")
+    options = _options(max_length=max_length, beam_size=beam_size, long_input=long_input, prefix=prefix,
+                       budget_sentences=sentences, budget_chars=chars, max_batch_size=batch_size)
+    settings = settings_of()
+    documents = [] if pending else [
+        read_input(spec, timeout=settings.crawl_timeout_s, max_bytes=settings.crawl_max_page_bytes,
+                   user_agent=settings.user_agent) for spec in inputs or []
+    ]
+    summarizer = load_summarizer(settings, model_path=model, model_engine=engine, model_device=device,
+                                 model_compute_type=compute_type)
+    if pending:
+        _pending(settings, summarizer, options, limit, batch_size)
+        return
+    bar, advance = _progress()
+    with bar:
+        summaries = summarizer.summarize([doc.text for doc in documents], options, progress=advance)
+    for doc, summary in zip(documents, summaries, strict=True):
+        for warning in summary.info.warnings:
+            typer.echo(f"bantin: warning: {doc.name}: {warning}", err=True)
+    text = _render([doc.name for doc in documents], summaries, fmt)
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("summarize")(summarize_cmd)
