@@ -67,6 +67,11 @@ class Settings(BaseSettings):
         default_factory=list, description="Comma-separated recipients."
     )
 
+    # orchestration
+    crawl_parallel_sources: int = Field(2, ge=1, description="Sources crawled at once (one process each).")
+    summarize_batch_size: int = Field(8, ge=1, description="Articles per summarization batch.")
+    dask_address: str | None = Field(None, description="Dask scheduler; set: summarization fans out over it.")
+
     # schedules
     schedule_daily_cron: str = Field("30 6 * * *", description="Cron of the daily edition.")
     schedule_weekly_cron: str = Field("0 7 * * 1", description="Cron of the weekly edition.")
