@@ -14,6 +14,7 @@ words. The CLI prints ``str(exc)`` as one line on stderr and exits with code 2.
     │   │   └── ExtensionMissing    PostgreSQL refused CREATE EXTENSION (names the SQL a DBA runs)
     │   └── PipelineBusy            another pipeline holds the database lock
     ├── FetchError                  a URL could not be fetched (network, HTTP status, not HTML)
+    │   └── FeedError               a feed or sitemap is empty or not RSS/Atom/sitemap XML
     ├── ExtractionError             a page held no usable article
     ├── SummarizerError
     │   ├── ModelError              model folder missing, not CTranslate2, no tokenizer, bad device
@@ -36,6 +37,7 @@ __all__ = [
     "DeliveryError",
     "ExtensionMissing",
     "ExtractionError",
+    "FeedError",
     "FetchError",
     "InputError",
     "MigrationError",
@@ -83,6 +85,10 @@ class PipelineBusy(DatabaseError):
 
 class FetchError(BantinError):
     """A URL could not be fetched."""
+
+
+class FeedError(FetchError):
+    """A feed or sitemap is empty, malformed, or lists no article links."""
 
 
 class ExtractionError(BantinError):

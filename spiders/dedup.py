@@ -1,0 +1,94 @@
+"""Near-duplicate detection across outlets: MinHash over folded word shingles, story clusters.
+
+Exact duplicates (same canonical URL, same content hash) are the repository's job; here,
+syndicated and rewritten copies of one story are grouped: an article whose estimated Jaccard
+similarity to an archived one reaches ``threshold`` joins that article's cluster, whose id is
+the id of the cluster's earliest stored article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from datasketch import MinHash, MinHashLSH
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive.models import Article, utcnow
+from archive.text import canonical_tones, fold
+
+__all__ = ["NUM_PERM", "StoryClusters", "minhash_of", "shingles"]
+
+NUM_PERM = 128
+SHINGLE = 3
+_WORD = re.compile(r"\w+")
+
+
+def shingles(text: str, size: int = SHINGLE) -> set[str]:
+    """Word ``size``-grams of ``text`` after folding (no diacritics, đ -> d, lowercase)."""
+    words = _WORD.findall(fold(canonical_tones(text)))
+    if len(words) < size:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def minhash_of(title: str, lead: str, body: str) -> MinHash:
+    """The MinHash signature of an article's text."""
+    signature = MinHash(num_perm=NUM_PERM, seed=1)
+    grams = shingles(f"{title}\n{lead}\n{body}")
+    signature.update_batch([g.encode("utf-8") for g in grams])
+    return signature
+
+
+def _from_values(values: list[int]) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=values)
+
+
+@dataclass
+class _Member:
+    article_id: int
+    cluster_id: int
+    signature: MinHash
+
+
+class StoryClusters:
+    """An in-memory LSH index of recent archived articles, keyed by canonical URL."""
+
+    def __init__(self, threshold: float = 0.3) -> None:
+        self.threshold = threshold
+        self.index = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.members: dict[str, _Member] = {}
+
+    def load(self, session: Session, *, days: int = 30, limit: int = 50_000) -> StoryClusters:
+        """Index the archive's articles fetched in the last ``days`` days."""
+        since = utcnow() - timedelta(days=days)
+        rows = session.execute(
+            select(Article.id, Article.canonical_url, Article.cluster_id, Article.minhash)
+            .where(Article.fetched_at >= since, Article.minhash.is_not(None))
+            .order_by(Article.id)
+            .limit(limit)
+        )
+        for article_id, url, cluster_id, values in rows:
+            if values and len(values) == NUM_PERM:
+                self.add(url, article_id, cluster_id or article_id, _from_values(values))
+        return self
+
+    def match(self, url: str, signature: MinHash) -> int | None:
+        """The cluster id of the most similar indexed article (other than ``url``), if similar enough."""
+        best: tuple[float, int] | None = None
+        for key in self.index.query(signature):
+            member = self.members[key]
+            if key == url:
+                continue
+            similarity = member.signature.jaccard(signature)
+            if similarity >= self.threshold and (best is None or (similarity, -member.cluster_id) > (best[0], -best[1])):
+                best = (similarity, member.cluster_id)
+        return best[1] if best else None
+
+    def add(self, url: str, article_id: int, cluster_id: int, signature: MinHash) -> None:
+        if url in self.members:
+            self.index.remove(url)
+        self.members[url] = _Member(article_id, cluster_id, signature)
+        self.index.insert(url, signature)

@@ -1,0 +1,104 @@
+"""Discovery documents: RSS 2.0, Atom and (news) sitemaps, parsed into feed items.
+
+A feed that is empty, is not XML, or lists no links raises ``FeedError`` naming the problem;
+mildly broken XML (an unescaped ``&``) is read in lxml's recovery mode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from lxml import etree
+
+from bantin.errors import FeedError
+from spiders.dates import parse_datetime
+
+__all__ = ["FeedItem", "parse_feed", "parse_sitemap"]
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One link a feed or sitemap lists, with its date when it gives one."""
+
+    url: str
+    title: str = ""
+    published: datetime | None = None
+
+
+def _root(body: bytes, what: str) -> etree._Element:
+    if not body.strip():
+        raise FeedError(f"empty {what}")
+    strict = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        return etree.fromstring(body.strip(), strict)
+    except etree.XMLSyntaxError as exc:
+        first_error = exc
+    lenient = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+    root = etree.fromstring(body.strip(), lenient)
+    if root is None:
+        raise FeedError(f"malformed {what}: {first_error}")
+    return root
+
+
+def _text(node: etree._Element, name: str) -> str:
+    found = node.xpath(f"./*[local-name()='{name}']")
+    return "".join(found[0].itertext()).strip() if found else ""
+
+
+def _date(text: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return parse_datetime(text)
+    except ValueError:
+        return None
+
+
+def _atom_link(entry: etree._Element) -> str:
+    for link in entry.xpath("./*[local-name()='link']"):
+        if link.get("rel", "alternate") == "alternate" and link.get("href"):
+            return link.get("href").strip()
+    return ""
+
+
+def parse_feed(body: bytes) -> list[FeedItem]:
+    """The items of an RSS 2.0 or Atom feed, in feed order; ``FeedError`` if it has none."""
+    root = _root(body, "feed")
+    items: list[FeedItem] = []
+    for item in root.xpath("//*[local-name()='item']"):
+        link = _text(item, "link") or (_text(item, "guid") if item.xpath("./*[local-name()='guid'][not(@isPermaLink='false')]") else "")
+        if link:
+            date = _text(item, "pubDate") or _text(item, "date") or _text(item, "published")
+            items.append(FeedItem(link, _text(item, "title"), _date(date)))
+    for entry in root.xpath("//*[local-name()='entry']"):
+        link = _atom_link(entry)
+        if link:
+            date = _text(entry, "published") or _text(entry, "updated")
+            items.append(FeedItem(link, _text(entry, "title"), _date(date)))
+    if not items:
+        kind = etree.QName(root).localname
+        if kind in ("rss", "feed", "RDF") and root.xpath("//*[local-name()='channel' or local-name()='feed']") is not None:
+            broken = not root.xpath("//*[local-name()='item' or local-name()='entry']")
+            raise FeedError("feed lists no items" if broken else "feed items have no links")
+        raise FeedError(f"not an RSS or Atom feed (root element <{kind}>)")
+    return items
+
+
+def parse_sitemap(body: bytes) -> tuple[list[FeedItem], list[str]]:
+    """(article links, child sitemap links) of a sitemap or sitemap index."""
+    root = _root(body, "sitemap")
+    kind = etree.QName(root).localname
+    if kind == "sitemapindex":
+        return [], [loc.strip() for loc in root.xpath("//*[local-name()='sitemap']/*[local-name()='loc']/text()")]
+    if kind != "urlset":
+        raise FeedError(f"not a sitemap (root element <{kind}>)")
+    items = []
+    for url in root.xpath("//*[local-name()='url']"):
+        loc = _text(url, "loc")
+        news = url.xpath("./*[local-name()='news']")
+        date = _text(news[0], "publication_date") if news else _text(url, "lastmod")
+        title = _text(news[0], "title") if news else ""
+        if loc:
+            items.append(FeedItem(loc, title, _date(date)))
+    return items, []

@@ -1,0 +1,234 @@
+"""The one feed-driven spider, configured per source by the sources file.
+
+Discovery: RSS/Atom feeds, news sitemaps (and sitemap indexes), section pages to a bounded
+depth. Already-archived URLs are skipped unless ``BANTIN_REFRESH``; ``BANTIN_SINCE`` and
+``BANTIN_LIMIT`` bound a run. Every page that is not stored is counted with its reason.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Iterator
+from datetime import date
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from bantin.errors import ExtractionError, FeedError
+from spiders.dates import VIETNAM
+from spiders.extraction import extract_page
+from spiders.feeds import FeedItem, parse_feed, parse_sitemap
+from spiders.pipelines import ArticleItem
+from spiders.report import SourceCounts
+from spiders.sources import SourceConfig, load_sources
+from spiders.store import shared_store
+from spiders.urls import canonical_url, is_same_site
+
+__all__ = ["NewsSpider", "failure_reason"]
+
+_HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+
+
+def failure_reason(failure: Failure) -> str:
+    """A short reason for a failed request: ``http-404``, ``timeout``, ``too-large`` …"""
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        return f"http-{exc.response.status}"
+    name = type(exc).__name__
+    text = str(exc)
+    if "robots.txt" in text:
+        return "robots-disallowed"
+    if "max size" in text or "maxsize" in text.lower() or name == "DownloadCancelledError":
+        return "too-large"
+    if "Timeout" in name or "timed out" in text.lower() or "took longer than" in text:
+        return "timeout"
+    if "DNS" in name:
+        return "dns-error"
+    if "Connection" in name or "ConnectError" in name:
+        return "connection-error"
+    return "error-" + name.lower()
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawl one source: ``scrapy crawl news -a source=vnexpress`` (from the repository root)."""
+
+    name = "news"
+
+    def __init__(self, source: SourceConfig | str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.source_arg = source
+        self.counts = SourceCounts()
+        self.seen: set[str] = set()
+        self.scheduled = 0
+        self._last_progress = 0.0
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):  # noqa: ANN001, ANN206 - Scrapy's hook
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        source = spider.source_arg
+        if not isinstance(source, SourceConfig):
+            sources = {s.key: s for s in load_sources(settings.get("BANTIN_SOURCES_FILE"))}
+            if source not in sources:
+                raise ValueError(f"unknown source {source!r}; pass -a source=KEY, one of: {', '.join(sources)}")
+            source = sources[source]
+        spider.source = source
+        spider.name = f"news:{source.key}"
+        spider.download_delay = source.delay_s
+        spider.store = shared_store(settings.get("BANTIN_DATABASE_URL"))
+        since = settings.get("BANTIN_SINCE")
+        spider.since = date.fromisoformat(since) if isinstance(since, str) else since
+        spider.limit = settings.getint("BANTIN_LIMIT", 0) or None
+        spider.refresh = settings.getbool("BANTIN_REFRESH", False)
+        spider.progress_hook = settings.get("BANTIN_PROGRESS_HOOK")
+        spider.closed_hook = settings.get("BANTIN_CLOSED_HOOK")
+        return spider
+
+    # -- discovery -------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.store.register(self.source)
+        for url in self.source.feeds:
+            yield scrapy.Request(url, self.parse_feed, errback=self.discovery_failed, dont_filter=True)
+        for url in self.source.sitemaps:
+            yield scrapy.Request(url, self.parse_sitemap, errback=self.discovery_failed, dont_filter=True)
+        for url in self.source.sections:
+            yield scrapy.Request(url, self.parse_section, errback=self.discovery_failed, meta={"section_depth": 0})
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        try:
+            items = parse_feed(response.body)
+        except FeedError as exc:
+            yield from self._bad_discovery(response, exc)
+            return
+        self.counts.discovery_ok += 1
+        yield from self._articles(items)
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        try:
+            items, children = parse_sitemap(response.body)
+        except FeedError as exc:
+            yield from self._bad_discovery(response, exc)
+            return
+        self.counts.discovery_ok += 1
+        for child in children[:50]:
+            yield scrapy.Request(urljoin(response.url, child), self.parse_sitemap, errback=self.discovery_failed)
+        yield from self._articles(items)
+
+    def parse_section(self, response: Response) -> Iterator[scrapy.Request]:
+        self.counts.discovery_ok += 1
+        depth = response.meta.get("section_depth", 0)
+        items, deeper = [], []
+        prefix = urlsplit(response.url).path.rsplit("/", 1)[0]
+        for href in response.css("a::attr(href)").getall():
+            url = urljoin(response.url, href.strip())
+            if not url.startswith(("http://", "https://")) or not is_same_site(url, response.url):
+                continue
+            if self.source.is_article_url(urlsplit(url).path):
+                items.append(FeedItem(url))
+            elif depth < self.source.section_depth and urlsplit(url).path.startswith(prefix + "/"):
+                deeper.append(url)
+        yield from self._articles(items)
+        for url in deeper:
+            yield scrapy.Request(url, self.parse_section, errback=self.discovery_failed, meta={"section_depth": depth + 1})
+
+    def _bad_discovery(self, response: Response, exc: Exception) -> Iterator[scrapy.Request]:
+        self.counts.discovery_failed += 1
+        reason = "feed-empty" if "empty" in str(exc) or "no items" in str(exc) else "feed-malformed"
+        self.counts.note(reason, f"{response.url}: {exc}")
+        self.progress()
+        return iter(())
+
+    def discovery_failed(self, failure: Failure) -> None:
+        self.counts.discovery_failed += 1
+        self.counts.note("feed-" + failure_reason(failure), f"{failure.request.url}: {failure.getErrorMessage()}")
+        self.progress()
+
+    def _articles(self, items: list[FeedItem]) -> Iterator[scrapy.Request]:
+        fresh: dict[str, FeedItem] = {}
+        for item in items:
+            url = canonical_url(item.url)
+            if url in self.seen or url in fresh:
+                self.counts.note("duplicate-feed-item")
+                continue
+            if self.since and item.published and item.published.astimezone(VIETNAM).date() < self.since:
+                self.seen.add(url)
+                self.counts.note("older-than-since")
+                continue
+            fresh[url] = item
+        self.seen.update(fresh)
+        self.counts.discovered += len(fresh)
+        known = set() if self.refresh else self.store.known([*fresh, *(i.url for i in fresh.values())])
+        for url, item in fresh.items():
+            if url in known or item.url in known:
+                self.counts.note("already-archived")
+                continue
+            if self.limit is not None and self.scheduled >= self.limit:
+                self.counts.note("over-limit")
+                continue
+            self.scheduled += 1
+            self.counts.scheduled += 1
+            yield scrapy.Request(item.url, self.parse_article, errback=self.article_failed, cb_kwargs={"listed": url})
+        self.progress()
+
+    # -- articles --------------------------------------------------------------------------
+
+    def parse_article(self, response: Response, listed: str) -> Iterator[ArticleItem]:
+        self.counts.fetched += 1
+        self.counts.done += 1
+        reason = self._unusable(response, listed)
+        if reason:
+            self.counts.note(reason, f"{listed}: {reason} ({response.url})")
+            self.progress()
+            return
+        started = time.perf_counter()
+        try:
+            page = extract_page(response.body, response.url, self.source,
+                                content_type=response.headers.get("Content-Type", b"").decode("latin-1"))
+        except ExtractionError as exc:
+            self.counts.note("no-article", str(exc))
+            self.progress()
+            return
+        finally:
+            self.counts.extraction_s += time.perf_counter() - started
+        if self.since and page.published_at and page.published_at.date() < self.since:
+            self.counts.note("older-than-since")
+            return
+        yield ArticleItem(self.source.key, page)
+
+    def _unusable(self, response: Response, listed: str) -> str | None:
+        content_type = response.headers.get("Content-Type", b"").split(b";")[0].strip().lower()
+        if content_type and content_type not in _HTML_TYPES:
+            return "not-html"
+        if response.meta.get("redirect_urls"):
+            path = urlsplit(response.url).path
+            if path in ("", "/") or "login" in response.url.lower() or "dang-nhap" in path:
+                return "redirected-away"
+            if self.source.article_pattern and not self.source.is_article_url(path):
+                return "redirected-away"
+        return None
+
+    def article_failed(self, failure: Failure) -> None:
+        self.counts.done += 1
+        reason = failure_reason(failure)
+        self.counts.note(reason, f"{failure.request.url}: {failure.getErrorMessage()[:300]}")
+        self.progress()
+
+    # -- reporting -------------------------------------------------------------------------
+
+    def progress(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if self.progress_hook is not None and (force or now - self._last_progress > 0.2):
+            self._last_progress = now
+            self.progress_hook(self.source.key, self.counts)
+
+    def closed(self, reason: str) -> None:
+        self.progress(force=True)
+        if self.closed_hook is not None:
+            self.closed_hook(self.source, self.counts, reason)
+        else:
+            self.logger.info("crawl of %s %s: %s", self.source.key, reason, self.counts)

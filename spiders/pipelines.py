@@ -1,0 +1,60 @@
+"""Item pipeline: validate, then store (relevance, MinHash cluster, upsert) and count.
+
+Rejections become ``DropItem("reason")``; a storage error fails that article only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scrapy.exceptions import DropItem
+
+from archive.repository import Upsert
+from spiders.extraction import MIN_BODY_CHARS, ExtractedPage
+from spiders.store import shared_store
+
+__all__ = ["ArchivePipeline", "ArticleItem"]
+
+
+@dataclass(frozen=True)
+class ArticleItem:
+    """An extracted article on its way to the archive."""
+
+    source_key: str
+    page: ExtractedPage
+
+
+class ArchivePipeline:
+    """Stores each article; counts new / updated / duplicate on the spider's counters."""
+
+    def __init__(self, crawler) -> None:  # noqa: ANN001 - scrapy.crawler.Crawler
+        self.crawler = crawler
+        self.database_url = crawler.settings.get("BANTIN_DATABASE_URL")
+
+    @classmethod
+    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206 - Scrapy's hook
+        return cls(crawler)
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        page = item.page
+        spider = self.crawler.spider
+        counts = spider.counts
+        if not page.title or len(page.body) < MIN_BODY_CHARS:
+            counts.note("no-article", f"{page.url}: incomplete article")
+            raise DropItem("no-article")
+        stored = shared_store(self.database_url).store(item.source_key, page)
+        counts.storage_s += stored.seconds
+        if stored.outcome is Upsert.NEW:
+            counts.new += 1
+        elif stored.outcome is Upsert.UPDATED:
+            counts.updated += 1
+        elif stored.outcome is Upsert.DUPLICATE:
+            counts.duplicate += 1
+            counts.note("duplicate-content")
+        else:
+            counts.note("unchanged")
+        if page.method == "fallback":
+            counts.used_fallback += 1
+            counts.fallback_urls.append(page.canonical_url)
+        spider.progress()
+        return item

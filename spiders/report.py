@@ -1,0 +1,127 @@
+"""What a crawl did, per source and overall; stored as crawl_runs rows and printed as a table."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = ["COUNTERS", "REJECT_REASONS", "CrawlReport", "SourceCounts", "SourceReport"]
+
+COUNTERS = ("discovered", "fetched", "new", "updated", "duplicate", "rejected", "failed", "used_fallback")
+# reasons that count as "rejected" (the page came, but holds nothing to store); every other
+# reason that is not a note counts as "failed" (the page or feed could not be had)
+REJECT_REASONS = frozenset(
+    {"not-html", "redirected-away", "no-article", "too-large", "robots-disallowed", "older-than-since"}
+)
+# reasons that are notes only: counted in ``reasons`` but neither rejected nor failed
+NOTES = frozenset({"duplicate-feed-item", "already-archived", "unchanged", "over-limit", "duplicate-content"})
+
+
+@dataclass
+class SourceCounts:
+    """Mutable counters a running spider keeps for its source."""
+
+    discovered: int = 0
+    fetched: int = 0
+    new: int = 0
+    updated: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    failed: int = 0
+    used_fallback: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    fallback_urls: list[str] = field(default_factory=list)
+    scheduled: int = 0
+    done: int = 0
+    discovery_ok: int = 0
+    discovery_failed: int = 0
+    extraction_s: float = 0.0
+    storage_s: float = 0.0
+
+    def note(self, reason: str, error: str | None = None) -> None:
+        """Count one ``reason``; rejections and failures also bump their counter."""
+        self.reasons[reason] = self.reasons.get(reason, 0) + 1
+        if reason in NOTES:
+            return
+        if reason in REJECT_REASONS:
+            self.rejected += 1
+        else:
+            self.failed += 1
+        if error and len(self.errors) < 50:
+            self.errors.append(error)
+
+
+@dataclass(frozen=True)
+class SourceReport:
+    """The outcome of crawling one source."""
+
+    key: str
+    name: str
+    status: str
+    discovered: int = 0
+    fetched: int = 0
+    new: int = 0
+    updated: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    failed: int = 0
+    used_fallback: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    errors: tuple[str, ...] = ()
+    fallback_urls: tuple[str, ...] = ()
+    extraction_s: float = 0.0
+    storage_s: float = 0.0
+
+    @classmethod
+    def from_counts(cls, key: str, name: str, counts: SourceCounts, error: str | None = None) -> SourceReport:
+        if error or (counts.discovery_failed and not counts.discovery_ok):
+            status = "failed"
+        elif counts.failed:
+            status = "partial"
+        else:
+            status = "ok"
+        errors = list(counts.errors) + ([error] if error else [])
+        return cls(
+            key=key, name=name, status=status, **{name_: getattr(counts, name_) for name_ in COUNTERS},
+            reasons=dict(sorted(counts.reasons.items())), errors=tuple(errors),
+            fallback_urls=tuple(counts.fallback_urls), extraction_s=counts.extraction_s, storage_s=counts.storage_s,
+        )
+
+    def counts(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in COUNTERS}
+
+
+@dataclass(frozen=True)
+class CrawlReport:
+    """The outcome of one crawl: overall status and one ``SourceReport`` per source.
+
+    ``status`` is ``ok`` when every source is ok, ``failed`` when every source failed, else
+    ``partial``. A source is ``failed`` when none of its feeds/sitemaps/sections could be read
+    (or its crawl crashed), ``partial`` when some pages or feeds failed.
+    """
+
+    sources: tuple[SourceReport, ...]
+    seconds: float = 0.0
+
+    @property
+    def status(self) -> str:
+        states = {source.status for source in self.sources}
+        if not states or states == {"ok"}:
+            return "ok"
+        if states == {"failed"}:
+            return "failed"
+        return "partial"
+
+    @property
+    def failed_sources(self) -> list[str]:
+        return [source.key for source in self.sources if source.status == "failed"]
+
+    def total(self, counter: str) -> int:
+        return sum(getattr(source, counter) for source in self.sources)
+
+    def by_key(self, key: str) -> SourceReport:
+        return next(source for source in self.sources if source.key == key)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "seconds": round(self.seconds, 3), "sources": [asdict(s) for s in self.sources]}

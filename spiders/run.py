@@ -1,0 +1,162 @@
+"""``run_crawl``: one crawl of many sources in a child process, with a report.
+
+Twisted's reactor cannot be restarted inside one process, and a Prefect worker calls this
+again and again, so every crawl runs in a fresh ``spawn``-ed child. The child crawls all chosen
+sources at once (one Scrapy crawler per source) and streams progress and per-source counts
+back; the parent stores one ``crawl_runs`` row per source and the sources' health.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue as queue_module
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from archive.engine import Database
+from archive.repository import (
+    ensure_source,
+    finish_crawl_run,
+    record_source_failure,
+    record_source_success,
+    start_crawl_run,
+)
+from bantin.config import Settings
+from bantin.errors import ConfigError
+from spiders.crawlsettings import Politeness, scrapy_settings
+from spiders.progress import CrawlProgress
+from spiders.report import CrawlReport, SourceCounts, SourceReport
+from spiders.sources import SourceConfig, load_sources, select_sources
+
+__all__ = ["run_crawl"]
+
+
+@dataclass(frozen=True)
+class _Job:
+    sources: tuple[SourceConfig, ...]
+    scrapy: dict[str, Any]
+
+
+def _child(job: _Job, channel: Any) -> None:
+    """Entry point of the crawl process: run every source's crawler, report through ``channel``."""
+    try:
+        from scrapy.crawler import AsyncCrawlerProcess
+
+        from spiders.news import NewsSpider
+
+        values = dict(job.scrapy)
+        values["BANTIN_PROGRESS_HOOK"] = lambda key, counts: channel.put(("progress", key, asdict(counts)))
+        values["BANTIN_CLOSED_HOOK"] = lambda source, counts, reason: channel.put(
+            ("closed", source.key, asdict(counts), reason)
+        )
+        process = AsyncCrawlerProcess(values)
+        for source in job.sources:
+            process.crawl(NewsSpider, source=source)
+        process.start()
+        channel.put(("done",))
+    except BaseException as exc:  # noqa: BLE001 - the process boundary: report, never hang the parent
+        channel.put(("error", f"crawl process failed: {type(exc).__name__}: {exc}"))
+        raise
+
+
+def _collect(proc: Any, channel: Any, show: CrawlProgress) -> tuple[dict[str, tuple[SourceCounts, str]], str | None]:
+    results: dict[str, tuple[SourceCounts, str]] = {}
+    error: str | None = None
+    while True:
+        try:
+            message = channel.get(timeout=0.3)
+        except queue_module.Empty:
+            if proc.is_alive():
+                continue
+            try:
+                message = channel.get(timeout=1.0)
+            except queue_module.Empty:
+                break
+        kind = message[0]
+        if kind == "progress":
+            show.update(message[1], SourceCounts(**message[2]))
+        elif kind == "closed":
+            counts = SourceCounts(**message[2])
+            results[message[1]] = (counts, message[3])
+            show.update(message[1], counts, finished=True)
+        elif kind == "error":
+            error = message[1]
+        elif kind == "done":
+            break
+    return results, error
+
+
+def _record(db: Database, sources: Sequence[SourceConfig], report: CrawlReport) -> None:
+    by_key = {source.key: source for source in sources}
+    with db.session() as session:
+        for item in report.sources:
+            source = by_key[item.key]
+            ensure_source(session, item.key, name=source.name, homepage=source.homepage, feeds=source.feeds)
+            run = start_crawl_run(session, item.key)
+            finish_crawl_run(session, run, status=item.status, counts=item.counts(), reasons=item.reasons,
+                             errors=list(item.errors))
+            if item.status == "failed":
+                record_source_failure(session, item.key, "; ".join(item.errors[:3]) or "crawl failed")
+            else:
+                record_source_success(session, item.key)
+
+
+def run_crawl(
+    settings: Settings,
+    *,
+    sources: Sequence[str] | None = None,
+    sources_file: Path | None = None,
+    since: date | None = None,
+    limit: int | None = None,
+    refresh: bool = False,
+    progress: bool = False,
+    politeness: Politeness | None = None,
+    scrapy_overrides: Mapping[str, Any] | None = None,
+) -> CrawlReport:
+    """Crawl ``sources`` (default: every enabled source in the sources file) in a child process.
+
+    ``since`` skips items published before that day; ``limit`` caps article fetches per source;
+    ``refresh`` fetches already-archived URLs again. One failing source never stops the others;
+    the report's ``status`` says ok / partial / failed. ``SourcesFileError`` and
+    ``DatabaseUnavailable`` are raised before anything is crawled.
+    """
+    path = Path(sources_file or settings.sources_file)
+    chosen = select_sources(load_sources(path), sources)
+    if not chosen:
+        raise ConfigError(f"{path}: no enabled sources to crawl")
+    db = Database.connect(settings.effective_database_url)  # fails early; upgrades the embedded archive
+    log_dir = Path(settings.data_dir)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    values = scrapy_settings(settings, since=since, limit=limit, refresh=refresh, politeness=politeness,
+                             extra={"BANTIN_SOURCES_FILE": str(path), "LOG_FILE": str(log_dir / "crawl.log"),
+                                    "LOG_LEVEL": "INFO", **(scrapy_overrides or {})})
+    context = multiprocessing.get_context("spawn")
+    channel = context.Queue()
+    proc = context.Process(target=_child, args=(_Job(tuple(chosen), values), channel), name="bantin-crawl")
+    started = time.perf_counter()
+    try:
+        with CrawlProgress([s.key for s in chosen], enabled=progress) as show:
+            proc.start()
+            results, error = _collect(proc, channel, show)
+    finally:
+        proc.join(timeout=30)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+    reports = []
+    for source in chosen:
+        counts, reason = results.get(source.key, (SourceCounts(), None))
+        problem = None if reason == "finished" else (
+            f"crawl ended early: {reason}" if reason else error or f"crawl process exited with code {proc.exitcode}"
+        )
+        reports.append(SourceReport.from_counts(source.key, source.name, counts, problem))
+    report = CrawlReport(tuple(reports), time.perf_counter() - started)
+    try:
+        _record(db, chosen, report)
+    finally:
+        db.close()
+    return report

@@ -1,0 +1,11 @@
+"""Scrapy project settings for ``scrapy crawl news -a source=KEY`` run from the repository.
+
+This module is an edge (like the CLI): it reads bantin's settings from ``BANTIN_*`` variables
+and ``.env`` once; ``bantin crawl`` does not use it (it builds the same settings itself).
+"""
+
+from bantin.config import load_settings
+from spiders.crawlsettings import scrapy_settings
+
+globals().update(scrapy_settings(load_settings()))
+LOG_LEVEL = "INFO"
