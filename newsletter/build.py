@@ -27,6 +27,7 @@ from archive.locking import pipeline_lock
 from archive.models import Edition, EditionItem, utcnow
 from bantin import __version__
 from bantin.config import Settings
+from bantin.errors import NewsletterError
 from newsletter.mail import MailSettings
 from newsletter.output import FILE_NAMES, edition_folder, files_present, write_files
 from newsletter.rank import PlannedItem, plan_edition
@@ -126,8 +127,6 @@ class _Job:
             return self._result(view, paths, created=False, dry_run=True, title=rendered.subject)
         # 5. store, render, write
         edition = _insert(session, span, plan, self.now)
-        if edition is None:  # built by a writer that did not hold the lock (an in-memory archive)
-            return self._existing(session, _find(session, span), dry_run=False)
         view = self._view(session, plan, span, edition.id, self.now)
         rendered, paths = self._write(view)
         edition.title = rendered.subject
@@ -183,8 +182,8 @@ def _find(session: Session, span: Period) -> Edition | None:
     ).first()
 
 
-def _insert(session: Session, span: Period, plan: list[PlannedItem], now: datetime) -> Edition | None:
-    """Store the edition and its items; None when the same period was stored concurrently."""
+def _insert(session: Session, span: Period, plan: list[PlannedItem], now: datetime) -> Edition:
+    """Store the edition and its items (no savepoint: pysqlite would commit at its release)."""
     edition = Edition(kind=span.kind, period_start=span.start, period_end=span.end, created_at=now,
                       item_count=len(plan), delivered=False)
     edition.items = [
@@ -192,12 +191,14 @@ def _insert(session: Session, span: Period, plan: list[PlannedItem], now: dateti
                     also_covered=[dict(entry) for entry in item.also_covered])
         for item in plan
     ]
+    session.add(edition)
     try:
-        with session.begin_nested():
-            session.add(edition)
-            session.flush()
-    except IntegrityError:
-        return None
+        session.flush()
+    except IntegrityError:  # only a writer that ignores the build lock gets here
+        raise NewsletterError(
+            f"the {span.kind} edition {span.start.isoformat()} .. {span.end.isoformat()} was stored by another "
+            "process at the same moment; run again to get it"
+        ) from None
     return edition
 
 

@@ -114,6 +114,11 @@ def _secure_and_login(client: smtplib.SMTP, mail: MailSettings) -> None:
             client.ehlo()
         if mail.user:
             client.login(mail.user, mail.password or "")
+    except UnicodeEncodeError:
+        raise DeliveryError(
+            f"SMTP login to {mail.where}: the user name or password has non-ASCII characters, "
+            "which Python's SMTP client cannot send; use an ASCII password"
+        ) from None
     except smtplib.SMTPAuthenticationError as exc:
         raise DeliveryError(f"SMTP server {mail.where} refused the login of {mail.user!r}: {_reason(exc)}") from None
     except smtplib.SMTPNotSupportedError as exc:
