@@ -24,9 +24,11 @@ __all__ = ["AppState", "app", "main", "settings_of"]
 COMMAND_MODULES = (
     "bantin.commands.db",
     "bantin.commands.config",
+    "bantin.commands.pipeline",
     "bantin.commands.newsletter",
     "bantin.commands.model",
     "bantin.commands.summarize",
+    "bantin.commands.crawl",
 )
 
 app = typer.Typer(

@@ -2,10 +2,30 @@
 
 ``run_crawl`` runs one crawl in a child process (Twisted's reactor cannot restart inside a
 long-lived process) and returns a ``CrawlReport``; ``extract_page`` turns one page into an
-``ExtractedPage``; ``load_sources`` reads a sources file.
+``ExtractedPage``; ``load_sources`` reads a sources file; ``score_relevance`` scores AI
+relevance. Importing this package does not import Scrapy.
 """
 
+from spiders.crawlsettings import Politeness
 from spiders.extraction import ExtractedPage, extract_page
-from spiders.sources import Selectors, SourceConfig, load_sources
+from spiders.relevance import Relevance, score_relevance
+from spiders.report import CrawlReport, SourceReport
+from spiders.run import run_crawl
+from spiders.sources import Selectors, SourceConfig, load_sources, select_sources
+from spiders.urls import canonical_url
 
-__all__ = ["ExtractedPage", "Selectors", "SourceConfig", "extract_page", "load_sources"]
+__all__ = [
+    "CrawlReport",
+    "ExtractedPage",
+    "Politeness",
+    "Relevance",
+    "Selectors",
+    "SourceConfig",
+    "SourceReport",
+    "canonical_url",
+    "extract_page",
+    "load_sources",
+    "run_crawl",
+    "score_relevance",
+    "select_sources",
+]

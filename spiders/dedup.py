@@ -22,6 +22,7 @@ from archive.text import canonical_tones, fold
 __all__ = ["NUM_PERM", "StoryClusters", "minhash_of", "shingles"]
 
 NUM_PERM = 128
+SCHEME = "affine32"  # datasketch's hashing scheme; stored signatures are only comparable within one
 SHINGLE = 3
 _WORD = re.compile(r"\w+")
 
@@ -36,14 +37,14 @@ def shingles(text: str, size: int = SHINGLE) -> set[str]:
 
 def minhash_of(title: str, lead: str, body: str) -> MinHash:
     """The MinHash signature of an article's text."""
-    signature = MinHash(num_perm=NUM_PERM, seed=1)
+    signature = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     grams = shingles(f"{title}\n{lead}\n{body}")
     signature.update_batch([g.encode("utf-8") for g in grams])
     return signature
 
 
 def _from_values(values: list[int]) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=values)
+    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=values, scheme=SCHEME)
 
 
 @dataclass

@@ -55,12 +55,20 @@ def _child(job: _Job, channel: Any) -> None:
         )
         process = AsyncCrawlerProcess(values)
         for source in job.sources:
-            process.crawl(NewsSpider, source=source)
+            task = process.crawl(NewsSpider, source=source)
+            task.add_done_callback(lambda done, key=source.key: _report_crash(done, key, channel))
         process.start()
         channel.put(("done",))
     except BaseException as exc:  # noqa: BLE001 - the process boundary: report, never hang the parent
         channel.put(("error", f"crawl process failed: {type(exc).__name__}: {exc}"))
         raise
+
+
+def _report_crash(task: Any, key: str, channel: Any) -> None:
+    """A crawler that could not start (or crashed) is reported as that source's failure."""
+    if not task.cancelled() and task.exception() is not None:
+        exc = task.exception()
+        channel.put(("crashed", key, f"crawl of {key} crashed: {type(exc).__name__}: {exc}"))
 
 
 def _collect(proc: Any, channel: Any, show: CrawlProgress) -> tuple[dict[str, tuple[SourceCounts, str]], str | None]:
@@ -83,6 +91,8 @@ def _collect(proc: Any, channel: Any, show: CrawlProgress) -> tuple[dict[str, tu
             counts = SourceCounts(**message[2])
             results[message[1]] = (counts, message[3])
             show.update(message[1], counts, finished=True)
+        elif kind == "crashed":
+            results.setdefault(message[1], (SourceCounts(), message[2]))
         elif kind == "error":
             error = message[1]
         elif kind == "done":
@@ -150,9 +160,12 @@ def run_crawl(
     reports = []
     for source in chosen:
         counts, reason = results.get(source.key, (SourceCounts(), None))
-        problem = None if reason == "finished" else (
-            f"crawl ended early: {reason}" if reason else error or f"crawl process exited with code {proc.exitcode}"
-        )
+        if reason == "finished":
+            problem = None
+        elif reason:
+            problem = reason if reason.startswith("crawl of") else f"crawl ended early: {reason}"
+        else:
+            problem = error or f"crawl process exited with code {proc.exitcode} before this source finished"
         reports.append(SourceReport.from_counts(source.key, source.name, counts, problem))
     report = CrawlReport(tuple(reports), time.perf_counter() - started)
     try:
