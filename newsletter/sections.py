@@ -62,11 +62,15 @@ class SectionConfig:
         return next(section for section in self.sections if section.fallback)
 
     def section_for(self, topics: Iterable[str]) -> Section:
-        """The first section sharing a tag with ``topics`` (case-insensitive), else the fallback."""
-        wanted = {str(topic).strip().casefold() for topic in topics}
-        for section in self.sections:
-            if wanted.intersection(section.tags):
-                return section
+        """The section of the first topic (strongest first) that a section lists, else the fallback.
+
+        Tags compare case-insensitively; a tag listed by two sections goes to the earlier one.
+        """
+        for topic in topics:
+            tag = str(topic).strip().casefold()
+            for section in self.sections:
+                if tag in section.tags:
+                    return section
         return self.fallback
 
     def by_key(self, key: str) -> Section:

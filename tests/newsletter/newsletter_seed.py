@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+from archive.models import Article, Source
 from archive.repository import ArticleIn, SummaryIn, store_summary, upsert_article
 from bantin.config import Settings
 
@@ -47,8 +48,6 @@ def add_article(
 
     It was published ``hours_ago`` before ``now`` and fetched ``fetched_after`` later.
     """
-    from archive.models import Article, Source
-
     published = now - timedelta(hours=hours_ago)
     with db.session() as session:
         result = upsert_article(
@@ -110,6 +109,20 @@ def seed_news_day(db) -> NewsDay:  # noqa: ANN001
                                     title="Kết quả bóng đá", summary="Không liên quan.")
     ids["old"] = add_article(db, "tin-cu", source="vnexpress", hours_ago=80, relevance=0.9, title="Tin cũ")
     return day
+
+
+HOSTILE_TITLE = "<script>alert('tiêu đề')</script> AI <img src=x onerror=alert(1)>"
+HOSTILE_SUMMARY = "Bấm <a href=\"javascript:alert(2)\">vào đây</a>\n\n<iframe src=//evil.example></iframe> [x](javascript:alert(3))"
+
+
+def seed_hostile(db) -> int:  # noqa: ANN001
+    """One hostile article (title, link, summary, model id and outlet name) next to a normal one."""
+    add_article(db, "binh-thuong", title="Bài bình thường")
+    article = add_article(db, "doc-hai", source="evil", title=HOSTILE_TITLE, url="javascript:alert(4)",
+                          summary=HOSTILE_SUMMARY, model_id="<b>model</b>")
+    with db.session() as session:
+        session.query(Source).filter_by(key="evil").one().name = '"><svg onload=alert(5)>'
+    return article
 
 
 @dataclass

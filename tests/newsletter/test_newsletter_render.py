@@ -7,17 +7,13 @@ from html.parser import HTMLParser
 
 import pytest
 from markdown_it import MarkdownIt
-from newsletter_seed import NOW, add_article
+from newsletter_seed import HOSTILE_TITLE, NOW, add_article, seed_hostile
 from sqlalchemy import func, select
 
-from archive.models import Edition, Source
+from archive.models import Edition
 from bantin.errors import TemplateError
 from newsletter import build_edition
 from newsletter.render import DEFAULT_TEMPLATES_DIR, Renderer, href, md, paragraphs
-
-HOSTILE_TITLE = "<script>alert('tiêu đề')</script> AI <img src=x onerror=alert(1)>"
-HOSTILE_SUMMARY = "Bấm <a href=\"javascript:alert(2)\">vào đây</a>\n\n<iframe src=//evil.example></iframe> [x](javascript:alert(3))"
-
 
 class _TagParser(HTMLParser):
     def __init__(self) -> None:
@@ -33,16 +29,6 @@ def _tags(html: str) -> list[tuple[str, list[tuple[str, str]]]]:
     parser = _TagParser()
     parser.feed(html)
     return parser.tags
-
-
-def seed_hostile(db) -> int:  # noqa: ANN001
-    """One hostile article (title, link, summary, model id and outlet name) next to a normal one."""
-    add_article(db, "binh-thuong", title="Bài bình thường")
-    article = add_article(db, "doc-hai", source="evil", title=HOSTILE_TITLE, url="javascript:alert(4)",
-                          summary=HOSTILE_SUMMARY, model_id="<b>model</b>")
-    with db.session() as session:
-        session.scalars(select(Source).where(Source.key == "evil")).one().name = '"><svg onload=alert(5)>'
-    return article
 
 
 def test_hostile_strings_are_escaped_in_every_format(db, settings):

@@ -12,7 +12,9 @@ def test_default_layout_maps_tags_to_sections_with_a_fallback():
     config = load_sections()
     assert config.top_stories == 3 and config.fallback.key == "other"
     assert config.section_for(["Investment"]).key == "business"
-    assert config.section_for(["policy", "chips"]).key == "policy"  # file order decides
+    assert config.section_for(["policy", "chips"]).key == "policy"  # the strongest topic decides
+    assert config.section_for(["ai", "chips", "policy"]).key == "chips"  # "ai" is on everything
+    assert config.section_for(["generative"]).key == "models" and config.section_for(["data"]).key == "chips"
     assert config.section_for(["no-such-tag"]).key == "other"
     assert config.section_for([]).key == "other"
     assert config.by_key("gone-from-the-file").key == "other"
