@@ -37,6 +37,7 @@ __all__ = [
     "CARD_FILE",
     "ENCODER_DECODER_FAMILIES",
     "ModelCard",
+    "TOKENIZER_FILES",
     "ParityConverter",
     "convert_model",
     "decoder_output_scaled",
@@ -46,6 +47,7 @@ __all__ = [
 CARD_FILE = "bantin_model.json"
 ENCODER_DECODER_FAMILIES = frozenset({"t5", "mt5", "umt5", "longt5", "bart", "mbart", "marian", "pegasus"})
 T5_FAMILIES = frozenset({"t5", "mt5", "umt5", "longt5"})
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "spiece.model", "sentencepiece.bpe.model", "vocab.txt")
 QUANTIZATIONS = ("int8", "int8_float16", "int8_bfloat16", "int8_float32", "float16", "bfloat16", "float32")
 
 
@@ -121,6 +123,8 @@ def _check_source(folder: Path, trust_remote_code: bool) -> dict[str, Any]:
     if not (folder / "config.json").is_file():
         raise ModelError(f"{folder} is not a Hugging Face model folder (no config.json)")
     config = _read_json(folder / "config.json")
+    if not any((folder / name).is_file() for name in TOKENIZER_FILES):
+        raise ModelError(f"{folder} has no tokenizer files ({', '.join(TOKENIZER_FILES[:2])}...)")
     if config.get("auto_map") and not trust_remote_code:
         raise ModelError(
             f"{folder} needs its own Python code ({config.get('model_type')}; e.g. PhoGPT/MPT): "

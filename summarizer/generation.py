@@ -108,18 +108,23 @@ class CT2Engine:
 
     def _generate(self, texts: list[str], options: SummaryOptions, progress: Progress | None) -> list[Generated]:
         encoded = self.encode(texts, options)
-        order = sorted(range(len(texts)), key=lambda i: len(encoded[i]))
         out: list[Generated | None] = [None] * len(texts)
-        for start in range(0, len(order), options.max_batch_size):
-            group = order[start : start + options.max_batch_size]
+        done = 0
+        for group in self.batches(encoded, options):
             began = time.perf_counter()
             produced = self.run([encoded[i] for i in group], options)
             share = (time.perf_counter() - began) / len(group)
             for i, tokens in zip(group, produced, strict=True):
                 out[i] = Generated(self.decode(tokens), len(encoded[i]), len(tokens), share)
+            done += len(group)
             if progress is not None:
-                progress(min(start + len(group), len(order)), len(order))
+                progress(done, len(texts))
         return [item for item in out if item is not None]
+
+    def batches(self, encoded: list[list[str]], options: SummaryOptions) -> list[list[int]]:
+        """Indexes of ``encoded`` grouped into model calls: sorted by length, ``max_batch_size`` each."""
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
+        return [order[start : start + options.max_batch_size] for start in range(0, len(order), options.max_batch_size)]
 
     def summarize(
         self, docs: Sequence[str], options: SummaryOptions, *, progress: Progress | None = None

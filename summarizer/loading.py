@@ -11,7 +11,7 @@ import ctranslate2
 from bantin.config import Settings
 from bantin.errors import ModelError
 from summarizer.causal import DecoderOnlySummarizer
-from summarizer.convert import model_card
+from summarizer.convert import TOKENIZER_FILES, model_card
 from summarizer.device import choose_placement, cuda_device_count
 from summarizer.extractive import ExtractiveSummarizer
 from summarizer.protocol import Summarizer
@@ -21,7 +21,6 @@ __all__ = ["clear_cache", "load_summarizer"]
 
 _CACHE: dict[tuple[Any, ...], Summarizer] = {}
 _LOCK = threading.Lock()
-_TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "spiece.model", "sentencepiece.bpe.model", "vocab.txt")
 
 
 def clear_cache() -> None:
@@ -31,7 +30,7 @@ def clear_cache() -> None:
 
 
 def _tokenizer(folder: Path) -> Any:
-    if not any((folder / name).is_file() for name in _TOKENIZER_FILES):
+    if not any((folder / name).is_file() for name in TOKENIZER_FILES):
         raise ModelError(f"{folder} lacks its tokenizer (convert it with: bantin model convert HF_FOLDER {folder})")
     from transformers import AutoTokenizer
 

@@ -121,7 +121,8 @@ def _mpt(tokenizer: Any, vocab: int, shape: dict[str, int], folder: Path) -> Any
 
     config = MptConfig(
         vocab_size=vocab, d_model=shape.get("d_model", 32), n_layers=shape.get("layers", 2),
-        n_heads=shape.get("heads", 4), expansion_ratio=2, max_seq_len=1024, no_bias=True, **_ids(tokenizer),
+        n_heads=shape.get("heads", 4), expansion_ratio=2, max_seq_len=1024, no_bias=True,
+        initializer_range=0.1, **_ids(tokenizer),
     )
     model = MptForCausalLM(config)
     (folder / "configuration_mpt.py").write_text(_MPT_CONFIG_CODE, encoding="utf-8")
