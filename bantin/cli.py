@@ -29,6 +29,8 @@ COMMAND_MODULES = (
     "bantin.commands.model",
     "bantin.commands.summarize",
     "bantin.commands.crawl",
+    "bantin.commands.search",
+    "bantin.commands.web",
 )
 
 app = typer.Typer(

@@ -1,0 +1,130 @@
+"""``bantin run``, ``bantin demo`` and ``bantin schedule``: the pipeline, now or on a schedule."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["register"]
+
+PARTIAL_EXIT = 3
+Period = Annotated[str, typer.Option("--period", help="Edition kind: daily or weekly.")]
+
+
+def _overrides(**extra: Any) -> dict[str, Any]:
+    from bantin.cli import STATE
+
+    values = {k: v for k, v in STATE.overrides.items() if v is not None}
+    values.update({k: str(v) if isinstance(v, Path) else v for k, v in extra.items() if v is not None})
+    return values
+
+
+def _check_period(period: str) -> None:
+    from bantin.errors import ConfigError
+
+    if period not in ("daily", "weekly"):
+        raise ConfigError(f"unknown period {period!r}: use daily or weekly")
+
+
+def _print_run(result: dict[str, Any]) -> None:
+    console = Console()
+    crawl = result["crawl"]
+    table = Table("source", "status", "fetched", "new", "updated", "duplicate", "rejected", "failed", "fallback",
+                  title="1. crawl")
+    for row in crawl["sources"]:
+        table.add_row(row["key"], row["status"], *(str(row.get(n, 0)) for n in
+                      ("fetched", "new", "updated", "duplicate", "rejected", "failed", "used_fallback")))
+    console.print(table)
+    s = result["summarize"]
+    console.print(f"2. summarize: {s['summarized']} new summaries, {s['skipped']} skipped, {s['failed']} failed")
+    edition, delivery = result["newsletter"]["edition"], result["newsletter"]["delivery"]
+    if edition["skipped"]:
+        console.print("3. newsletter: nothing new in the period; no edition (BANTIN_NEWSLETTER_EMPTY=skip)")
+    else:
+        state = "new" if edition["created"] else "already built"
+        console.print(f"3. newsletter: edition {edition['edition_id']} ({state}), {edition['items']} items, "
+                      f"written to {edition['output_dir']}")
+    if delivery["configured"]:
+        console.print(f"   e-mail: sent {len(delivery['sent'])}, failed {len(delivery['failed'])}")
+    else:
+        console.print("   e-mail: SMTP not configured, files only")
+    console.print(f"pipeline: {result['status']}")
+
+
+def run_cmd(
+    period: Period = "daily",
+    source: Annotated[list[str] | None, typer.Option("--source", help="Crawl only this source key (repeatable).")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N articles per source.")] = None,
+) -> None:
+    """Run the whole pipeline once now: crawl, summarize, publish. Exit 3 when some stage partly failed.
+
+    Example: [bold]bantin run --period daily[/bold]
+    """
+    from flows import pipeline_flow
+
+    _check_period(period)
+    result = pipeline_flow(period=period, sources=source or None, limit=limit, overrides=_overrides())
+    _print_run(result)
+    if result["status"] != "ok":
+        raise typer.Exit(PARTIAL_EXIT)
+
+
+def demo_cmd(
+    period: Period = "daily",
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the demo archive of an earlier demo.")] = False,
+) -> None:
+    """Serve the bundled site mirror on loopback and run the whole pipeline on it, offline.
+
+    The demo has its own archive (data folder/demo) and output folder (out folder/demo), so it
+    never mixes with the real archive; each demo starts afresh unless --keep.
+
+    Example: [bold]bantin demo[/bold]
+    """
+    from bantin.cli import settings_of
+    from flows import pipeline_flow
+    from spiders.mirror import serve, write_sources_file
+
+    _check_period(period)
+    settings = settings_of()
+    home = Path(settings.data_dir) / "demo"
+    if home.exists() and not keep:
+        shutil.rmtree(home)
+    home.mkdir(parents=True, exist_ok=True)
+    with serve() as mirror:
+        sources = write_sources_file(mirror.base_url, home / "sources.toml")
+        overrides = _overrides(
+            database_url=f"sqlite:///{(home / 'bantin.db').resolve()}",
+            sources_file=sources,
+            out_dir=Path(settings.out_dir) / "demo",
+            smtp_host=None,
+        )
+        Console().print(f"demo: mirror at {mirror.base_url}, archive {home / 'bantin.db'}")
+        result = pipeline_flow(period=period, overrides=overrides)
+    _print_run(result)
+    if result["status"] != "ok":
+        raise typer.Exit(PARTIAL_EXIT)
+
+
+def schedule_cmd() -> None:
+    """Serve the daily and weekly pipeline deployments on their cron schedules (Ctrl-C stops).
+
+    Schedules come from BANTIN_SCHEDULE_DAILY_CRON / _WEEKLY_CRON in BANTIN_TIMEZONE. For workers
+    and a Prefect server, deploy prefect.yaml instead (see the README).
+
+    Example: [bold]bantin schedule[/bold]
+    """
+    from bantin.cli import settings_of
+    from flows import serve_schedules
+
+    serve_schedules(settings_of(), _overrides())
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run_cmd)
+    app.command("demo")(demo_cmd)
+    app.command("schedule")(schedule_cmd)

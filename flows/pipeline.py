@@ -1,0 +1,157 @@
+"""The Prefect flows: crawl, summarize, publish, and the pipeline that runs the three.
+
+Flows orchestrate and never compute: every stage is a task in ``flows/stages.py`` that calls
+``spiders``, ``summarizer`` or ``newsletter``. They run with no Prefect server (ephemeral mode)
+and against one (``PREFECT_API_URL``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from prefect import flow, get_run_logger
+
+from archive.engine import Database
+from archive.locking import pipeline_lock
+from bantin.config import Settings
+from flows.stages import (
+    crawl_source,
+    deliver_editions,
+    make_edition,
+    pending_ids,
+    recluster,
+    settings_for,
+    summarize_batch,
+)
+
+__all__ = ["crawl_flow", "newsletter_flow", "pipeline_flow", "summarize_flow", "summarize_flow_for"]
+
+COUNTERS = ("discovered", "fetched", "new", "updated", "duplicate", "rejected", "failed", "used_fallback")
+
+
+@flow(name="bantin-crawl", log_prints=True)
+def crawl_flow(sources: list[str] | None = None, since: date | None = None, limit: int | None = None,
+               refresh: bool = False, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Crawl the sources in parallel, each in its own process, a bounded number at a time.
+
+    1. choose the sources (the named ones, else every enabled source in the sources file);
+    2. crawl them in waves of ``crawl_parallel_sources``; one failing source never stops the rest;
+    3. regroup story clusters across the sources that were crawled apart;
+    4. add up the totals.
+    """
+    from spiders.sources import load_sources, select_sources
+
+    settings = settings_for(overrides)
+    # 1. choose the sources
+    keys = [s.key for s in select_sources(load_sources(settings.sources_file), sources)]
+    # 2. crawl them in bounded waves
+    reports: list[dict[str, Any]] = []
+    width = settings.crawl_parallel_sources
+    for start in range(0, len(keys), width):
+        wave = {key: crawl_source.submit(overrides, key, since=since, limit=limit, refresh=refresh)
+                for key in keys[start : start + width]}
+        for key, future in wave.items():
+            reports.append(_source_outcome(key, future))
+    # 3. regroup story clusters
+    moved = recluster(overrides)
+    # 4. add up
+    totals = {name: sum(r.get(name, 0) for r in reports) for name in COUNTERS}
+    failed = [r["key"] for r in reports if r["status"] == "failed"]
+    status = "ok" if not failed and all(r["status"] == "ok" for r in reports) else (
+        "failed" if len(failed) == len(reports) else "partial")
+    return {"status": status, "sources": reports, "totals": totals, "failed_sources": failed, "reclustered": moved}
+
+
+def _source_outcome(key: str, future: Any) -> dict[str, Any]:
+    """A source's report; a crawl task that failed even after retries becomes a failed source."""
+    state = future.wait() or future.state
+    if state.is_completed():
+        return future.result()
+    message = str(state.message or "crawl task failed")
+    get_run_logger().error("source %s failed: %s", key, message)
+    return {"key": key, "name": key, "status": "failed", "errors": [message], **dict.fromkeys(COUNTERS, 0)}
+
+
+@flow(name="bantin-summarize", log_prints=True)
+def summarize_flow(limit: int | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Summarize the articles that have no summary for the configured model.
+
+    1. on one machine: one task summarizes every pending article in length-sorted batches,
+       loading the model once;
+    2. with ``BANTIN_DASK_ADDRESS``: list the pending ids and fan batches out over the Dask
+       cluster (each worker loads the model once), then add up the reports.
+    """
+    settings = settings_for(overrides)
+    if not settings.dask_address:
+        # 1. one process
+        return summarize_batch(overrides, None, limit)
+    # 2. fan out over Dask
+    ids = pending_ids(overrides, limit)
+    size = settings.summarize_batch_size * 4
+    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
+    futures = [summarize_batch.submit(overrides, chunk) for chunk in chunks]
+    totals: dict[str, Any] = {"summarized": 0, "failed": 0, "skipped": 0, "errors": []}
+    for future in futures:
+        part = future.result()
+        for name in ("summarized", "failed", "skipped"):
+            totals[name] += part[name]
+        totals["errors"].extend(part["errors"])
+    return totals
+
+
+def summarize_flow_for(settings: Settings) -> Any:
+    """``summarize_flow``, on the Dask cluster at ``settings.dask_address`` when one is set."""
+    if not settings.dask_address:
+        return summarize_flow
+    from prefect_dask import DaskTaskRunner
+
+    return summarize_flow.with_options(task_runner=DaskTaskRunner(address=settings.dask_address))
+
+
+@flow(name="bantin-newsletter", log_prints=True)
+def newsletter_flow(period: str = "daily", since: datetime | None = None, until: datetime | None = None,
+                    overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Publish the edition of ``period``.
+
+    1. build, store and write the edition (idempotent per period);
+    2. deliver it, and retry earlier editions whose delivery failed.
+    """
+    # 1. build
+    edition = make_edition(overrides, period, since=since, until=until)
+    # 2. deliver
+    delivery = deliver_editions(overrides)
+    return {"edition": edition, "delivery": delivery}
+
+
+@flow(name="bantin-pipeline", log_prints=True)
+def pipeline_flow(period: str = "daily", sources: list[str] | None = None, limit: int | None = None,
+                  overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One whole run: crawl, summarize, publish, holding the archive's pipeline lock.
+
+    1. take the pipeline lock (a second run at once exits with a clear message);
+    2. crawl the sources;
+    3. summarize what is new;
+    4. build and deliver the edition;
+    5. return the totals of every stage.
+    """
+    settings = settings_for(overrides)
+    db = Database.connect(settings.effective_database_url)
+    try:
+        # 1. lock
+        with pipeline_lock(db):
+            # 2. crawl
+            crawl = crawl_flow(sources=sources, limit=limit, overrides=overrides)
+            # 3. summarize
+            summaries = summarize_flow_for(settings)(overrides=overrides)
+            # 4. publish
+            publish = newsletter_flow(period=period, overrides=overrides)
+    finally:
+        db.close()
+    # 5. totals
+    status = crawl["status"]
+    if status == "ok" and (summaries.get("failed") or publish["delivery"]["failed"]):
+        status = "partial"
+    get_run_logger().info("pipeline %s: crawl %s, summaries %s, edition %s", status, crawl["totals"],
+                          {k: summaries[k] for k in ("summarized", "failed", "skipped")}, publish["edition"])
+    return {"status": status, "crawl": crawl, "summarize": summaries, "newsletter": publish}

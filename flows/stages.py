@@ -1,0 +1,136 @@
+"""Prefect tasks: thin wrappers that call the packages. Each opens what it needs from settings.
+
+Tasks take JSON-friendly arguments (settings overrides as a dict) so the same code runs in this
+process, on a Prefect worker, or on a Dask worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+
+from prefect import task
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from archive.engine import Database
+from bantin.config import Settings, load_settings
+from bantin.errors import DatabaseUnavailable, FetchError
+
+__all__ = [
+    "crawl_source",
+    "deliver_editions",
+    "make_edition",
+    "pending_ids",
+    "recluster",
+    "settings_for",
+    "summarize_batch",
+]
+
+# Transient failures worth another try: the network and a database that is restarting.
+TRANSIENT = (DatabaseUnavailable, OperationalError, InterfaceError, FetchError, ConnectionError, TimeoutError)
+
+
+def settings_for(overrides: dict[str, Any] | None) -> Settings:
+    """The settings a flow run uses: environment and ``.env``, then ``overrides``."""
+    return load_settings(**(overrides or {}))
+
+
+def _retry_transient(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect retry hook
+    try:
+        state.result()
+    except TRANSIENT:
+        return True
+    except BaseException:  # noqa: BLE001 - any other error is a bug or bad input: no retry
+        return False
+    return False
+
+
+@task(name="crawl source", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_retry_transient)
+def crawl_source(overrides: dict[str, Any] | None, key: str, *, since: date | None = None,
+                 limit: int | None = None, refresh: bool = False) -> dict[str, Any]:
+    """Crawl one source in its own process; its report as a dict."""
+    from spiders.run import run_crawl
+
+    report = run_crawl(settings_for(overrides), sources=[key], since=since, limit=limit, refresh=refresh)
+    return asdict(report.sources[0])
+
+
+@task(name="recluster stories", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_retry_transient)
+def recluster(overrides: dict[str, Any] | None, days: int = 7) -> int:
+    """Group stories that parallel crawls stored apart; returns how many articles moved."""
+    from spiders.dedup import recluster_recent
+
+    db = Database.connect(settings_for(overrides).effective_database_url)
+    try:
+        with db.session() as session:
+            return recluster_recent(session, days=days)
+    finally:
+        db.close()
+
+
+@task(name="list pending summaries", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_retry_transient)
+def pending_ids(overrides: dict[str, Any] | None, limit: int | None = None) -> list[int]:
+    """Ids of the articles that still lack a summary by the configured model and options."""
+    from archive.repository import pending_articles
+    from summarizer import SummaryOptions, load_summarizer
+
+    settings = settings_for(overrides)
+    engine = load_summarizer(settings)
+    db = Database.connect(settings.effective_database_url)
+    try:
+        with db.session() as session:
+            rows = pending_articles(session, engine.model_id, SummaryOptions().options_hash(), limit=limit)
+            return [row.id for row in rows]
+    finally:
+        db.close()
+
+
+@task(name="summarize batch", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_retry_transient)
+def summarize_batch(overrides: dict[str, Any] | None, article_ids: list[int] | None = None,
+                    limit: int | None = None) -> dict[str, Any]:
+    """Summarize and store ``article_ids`` (all pending when None); the model loads once per process."""
+    from summarizer import SummaryOptions, load_summarizer, summarize_pending
+
+    settings = settings_for(overrides)
+    db = Database.connect(settings.effective_database_url)
+    try:
+        report = summarize_pending(db, load_summarizer(settings), SummaryOptions(), limit=limit,
+                                   batch_size=settings.summarize_batch_size, article_ids=article_ids)
+    finally:
+        db.close()
+    return asdict(report)
+
+
+@task(name="build edition", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_retry_transient)
+def make_edition(overrides: dict[str, Any] | None, period: str, *, since: datetime | None = None,
+                 until: datetime | None = None) -> dict[str, Any]:
+    """Build, store and write the edition of ``period``."""
+    from newsletter import build_edition
+
+    settings = settings_for(overrides)
+    db = Database.connect(settings.effective_database_url)
+    try:
+        result = build_edition(db, settings, period=period, since=since, until=until)
+    finally:
+        db.close()
+    return {
+        "edition_id": result.edition_id, "created": result.created, "items": result.item_count,
+        "skipped": result.skipped, "output_dir": str(result.output_dir) if result.output_dir else None,
+        "period_start": result.period_start.isoformat(), "period_end": result.period_end.isoformat(),
+    }
+
+
+@task(name="deliver editions", retries=2, retry_delay_seconds=[5, 30], retry_condition_fn=_retry_transient)
+def deliver_editions(overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """E-mail every undelivered edition (a no-op when SMTP is not configured)."""
+    from newsletter import deliver_pending
+
+    settings = settings_for(overrides)
+    db = Database.connect(settings.effective_database_url)
+    try:
+        report = deliver_pending(db, settings)
+    finally:
+        db.close()
+    return {"configured": report.configured, "sent": list(report.sent),
+            "failed": [list(pair) for pair in report.failed]}
