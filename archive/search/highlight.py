@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -23,7 +24,7 @@ __all__ = ["Segment", "mark", "plain", "snippet", "to_html"]
 _WORD = re.compile(f"[{TOKEN_CLASS}A-Z\u0300-\u036f\u00d7\u00f7]+")
 _SPACES = re.compile(r"\s+")
 _SEGMENT_WORDS = 40
-_MAX_SCAN = 30_000
+_MAX_SCAN = 12_000
 
 
 @dataclass(frozen=True)
@@ -32,13 +33,14 @@ class Segment:
     marked: bool = False
 
 
+@lru_cache(maxsize=100_000)
+def _folded(word: str) -> str:
+    return fold(word)
+
+
 def _words(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, folded word) for each word of ``text``; a word may fold to several tokens."""
-    found = []
-    for match in _WORD.finditer(text):
-        folded = fold(match.group())
-        found.append((match.start(), match.end(), folded))
-    return found
+    """(start, end, folded word) for each word of ``text``."""
+    return [(match.start(), match.end(), _folded(match.group())) for match in _WORD.finditer(text)]
 
 
 def _matches(words: list[tuple[int, int, str]], terms: Iterable[Term]) -> list[tuple[int, int]]:

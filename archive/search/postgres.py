@@ -2,9 +2,8 @@
 
 The query tree becomes a tsquery *expression* in SQL, built from ``plainto_tsquery`` and
 ``phraseto_tsquery`` of bound parameters joined with ``&&``, ``||`` and ``!!``; no user text is
-ever parsed as tsquery syntax. The work is bounded in two phases: (1) the newest ``cap`` matches
-by the (sort time) index or the GIN index, whichever the planner finds cheaper, (2) ``ts_rank``
-over those only.
+ever parsed as tsquery syntax. The work is bounded: only the newest ``cap`` matches are ranked
+(see ``postgres_candidates``).
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from archive.search.query import ParsedQuery, Term
 from archive.search.results import Candidate
 from archive.types import UTCDateTime
 
-__all__ = ["aware", "filter_sql", "postgres_candidates", "postgres_suggestion", "tsquery_sql", "typed_dates"]
+__all__ = ["aware", "filter_sql", "postgres_candidates", "postgres_suggestion", "time_and_relevance_sql", "tsquery_sql", "typed_dates"]
 
 # ts_rank weights for D, C, B, A: body 0.2, lead 0.5, title 1.0.
 _WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
@@ -53,34 +52,64 @@ def filter_sql(filters: SearchFilters, source_ids: tuple[int, ...], params: dict
     if filters.topics:
         conditions.append("CAST(a.topics AS jsonb) ?| CAST(:topics AS text[])")
         params["topics"] = list(filters.topics)
-    if filters.since is not None:
-        conditions.append("s.sort_at >= :since")
-        params["since"] = filters.since
-    if filters.until is not None:
-        conditions.append("s.sort_at < :until")
-        params["until"] = filters.until
+    return conditions + time_and_relevance_sql(filters, params)
+
+
+def time_and_relevance_sql(filters: SearchFilters, params: dict[str, Any]) -> list[str]:
+    """The conditions both backends write alike: time window and minimum relevance."""
+    conditions = []
+    for name, operator in (("since", ">="), ("until", "<")):
+        if getattr(filters, name) is not None:
+            conditions.append(f"s.sort_at {operator} :{name}")
+            params[name] = getattr(filters, name)
     if filters.min_relevance is not None:
         conditions.append("a.relevance >= :min_relevance")
         params["min_relevance"] = filters.min_relevance
     return conditions
 
 
+def loose_tsquery_sql(parsed: ParsedQuery, params: dict[str, Any]) -> str:
+    """The required clauses with each phrase relaxed to all its words: exact in the GIN index."""
+    clauses = []
+    for clause in parsed.required:
+        alternatives = [_words_sql(term.words, "&&", params) for term in clause.alternatives]
+        clauses.append(alternatives[0] if len(alternatives) == 1 else "(" + " || ".join(alternatives) + ")")
+    return "(" + " && ".join(clauses) + ")"
+
+
+def _words_sql(words: tuple[str, ...], operator: str, params: dict[str, Any]) -> str:
+    parts = [_term_sql(Term((word,)), params) for word in dict.fromkeys(words)]
+    return parts[0] if len(parts) == 1 else "(" + f" {operator} ".join(parts) + ")"
+
+
 def postgres_candidates(
     conn: Connection, parsed: ParsedQuery, filters: SearchFilters, source_ids: tuple[int, ...], cap: int
 ) -> list[Candidate]:
-    """The newest ``cap`` articles matching ``parsed`` and ``filters``, each with its ts_rank."""
-    params: dict[str, Any] = {"cap": cap}
-    query = tsquery_sql(parsed, params)
-    conditions = [f"s.document @@ {query}", *filter_sql(filters, source_ids, params)]
+    """The newest ``cap`` articles matching ``parsed`` and ``filters``, each with its text rank.
+
+    (1) The GIN index finds the matches of the query with phrases relaxed to their words (exact in
+    the index, so no tsvector is read); the newest of them are kept by a top-N sort on the small
+    heap rows. (2) Only when the query has phrases or exclusions is the full document read, for
+    those newest rows only, until ``cap`` pass. (3) ``ts_rank`` over title and lead (``head``)
+    ranks the survivors; a match in the body alone ranks below any title or lead match.
+    """
+    params: dict[str, Any] = {"cap": cap, "wide": cap * 4}
+    loose = loose_tsquery_sql(parsed, params)
+    conditions = [f"s.document @@ {loose}", *filter_sql(filters, source_ids, params)]
     join = "JOIN articles a ON a.id = s.article_id" if any("a." in c for c in conditions[1:]) else ""
-    sql = f"""
-        SELECT c.article_id, ts_rank('{_WEIGHTS}', c.document, {query}, 1) AS text_rank, c.sort_at
-        FROM (
-            SELECT s.article_id, s.document, s.sort_at FROM article_search s {join}
-            WHERE {" AND ".join(conditions)}
-            ORDER BY s.sort_at DESC, s.article_id DESC
-            LIMIT :cap
-        ) c"""
+    exact_needed = parsed.excluded or any(term.is_phrase for term in parsed.positive_terms)
+    # "+ interval '0 s'" keeps the planner off the sort-time index: walking it would read the
+    # document of every row it passes, which costs more than sorting the index's matches.
+    newest = f"""SELECT s.article_id, s.sort_at, s.head, s.document FROM article_search s {join}
+                 WHERE {" AND ".join(conditions)}
+                 ORDER BY s.sort_at + interval '0 s' DESC, s.article_id DESC
+                 LIMIT {":wide" if exact_needed else ":cap"}"""
+    if exact_needed:
+        newest = f"SELECT w.* FROM ({newest}) w WHERE w.document @@ {tsquery_sql(parsed, params)} LIMIT :cap"
+    words = tuple(word for term in parsed.positive_terms for word in term.words)
+    sql = f"""SELECT c.article_id, c.sort_at,
+                     ts_rank('{_WEIGHTS}', c.head, {_words_sql(words, "||", params)}, 1) + 0.01 AS text_rank
+              FROM ({newest}) c"""
     conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     rows = conn.execute(text(sql).bindparams(*typed_dates(params)), params).all()
     return [Candidate(row.article_id, float(row.text_rank), aware(row.sort_at)) for row in rows]

@@ -2,8 +2,8 @@
 
 The query tree becomes an FTS5 expression in which every word and phrase is a double-quoted
 string (so nothing the reader typed is read as FTS5 syntax) and the whole expression is a bound
-parameter of MATCH. Work is bounded like on PostgreSQL: (1) the newest ``cap`` matches by the
-(sort time) index, (2) bm25 over those only.
+parameter of MATCH. Work is bounded like on PostgreSQL: only about ``cap`` of the newest matches
+are read and ranked (see ``sqlite_candidates``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from archive.search.filters import SearchFilters
-from archive.search.postgres import aware, typed_dates
+from archive.search.postgres import aware, time_and_relevance_sql, typed_dates
 from archive.search.query import ParsedQuery, Term
 from archive.search.results import Candidate
 
@@ -48,44 +48,32 @@ def _filter_sql(filters: SearchFilters, source_ids: tuple[int, ...], params: dic
             "EXISTS (SELECT 1 FROM json_each(a.topics) t WHERE t.value IN (SELECT value FROM json_each(:topics)))"
         )
         params["topics"] = json.dumps(list(filters.topics), ensure_ascii=False)
-    if filters.since is not None:
-        conditions.append("s.sort_at >= :since")
-        params["since"] = filters.since
-    if filters.until is not None:
-        conditions.append("s.sort_at < :until")
-        params["until"] = filters.until
-    if filters.min_relevance is not None:
-        conditions.append("a.relevance >= :min_relevance")
-        params["min_relevance"] = filters.min_relevance
-    return conditions
+    return conditions + time_and_relevance_sql(filters, params)
 
 
 def sqlite_candidates(
     conn: Connection, parsed: ParsedQuery, filters: SearchFilters, source_ids: tuple[int, ...], cap: int
 ) -> list[Candidate]:
-    """The newest ``cap`` articles matching ``parsed`` and ``filters``, each with its bm25 rank."""
-    params: dict[str, Any] = {"match": match_expression(parsed), "cap": cap}
-    conditions = [
-        "s.article_id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH :match)",
-        *_filter_sql(filters, source_ids, params),
-    ]
-    join = "JOIN articles a ON a.id = s.article_id" if len(conditions) > 1 and any("a." in c for c in conditions[1:]) else ""
-    newest = conn.execute(
-        text(f"""SELECT s.article_id, s.sort_at FROM article_search s {join}
+    """The newest ``cap`` of the most recently stored matches of ``parsed``, each with its bm25 rank.
+
+    FTS5 hands out matches in rowid order, newest rowid first, and computes bm25 only for the
+    rows read; reading stops after ``2 * cap`` matches, which are then ordered by time. Articles
+    are stored roughly in time order, so these are the newest matches unless many old articles
+    were stored late (a backfill), in which case some of those rank lower than they should.
+    """
+    params: dict[str, Any] = {"match": match_expression(parsed), "wide": 2 * cap}
+    conditions = ["article_fts MATCH :match", *_filter_sql(filters, source_ids, params)]
+    join = "JOIN articles a ON a.id = s.article_id" if any("a." in c for c in conditions[1:]) else ""
+    rows = conn.execute(
+        text(f"""SELECT article_fts.rowid AS article_id, s.sort_at, {_BM25} AS bm25
+                 FROM article_fts JOIN article_search s ON s.article_id = article_fts.rowid {join}
                  WHERE {" AND ".join(conditions)}
-                 ORDER BY s.sort_at DESC, s.article_id DESC LIMIT :cap""").bindparams(*typed_dates(params)),
+                 ORDER BY article_fts.rowid DESC LIMIT :wide""").bindparams(*typed_dates(params)),
         params,
     ).all()
-    if not newest:
-        return []
-    ranks = dict(
-        conn.execute(
-            text(f"""SELECT rowid, {_BM25} FROM article_fts
-                     WHERE article_fts MATCH :match AND rowid IN (SELECT value FROM json_each(:ids))"""),
-            {"match": params["match"], "ids": json.dumps([row.article_id for row in newest])},
-        ).all()
-    )
-    return [Candidate(row.article_id, -float(ranks.get(row.article_id, 0.0)), aware(row.sort_at)) for row in newest]
+    found = [Candidate(row.article_id, -float(row.bm25), aware(row.sort_at)) for row in rows]
+    found.sort(key=lambda cand: (cand.sort_at, cand.article_id), reverse=True)
+    return found[:cap]
 
 
 def sqlite_word_exists(conn: Connection, word: str) -> bool:

@@ -1,0 +1,126 @@
+"""The web archive: a read-only FastAPI app with Jinja2 pages and a JSON API under ``/api/``.
+
+Security: every string from the archive is escaped by Jinja2's autoescape (snippets are built
+from escaped segments), no stored HTML is ever rendered, links are http(s) only, a strict
+Content-Security-Policy allows no script at all, and any request other than GET/HEAD/OPTIONS is
+refused unless ``settings.web_token`` is set and sent as ``Authorization: Bearer <token>`` (the
+app has no state-changing route today; the gate keeps it that way for anything added later).
+"""
+
+from __future__ import annotations
+
+import hmac
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from archive.engine import Database
+from archive.search import SearchFilters, parse_day
+from bantin.config import Settings
+from bantin.errors import BadQuery, BantinError
+
+__all__ = ["CSP", "create_app", "filters_from"]
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "web"
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
+       "frame-ancestors 'none'")
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def filters_from(params: dict[str, Any], timezone: str) -> SearchFilters:
+    """SearchFilters from query parameters (strings); raise ``BadQuery`` for anything invalid."""
+    def number(name: str, kind: type, default: Any) -> Any:
+        value = params.get(name)
+        if value in (None, ""):
+            return default
+        try:
+            return kind(value)
+        except (TypeError, ValueError):
+            raise BadQuery(f"{name} must be a number") from None
+
+    def names(name: str) -> tuple[str, ...]:
+        value = params.get(name) or ()
+        return tuple(v.strip() for v in ([value] if isinstance(value, str) else value) if v and v.strip())
+
+    since, until = params.get("since"), params.get("until")
+    return SearchFilters(
+        sources=names("source"), topics=names("topic"),
+        since=parse_day(since, timezone=timezone) if since else None,
+        until=parse_day(until, timezone=timezone, end=True) if until else None,
+        min_relevance=number("min_relevance", float, None), page=number("page", int, 1),
+        per_page=number("per_page", int, 20),
+    )
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
+    """The app over ``db`` (default: the configured archive, opened once)."""
+    from archive.web.api import router as api_router
+    from archive.web.pages import router as pages_router
+
+    if db is None:
+        db = Database.connect(settings.effective_database_url)
+    app = FastAPI(title="bantin archive", version="1", docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json")
+    app.state.db = db
+    app.state.settings = settings
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
+    app.state.templates = Jinja2Templates(env=env)
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):  # noqa: ANN001, ANN202 - Starlette middleware
+        if request.method not in _SAFE_METHODS and not _token_ok(request, settings):
+            response: Response = PlainTextResponse("read-only: a valid token is required", status_code=403)
+        else:
+            response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    @app.exception_handler(BantinError)
+    async def bantin_error(request: Request, exc: BantinError) -> Response:
+        status = 400 if isinstance(exc, BadQuery) else 503
+        return _error(request, status, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "path"))
+        return _error(request, 400, f"invalid {where or 'request'}: {first.get('msg', 'bad value')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        return _error(request, 500, "internal error")
+
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    return app
+
+
+def _token_ok(request: Request, settings: Settings) -> bool:
+    token = settings.web_token.get_secret_value() if settings.web_token else ""
+    sent = request.headers.get("authorization", "")
+    return bool(token) and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode())
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": message}, status_code=status)
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, "error.html", {"status": status, "message": message},
+                                      status_code=status)
