@@ -70,3 +70,15 @@ def fill(db: Database, count_extra: int = 0) -> dict[str, int]:
 @pytest.fixture
 def archive(db: Database) -> Archive:
     return Archive(db, fill(db))
+
+
+@pytest.fixture
+def client(archive):
+    """A TestClient over the web app on the filled archive."""
+    from fastapi.testclient import TestClient
+
+    from archive.web import create_app
+    from bantin.config import Settings
+
+    with TestClient(create_app(Settings(web_token="s3cret"), archive.db)) as test_client:
+        yield test_client
