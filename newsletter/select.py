@@ -97,7 +97,11 @@ def resolve_period(
     session: Session, kind: str, since: datetime | None, until: datetime | None, now: datetime
 ) -> Period:
     """The period an edition covers: ``since`` (default: the end of the previous edition of the
-    kind, else one period length before ``until``) to ``until`` (default: ``now``)."""
+    kind, else one period length before ``until``) to ``until`` (default: ``now``).
+
+    Without ``since``, when the previous edition ends exactly at ``until``, its period is the
+    answer, so a retried or repeated run finds that edition instead of an empty period.
+    """
     if kind not in KINDS:
         raise NewsletterError(f"unknown edition period {kind!r}: use {' or '.join(KINDS)}")
     end = _whole_seconds(until or now)
@@ -105,6 +109,8 @@ def resolve_period(
         start = _whole_seconds(since)
     else:
         previous = previous_edition(session, kind, before=end)
+        if previous is not None and previous.period_end == end:  # built up to here already: that edition
+            return Period(kind, previous.period_start, previous.period_end)
         start = previous.period_end if previous is not None else end - KINDS[kind]
     if start >= end:
         raise NewsletterError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -150,3 +151,27 @@ def test_bad_periods_are_clear_errors(db, settings):
         build_edition(db, settings, period="monthly", now=NOW)
     with pytest.raises(NewsletterError, match="the start must come before the end"):
         build_edition(db, settings, since=NOW, until=NOW - timedelta(hours=1), now=NOW)
+
+
+def test_two_builds_at_once_publish_each_story_once(db, settings):
+    seed_news_day(db)
+    barrier = threading.Barrier(2)
+    results: list = []
+    errors: list = []
+
+    def build(moment) -> None:  # noqa: ANN001
+        barrier.wait()
+        try:
+            results.append(build_edition(db, settings, now=moment))
+        except Exception as exc:  # noqa: BLE001 - the assertion below shows it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=build, args=(NOW,)), threading.Thread(target=build, args=(NOW,))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(result.created for result in results) == [False, True]
+    assert len({result.edition_id for result in results}) == 1
+    assert _count(db, Edition) == 1 and _count(db, EditionItem) == 5
