@@ -1,6 +1,7 @@
 """The extractive engine: no weights, the embedded default when no model is configured.
 
-1. split the text into sentences (``sentences.split_sentences``; the first ``MAX_SENTENCES``);
+1. split the text into sentences (``sentences.split_sentences``; the first ``MAX_SENTENCES``),
+   dropping exact repeats and lines without final punctuation (title, headings, captions);
 2. segment words with pyvi (``trí_tuệ nhân_tạo``), lower-case, keep word tokens;
 3. weight words by TF-IDF across the article's sentences; score each sentence by its cosine to
    the article's centroid and by its TextRank centrality in the sentence-similarity graph,
@@ -30,6 +31,7 @@ __all__ = ["ExtractiveSummarizer", "Weights", "rank_sentences"]
 
 MAX_SENTENCES = 400
 _WORD = re.compile(r"\w", re.UNICODE)
+_FINAL = (".", "!", "?", "…", '"', "”", "’", "»", ")")
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Weights:
     textrank: float = 1.0
     position: float = 1.0
     position_decay: float = 1.0
-    redundancy: float = 0.7
+    redundancy: float = 3.0
     short_words: int = 8
 
 
@@ -127,6 +129,9 @@ class ExtractiveSummarizer:
         sentences = split_sentences(doc)
         truncated = len(sentences) > MAX_SENTENCES
         sentences = list(dict.fromkeys(sentences[:MAX_SENTENCES]))  # exact repeats count once
+        finished = [s for s in sentences if s.endswith(_FINAL)]
+        if finished:  # headings and captions (no final punctuation) are not picked
+            sentences = finished
         if len(sentences) <= 1:
             return (sentences[0] if sentences else " ".join(doc.split())), len(sentences), truncated
         score, similarity = rank_sentences(sentences, self.weights)
