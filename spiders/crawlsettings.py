@@ -54,6 +54,7 @@ def scrapy_settings(
         "ROBOTSTXT_OBEY": settings.crawl_obey_robots,
         "CONCURRENT_REQUESTS": polite.concurrent_requests,
         "CONCURRENT_REQUESTS_PER_DOMAIN": settings.crawl_concurrency_per_domain,
+        "DOWNLOAD_DELAY": 0.5,  # `bantin crawl` sets each source's own delay_s
         "AUTOTHROTTLE_ENABLED": True,
         "AUTOTHROTTLE_START_DELAY": polite.autothrottle_start_s,
         "AUTOTHROTTLE_MAX_DELAY": polite.autothrottle_max_s,

@@ -76,17 +76,24 @@ class StoryClusters:
                 self.add(url, article_id, cluster_id or article_id, _from_values(values))
         return self
 
-    def match(self, url: str, signature: MinHash) -> int | None:
-        """The cluster id of the most similar indexed article (other than ``url``), if similar enough."""
-        best: tuple[float, int] | None = None
+    def match(self, url: str, signature: MinHash) -> set[int]:
+        """The cluster ids of indexed articles (other than ``url``) similar enough to ``signature``.
+
+        More than one id means the new article bridges stories that were stored apart; the
+        caller merges them into the smallest (earliest) id with ``merge``.
+        """
+        found = set()
         for key in self.index.query(signature):
             member = self.members[key]
-            if key == url:
-                continue
-            similarity = member.signature.jaccard(signature)
-            if similarity >= self.threshold and (best is None or (similarity, -member.cluster_id) > (best[0], -best[1])):
-                best = (similarity, member.cluster_id)
-        return best[1] if best else None
+            if key != url and member.signature.jaccard(signature) >= self.threshold:
+                found.add(member.cluster_id)
+        return found
+
+    def merge(self, into: int, others: set[int]) -> None:
+        """Relabel the members of clusters ``others`` as cluster ``into``."""
+        for member in self.members.values():
+            if member.cluster_id in others:
+                member.cluster_id = into
 
     def add(self, url: str, article_id: int, cluster_id: int, signature: MinHash) -> None:
         if url in self.members:

@@ -35,7 +35,10 @@ def _root(body: bytes, what: str) -> etree._Element:
     except etree.XMLSyntaxError as exc:
         first_error = exc
     lenient = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
-    root = etree.fromstring(body.strip(), lenient)
+    try:
+        root = etree.fromstring(body.strip(), lenient)
+    except etree.XMLSyntaxError:
+        root = None
     if root is None:
         raise FeedError(f"malformed {what}: {first_error}")
     return root

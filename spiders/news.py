@@ -78,7 +78,6 @@ class NewsSpider(scrapy.Spider):
             source = sources[source]
         spider.source = source
         spider.name = f"news:{source.key}"
-        spider.download_delay = source.delay_s
         spider.store = shared_store(settings.get("BANTIN_DATABASE_URL"))
         since = settings.get("BANTIN_SINCE")
         spider.since = date.fromisoformat(since) if isinstance(since, str) else since
@@ -155,13 +154,14 @@ class NewsSpider(scrapy.Spider):
             if url in self.seen or url in fresh:
                 self.counts.note("duplicate-feed-item")
                 continue
-            if self.since and item.published and item.published.astimezone(VIETNAM).date() < self.since:
-                self.seen.add(url)
-                self.counts.note("older-than-since")
-                continue
             fresh[url] = item
         self.seen.update(fresh)
         self.counts.discovered += len(fresh)
+        if self.since:
+            old = {u for u, i in fresh.items() if i.published and i.published.astimezone(VIETNAM).date() < self.since}
+            for url in old:
+                self.counts.note("older-than-since")
+                del fresh[url]
         known = set() if self.refresh else self.store.known([*fresh, *(i.url for i in fresh.values())])
         for url, item in fresh.items():
             if url in known or item.url in known:

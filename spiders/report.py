@@ -11,10 +11,12 @@ COUNTERS = ("discovered", "fetched", "new", "updated", "duplicate", "rejected", 
 # reasons that count as "rejected" (the page came, but holds nothing to store); every other
 # reason that is not a note counts as "failed" (the page or feed could not be had)
 REJECT_REASONS = frozenset(
-    {"not-html", "redirected-away", "no-article", "too-large", "robots-disallowed", "older-than-since"}
+    {"not-html", "redirected-away", "no-article", "too-large", "robots-disallowed"}
 )
 # reasons that are notes only: counted in ``reasons`` but neither rejected nor failed
-NOTES = frozenset({"duplicate-feed-item", "already-archived", "unchanged", "over-limit", "duplicate-content"})
+NOTES = frozenset(
+    {"duplicate-feed-item", "already-archived", "unchanged", "over-limit", "duplicate-content", "older-than-since"}
+)
 
 
 @dataclass

@@ -55,7 +55,10 @@ def _child(job: _Job, channel: Any) -> None:
         )
         process = AsyncCrawlerProcess(values)
         for source in job.sources:
-            task = process.crawl(NewsSpider, source=source)
+            # one crawler per source; its minimum delay between requests is the source's delay_s
+            spidercls = type(f"NewsSpider_{source.key.replace('-', '_')}", (NewsSpider,),
+                             {"custom_settings": {"DOWNLOAD_DELAY": source.delay_s}})
+            task = process.crawl(spidercls, source=source)
             task.add_done_callback(lambda done, key=source.key: _report_crash(done, key, channel))
         process.start()
         channel.put(("done",))

@@ -169,15 +169,25 @@ def load_sources(path: Path) -> list[SourceConfig]:
 
 def _syntax_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> SourcesFileError:
     message = str(exc)
+    lines = text.splitlines()
     match = re.search(r"\(at line (\d+), column (\d+)\)", message)
-    if not match:
+    if match:
+        line, reason = int(match.group(1)), message[: match.start()].strip()
+    elif "end of document" in message:
+        line = max((n for n, t in enumerate(lines, 1) if t.strip()), default=0)
+        reason = re.sub(r"\s*\(at end of document\)", " at the end of the file", message).strip()
+    else:
         return SourcesFileError(f"{path}: TOML syntax error: {message}")
-    line = int(match.group(1))
-    reason = message[: match.start()].strip()
-    source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
-    key = re.match(r"\s*([\w\"'.-]+)\s*=", source_line)
-    named = f" key {key.group(1).strip(chr(34) + chr(39))!r}:" if key else ""
-    return SourcesFileError(f"{path}:{line}:{named} TOML syntax error: {reason} (column {match.group(2)})")
+    key = ""
+    for number in range(min(line, len(lines)), max(line - 20, 0), -1):  # the key being set there
+        found = re.match(r"\s*([A-Za-z0-9_\"'.-]+)\s*(=|$|\s)", lines[number - 1])
+        if lines[number - 1].lstrip().startswith("["):
+            break
+        if found:
+            key = found.group(1).strip("\"'")
+            break
+    named = f" key {key!r}:" if key else ""
+    return SourcesFileError(f"{path}:{line}:{named} TOML syntax error: {reason}")
 
 
 def select_sources(all_sources: Sequence[SourceConfig], keys: Sequence[str] | None) -> list[SourceConfig]:

@@ -7,6 +7,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import update
+
 from archive.engine import Database
 from archive.models import Article
 from archive.repository import ArticleIn, Upsert, ensure_source, known_urls, upsert_article
@@ -52,7 +54,8 @@ class ArchiveStore:
         started = time.perf_counter()
         relevance = score_relevance(page.title, page.lead, page.body)
         signature = minhash_of(page.title, page.lead, page.body)
-        cluster = self.clusters.match(page.canonical_url, signature)
+        similar = self.clusters.match(page.canonical_url, signature)
+        cluster = min(similar) if similar else None
         item = ArticleIn(
             source_key=source_key, url=page.url, canonical_url=page.canonical_url, title=page.title,
             lead=page.lead, body=page.body, author=page.author, published_at=page.published_at,
@@ -61,6 +64,9 @@ class ArchiveStore:
         )
         with self.db.session() as session:
             result = upsert_article(session, item)
+            if len(similar) > 1:  # this article bridges stories stored apart: one cluster now
+                session.execute(update(Article).where(Article.cluster_id.in_(similar - {cluster})).values(cluster_id=cluster))
+                self.clusters.merge(cluster, similar - {cluster})
             if result.outcome is Upsert.NEW and cluster is None:
                 session.get(Article, result.article_id).cluster_id = result.article_id
                 cluster = result.article_id

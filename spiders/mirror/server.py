@@ -60,6 +60,7 @@ class MirrorServer:
         self._flaky_seen: set[str] = set()
         self._lock = threading.Lock()
         self.requests: list[str] = []
+        self.user_agents: set[str] = set()
         handler = type("Handler", (_Handler,), {"mirror": self})
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
@@ -72,6 +73,13 @@ class MirrorServer:
     @property
     def articles(self) -> tuple[MirrorArticle, ...]:
         return self.site.articles
+
+    def reset(self) -> None:
+        """Forget served requests (and serve the flaky page's first error again)."""
+        with self._lock:
+            self._flaky_seen.clear()
+            self.requests.clear()
+            self.user_agents.clear()
 
     def start(self) -> MirrorServer:
         self._thread.start()
@@ -190,17 +198,18 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        self.mirror.user_agents.add(self.headers.get("User-Agent", ""))
         reply = self.mirror.reply(self.path)
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        for name, value in reply.headers:
-            self.send_header(name, value)
-        self.end_headers()
         try:
+            self.send_response(reply.status)
+            self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(reply.body)))
+            for name, value in reply.headers:
+                self.send_header(name, value)
+            self.end_headers()
             self.wfile.write(reply.body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        except (BrokenPipeError, ConnectionResetError):  # the crawler gave up (size cap, timeout)
+            self.close_connection = True
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
         return

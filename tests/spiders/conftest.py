@@ -1,0 +1,46 @@
+"""The demo-site mirror on a local port, sources files pointing at it, fast crawl settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bantin.config import Settings
+from spiders.crawlsettings import Politeness
+from spiders.dates import VIETNAM
+from spiders.mirror import MirrorServer, serve, write_sources_file
+
+# the mirror's anchor time in tests: articles are dated relative to it, so dates are exact
+ANCHOR = datetime(2025, 10, 22, 10, 0, tzinfo=VIETNAM)
+# a local server needs no politeness delays; retries stay on (the bad cases need them)
+FAST = Politeness(retry_times=1, backoff_s=0.05, max_delay_s=2.0, autothrottle_start_s=0.0)
+USER_AGENT = "bantin-test/1.0 (+https://example.invalid/tests)"
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Iterator[MirrorServer]:
+    with serve(now=ANCHOR, hang_s=4.0) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def demo_sources(mirror: MirrorServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped sources pointed at the mirror (what ``bantin demo`` uses)."""
+    return write_sources_file(mirror.base_url, tmp_path_factory.mktemp("sources") / "demo.toml")
+
+
+@pytest.fixture(scope="session")
+def test_sources(mirror: MirrorServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped sources plus the bad-case sources, pointed at the mirror."""
+    return write_sources_file(mirror.base_url, tmp_path_factory.mktemp("sources") / "test.toml", include_bad=True)
+
+
+def crawl_settings(tmp_path: Path, database_url: str, **overrides: object) -> Settings:
+    """Settings for a crawl of the mirror: short timeout, small size cap, a test User-Agent."""
+    values = dict(data_dir=tmp_path, database_url=database_url, crawl_timeout_s=1.0,
+                  crawl_max_page_bytes=500_000, user_agent=USER_AGENT)
+    values.update(overrides)
+    return Settings(**values)
