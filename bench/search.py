@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive.engine import Database  # noqa: E402
-from archive.migrate import downgrade, upgrade  # noqa: E402
+from archive.migrate import current_revision, downgrade, head_revision, upgrade  # noqa: E402
 from archive.search import SearchFilters, parse_query, search  # noqa: E402
 from archive.text import fold  # noqa: E402
 
@@ -222,6 +222,9 @@ def prepare(backend: str, args, words: list[str]) -> tuple[Database, Path | None
         started = time.perf_counter()
         load(db, articles(args.articles, words, args.seed))
         print(f"[{backend}] generated and loaded {args.articles:,} articles in {time.perf_counter() - started:.0f} s")
+    elif args.keep_index and current_revision(db) == head_revision():
+        print(f"[{backend}] reusing the archive of {args.articles:,} articles and its index: {index_size(db, path)}")
+        return db, path
     else:
         downgrade(db, "0001")
     started = time.perf_counter()
@@ -269,6 +272,7 @@ def main() -> None:
     parser.add_argument("--peer-per-class", type=int, default=5, help="peer queries per class (the peer is slow)")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep-index", action="store_true", help="reuse an archive already at the newest revision")
     parser.add_argument("--rebuild", action="store_true", help="regenerate the archive even if it has the right size")
     args = parser.parse_args()
     words = vocabulary(args.corpus)
