@@ -44,13 +44,21 @@ def _local(moment: datetime | None, zone: str) -> str:
 
 def newsletter_cmd(
     period: Annotated[Kind, typer.Option("--period", help="Edition kind.")] = Kind.daily,
-    since: Annotated[str | None, typer.Option("--since", help="Start (local time); default: end of the previous edition.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Start (local time); default: end of the previous edition.")
+    ] = None,
     until: Annotated[str | None, typer.Option("--until", help="End (local time); default: now.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Write a preview folder; store and send nothing.")] = False,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for the edition folders (default BANTIN_OUT_DIR).")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Write a preview folder; store and send nothing.")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the edition folders (default BANTIN_OUT_DIR).")
+    ] = None,
     sections: Annotated[
         Path | None,
-        typer.Option("--sections", envvar="BANTIN_NEWSLETTER_SECTIONS", help="Sections file (default: the shipped one)."),
+        typer.Option(
+            "--sections", envvar="BANTIN_NEWSLETTER_SECTIONS", help="Sections file (default: the shipped one)."
+        ),
     ] = None,
 ) -> None:
     """Build the edition of a period, write it to files and e-mail it (when SMTP is set).
@@ -98,7 +106,8 @@ def _print_result(result: Any, zone: str) -> None:  # noqa: ANN401 - newsletter.
         typer.echo(f"no news for the {result.kind} edition {span}: nothing published (BANTIN_NEWSLETTER_EMPTY=skip)")
         return
     if result.dry_run:
-        state = "preview, nothing stored" if result.edition_id is None else f"preview of stored edition {result.edition_id}"
+        stored = result.edition_id is not None
+        state = f"preview of stored edition {result.edition_id}" if stored else "preview, nothing stored"
     else:
         state = "new" if result.created else "already built"
         state = f"edition {result.edition_id}, {state}"
@@ -133,8 +142,9 @@ def list_cmd(
         return
     table = Table("id", "kind", f"period ({zone})", "items", "delivered", "folder")
     for row in rows:
-        table.add_row(str(row.edition_id), row.kind, f"{_local(row.period_start, zone)} -> {_local(row.period_end, zone)}",
-                      str(row.item_count), Text(_delivery(row, zone)), Text(row.output_dir or "-"))
+        span = f"{_local(row.period_start, zone)} -> {_local(row.period_end, zone)}"
+        table.add_row(str(row.edition_id), row.kind, span, str(row.item_count), Text(_delivery(row, zone)),
+                      Text(row.output_dir or "-"))
     Console().print(table)
 
 
