@@ -105,7 +105,9 @@ class _Job:
 
     @property
     def out(self) -> Path:
-        return Path(self.out_dir) if self.out_dir is not None else Path(self.settings.out_dir)
+        """The folder of edition folders, absolute: the stored path must not depend on the cwd."""
+        folder = Path(self.out_dir) if self.out_dir is not None else Path(self.settings.out_dir)
+        return folder.expanduser().absolute()
 
     def run(
         self, session: Session, kind: str, since: datetime | None, until: datetime | None, *, dry_run: bool
@@ -222,7 +224,8 @@ def render_stored(
     if out_dir is None and edition.output_dir:
         folder = Path(edition.output_dir)
     else:
-        folder = edition_folder(Path(out_dir) if out_dir is not None else Path(settings.out_dir), view)
+        base = Path(out_dir) if out_dir is not None else Path(settings.out_dir)
+        folder = edition_folder(base.expanduser().absolute(), view)
     paths = write_files(folder, rendered)
     if not files_present(edition.output_dir):
         edition.output_dir = str(folder)

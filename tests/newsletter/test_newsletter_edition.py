@@ -175,3 +175,12 @@ def test_two_builds_at_once_publish_each_story_once(db, settings):
     assert sorted(result.created for result in results) == [False, True]
     assert len({result.edition_id for result in results}) == 1
     assert _count(db, Edition) == 1 and _count(db, EditionItem) == 5
+
+
+def test_a_relative_out_dir_is_stored_as_an_absolute_path(db, tmp_path, monkeypatch):
+    add_article(db, "mot")
+    monkeypatch.chdir(tmp_path)
+    result = build_edition(db, make_settings(tmp_path, out_dir="relative-out"), now=NOW)
+    with db.sessions() as session:
+        stored = session.get(Edition, result.edition_id).output_dir
+    assert stored.startswith(str(tmp_path / "relative-out")) and result.output_dir.is_absolute()
