@@ -51,15 +51,15 @@ PG_UP = (
     AS $$ SELECT
         setweight(to_tsvector('pg_catalog.simple', coalesce(public.bantin_search_words(title), '')), 'A')
         || setweight(to_tsvector('pg_catalog.simple', coalesce(public.bantin_search_words(lead), '')), 'B') $$""",
-    # head (title + lead) ranks; document (title + lead + body) matches. Both live out of line
-    # (toast_tuple_target), so the rows that the GIN bitmap visits stay small and a query that
-    # matches a third of the archive reads neither vector for most of its rows.
+    # head (title + lead, small, inline) ranks; document (title + lead + body) matches. The
+    # document is stored uncompressed (cheap to read) and out of line once a row passes 2 kB,
+    # so most rows that an index scan visits stay small.
     """CREATE TABLE article_search (
         article_id integer PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
         sort_at timestamptz NOT NULL,
         head tsvector NOT NULL,
         document tsvector NOT NULL
-    ) WITH (toast_tuple_target = 128)""",
+    )""",
     "ALTER TABLE article_search ALTER COLUMN document SET STORAGE EXTERNAL",
     f"""CREATE OR REPLACE FUNCTION bantin_article_search_sync() RETURNS trigger
     LANGUAGE plpgsql AS $$

@@ -8,6 +8,7 @@ ever parsed as tsquery syntax. The work is bounded: only the newest ``cap`` matc
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +21,8 @@ from archive.types import UTCDateTime
 
 __all__ = ["aware", "filter_sql", "postgres_candidates", "postgres_suggestion", "time_and_relevance_sql", "tsquery_sql", "typed_dates"]
 
+# Walk the sort-time index instead of sorting the GIN matches when this share of rows matches.
+WALK_SHARE = 0.15
 # ts_rank weights for D, C, B, A: body 0.2, lead 0.5, title 1.0.
 _WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
 
@@ -68,13 +71,13 @@ def time_and_relevance_sql(filters: SearchFilters, params: dict[str, Any]) -> li
     return conditions
 
 
-def loose_tsquery_sql(parsed: ParsedQuery, params: dict[str, Any]) -> str:
-    """The required clauses with each phrase relaxed to all its words: exact in the GIN index."""
+def _loose_clauses(parsed: ParsedQuery, params: dict[str, Any]) -> list[str]:
+    """Each required clause with its phrases relaxed to all their words: exact in the GIN index."""
     clauses = []
     for clause in parsed.required:
         alternatives = [_words_sql(term.words, "&&", params) for term in clause.alternatives]
         clauses.append(alternatives[0] if len(alternatives) == 1 else "(" + " || ".join(alternatives) + ")")
-    return "(" + " && ".join(clauses) + ")"
+    return clauses
 
 
 def _words_sql(words: tuple[str, ...], operator: str, params: dict[str, Any]) -> str:
@@ -87,32 +90,57 @@ def postgres_candidates(
 ) -> list[Candidate]:
     """The newest ``cap`` articles matching ``parsed`` and ``filters``, each with its text rank.
 
-    (1) The GIN index finds the matches of the query with phrases relaxed to their words (exact in
-    the index, so no tsvector is read); the newest of them are kept by a top-N sort on the small
-    heap rows. (2) Only when the query has phrases or exclusions is the full document read, for
-    those newest rows only, until ``cap`` pass. (3) ``ts_rank`` over title and lead (``head``)
-    ranks the survivors; a match in the body alone ranks below any title or lead match.
+    (1) If every required clause alone matches at least ``WALK_SHARE`` of the archive (planner
+    estimates), the sort-time index is walked from the newest row for at most ``cap / WALK_SHARE``
+    rows, testing each row's document; a term in a third of the archive needs about 3 x ``cap``
+    tests. (2) Otherwise, or if the walk found fewer than ``cap``, the GIN index finds the matches
+    of the query with phrases relaxed to their words (exact in the index, so no tsvector is read)
+    and a top-N sort keeps the newest; only when the query has phrases or exclusions are their
+    documents read, until ``cap`` pass. (3) ``ts_rank`` over title and lead (``head``, stored
+    inline) ranks the survivors; a match in the body alone ranks below any title or lead match.
     """
-    params: dict[str, Any] = {"cap": cap, "wide": cap * 4}
-    loose = loose_tsquery_sql(parsed, params)
-    conditions = [f"s.document @@ {loose}", *filter_sql(filters, source_ids, params)]
-    join = "JOIN articles a ON a.id = s.article_id" if any("a." in c for c in conditions[1:]) else ""
-    exact_needed = parsed.excluded or any(term.is_phrase for term in parsed.positive_terms)
-    # "+ interval '0 s'" keeps the planner off the sort-time index: walking it would read the
-    # document of every row it passes, which costs more than sorting the index's matches.
-    newest = f"""SELECT s.article_id, s.sort_at, s.head, s.document FROM article_search s {join}
-                 WHERE {" AND ".join(conditions)}
-                 ORDER BY s.sort_at + interval '0 s' DESC, s.article_id DESC
-                 LIMIT {":wide" if exact_needed else ":cap"}"""
-    if exact_needed:
-        newest = f"SELECT w.* FROM ({newest}) w WHERE w.document @@ {tsquery_sql(parsed, params)} LIMIT :cap"
+    params: dict[str, Any] = {"cap": cap, "wide": cap * 4, "probe": int(cap / WALK_SHARE)}
+    clauses = _loose_clauses(parsed, params)
+    loose = "(" + " && ".join(clauses) + ")"
+    extra = filter_sql(filters, source_ids, params)
+    join = "JOIN articles a ON a.id = s.article_id" if any("a." in c for c in extra) else ""
+    exact = tsquery_sql(parsed, params) if parsed.excluded or any(t.is_phrase for t in parsed.positive_terms) else ""
     words = tuple(word for term in parsed.positive_terms for word in term.words)
-    sql = f"""SELECT c.article_id, c.sort_at,
-                     ts_rank('{_WEIGHTS}', c.head, {_words_sql(words, "||", params)}, 1) + 0.01 AS text_rank
-              FROM ({newest}) c"""
+    rank = f"ts_rank('{_WEIGHTS}', c.head, {_words_sql(words, '||', params)}, 1) + 0.01"
     conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    rows = conn.execute(text(sql).bindparams(*typed_dates(params)), params).all()
-    return [Candidate(row.article_id, float(row.text_rank), aware(row.sort_at)) for row in rows]
+    conn.execute(text("SET LOCAL enable_seqscan = off"))
+
+    def ranked(newest: str) -> list[Candidate]:
+        sql = text(f"SELECT c.article_id, c.sort_at, {rank} AS text_rank FROM ({newest}) c")
+        rows = conn.execute(sql.bindparams(*typed_dates(params)), params).all()
+        return [Candidate(row.article_id, float(row.text_rank), aware(row.sort_at)) for row in rows]
+
+    columns = "s.article_id, s.sort_at, s.head, s.document"
+    if _common(conn, clauses, join, extra, params):
+        where = f"WHERE {' AND '.join(extra)}" if extra else ""
+        walk = f"SELECT {columns} FROM article_search s {join} {where} ORDER BY s.sort_at DESC, s.article_id DESC LIMIT :probe"
+        test = f"w.document @@ {loose}" + (f" AND w.document @@ {exact}" if exact else "")
+        found = ranked(f"SELECT w.* FROM ({walk}) w WHERE {test} LIMIT :cap")
+        if len(found) >= cap:
+            return found
+    newest = f"""SELECT {columns} FROM article_search s {join} WHERE {" AND ".join([f"s.document @@ {loose}", *extra])}
+                 ORDER BY s.sort_at + interval '0 s' DESC, s.article_id DESC LIMIT {":wide" if exact else ":cap"}"""
+    if exact:
+        newest = f"SELECT w.* FROM ({newest}) w WHERE w.document @@ {exact} LIMIT :cap"
+    return ranked(newest)
+
+
+def _common(conn: Connection, clauses: list[str], join: str, extra: list[str], params: dict[str, Any]) -> bool:
+    """Whether the planner expects each clause alone to match ``WALK_SHARE`` of the archive or more."""
+    total = conn.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'article_search'::regclass")).scalar_one()
+    for clause in clauses:
+        where = " AND ".join([f"s.document @@ {clause}", *extra])
+        sql = text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM article_search s {join} WHERE {where}")
+        plan = conn.execute(sql.bindparams(*typed_dates(params)), params).scalar_one()
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        if float(plan[0]["Plan"]["Plan Rows"]) < WALK_SHARE * max(float(total), 1.0):
+            return False
+    return True
 
 
 def postgres_suggestion(conn: Connection, word: str) -> str | None:

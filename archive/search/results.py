@@ -14,9 +14,9 @@ __all__ = ["CANDIDATES", "HALF_LIFE_DAYS", "Candidate", "SearchHit", "SearchPage
 # Ranking work is bounded: a backend ranks at most the CANDIDATES newest matches of a query (all
 # of them when fewer match). A term found in a third of the archive thus costs as much as a rare
 # one, and what it loses is an old article that the recency boost would rank low anyway.
-CANDIDATES = 1000
-# The recency boost: a match published now counts twice a match of HALF_LIFE_DAYS ago... and up
-# to twice an old one: score = text rank * (1 + 2 ** -(age in days / HALF_LIFE_DAYS)).
+CANDIDATES = 500
+# The recency boost: score = text rank * (1 + 2 ** -(age in days / HALF_LIFE_DAYS)); a match
+# published now counts up to twice as much as an old one, and the boost halves every HALF_LIFE_DAYS.
 HALF_LIFE_DAYS = 30.0
 
 

@@ -184,3 +184,18 @@ def test_parse_day():
 
 def test_candidate_cap_is_bounded():
     assert 100 <= CANDIDATES <= 5000
+
+
+@pytest.mark.parametrize("query", ["tri tue nhan tao", '"tri tue nhan tao"', "ngan hang -bitcoin", "ai OR duong", "hoa"])
+def test_postgres_walk_and_index_paths_agree(archive, monkeypatch, query):
+    """PostgreSQL picks walking the time index or sorting GIN matches; both give the same page."""
+    if archive.db.backend != "postgresql":
+        pytest.skip("the two plans exist on PostgreSQL only")
+    monkeypatch.setattr("archive.search.CANDIDATES", 2)  # so that the walk finds enough and is used
+    calls = []
+    monkeypatch.setattr("archive.search.postgres._common", lambda *args: calls.append(args) or True)
+    walked = [(h.article_id, round(h.score, 9)) for h in search(archive.db, query, now=NOW).hits]
+    assert calls
+    monkeypatch.setattr("archive.search.postgres._common", lambda *args: False)
+    sorted_ = [(h.article_id, round(h.score, 9)) for h in search(archive.db, query, now=NOW).hits]
+    assert walked == sorted_ and walked
