@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -38,9 +38,23 @@ def test_sources(mirror: MirrorServer, tmp_path_factory: pytest.TempPathFactory)
     return write_sources_file(mirror.base_url, tmp_path_factory.mktemp("sources") / "test.toml", include_bad=True)
 
 
-def crawl_settings(tmp_path: Path, database_url: str, **overrides: object) -> Settings:
-    """Settings for a crawl of the mirror: short timeout, small size cap, a test User-Agent."""
-    values = dict(data_dir=tmp_path, database_url=database_url, crawl_timeout_s=1.0,
-                  crawl_max_page_bytes=500_000, user_agent=USER_AGENT)
-    values.update(overrides)
-    return Settings(**values)
+@pytest.fixture
+def fast() -> Politeness:
+    """Politeness for the local mirror: no start delay, one quick retry."""
+    return FAST
+
+
+@pytest.fixture
+def user_agent() -> str:
+    return USER_AGENT
+
+
+@pytest.fixture
+def crawl_settings(tmp_path: Path) -> Callable[[str], Settings]:
+    """Settings for a crawl of the mirror into ``database_url``: short timeout, small size cap."""
+
+    def make(database_url: str) -> Settings:
+        return Settings(data_dir=tmp_path, database_url=database_url, crawl_timeout_s=1.0,
+                        crawl_max_page_bytes=500_000, user_agent=USER_AGENT)
+
+    return make

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select
 
 from archive.engine import Database
+from bantin.config import Settings
 from archive.models import Article, CrawlRun, Source
-from spiders import run_crawl
+from spiders import Politeness, run_crawl
 from spiders.mirror import BAD_CASES, MirrorServer
 from spiders.relevance import score_relevance
-
-from conftest import FAST, USER_AGENT, crawl_settings
 
 SHIPPED = ("vnexpress", "vietnamnet", "tuoitre", "thanhnien", "dantri", "genk", "znews", "vneconomy")
 BAD_REASONS = {
@@ -31,10 +31,11 @@ def _articles(db: Database) -> dict[str, Article]:
 
 
 def test_full_crawl_counts_everything_and_stores_exact_articles(
-    db: Database, mirror: MirrorServer, test_sources: Path, tmp_path: Path
+    db: Database, mirror: MirrorServer, test_sources: Path, crawl_settings: Callable[[str], Settings],
+    fast: Politeness, user_agent: str,
 ) -> None:
     mirror.reset()
-    report = run_crawl(crawl_settings(tmp_path, db.url), sources_file=test_sources, politeness=FAST)
+    report = run_crawl(crawl_settings(db.url), sources_file=test_sources, politeness=fast)
 
     assert report.status == "partial"
     assert report.failed_sources == ["rong", "hong", "mat"]
@@ -57,7 +58,7 @@ def test_full_crawl_counts_everything_and_stores_exact_articles(
     assert report.by_key("mat").reasons == {"feed-http-404": 1}
     assert mirror.requests.count("/bad/on-dinh-sau-loi-may-chu-4960001.html") == 2  # 500, then 200 on retry
     assert not any(path.startswith("/bad/private/") for path in mirror.requests)  # robots.txt obeyed
-    assert mirror.user_agents == {USER_AGENT}
+    assert mirror.user_agents == {user_agent}
 
     stored = _articles(db)
     good = [a for a in mirror.articles if a.source != "bad"]
@@ -95,23 +96,25 @@ def test_full_crawl_counts_everything_and_stores_exact_articles(
         assert sources["vnexpress"].last_success_at is not None and sources["vnexpress"].consecutive_failures == 0
         assert sources["vnexpress"].name == "VnExpress - Số hóa"
 
-    again = run_crawl(crawl_settings(tmp_path, db.url), sources_file=test_sources, sources=["vnexpress", "genk"],
-                      politeness=FAST)
+    again = run_crawl(crawl_settings(db.url), sources_file=test_sources, sources=["vnexpress", "genk"],
+                      politeness=fast)
     vnexpress = again.by_key("vnexpress")
     assert (again.status, vnexpress.discovered, vnexpress.fetched, vnexpress.new) == ("ok", 4, 0, 0)
     assert vnexpress.reasons == {"already-archived": 4}
 
-    refreshed = run_crawl(crawl_settings(tmp_path, db.url), sources_file=test_sources, sources=["vnexpress"],
-                          refresh=True, politeness=FAST)
+    refreshed = run_crawl(crawl_settings(db.url), sources_file=test_sources, sources=["vnexpress"],
+                          refresh=True, politeness=fast)
     item = refreshed.by_key("vnexpress")
     assert (item.fetched, item.new, item.updated, item.reasons) == (4, 0, 0, {"unchanged": 4})
     assert len(_articles(db)) == len(stored)
 
 
-def test_since_and_limit_bound_a_run(mirror: MirrorServer, test_sources: Path, tmp_path: Path) -> None:
+def test_since_and_limit_bound_a_run(
+    mirror: MirrorServer, test_sources: Path, tmp_path: Path, crawl_settings: Callable[[str], Settings], fast: Politeness
+) -> None:
     url = f"sqlite:///{tmp_path / 'bounded.db'}"
-    report = run_crawl(crawl_settings(tmp_path, url), sources_file=test_sources, sources=["vietnamnet", "genk"],
-                       since=date(2025, 10, 22), limit=1, politeness=FAST)
+    report = run_crawl(crawl_settings(url), sources_file=test_sources, sources=["vietnamnet", "genk"],
+                       since=date(2025, 10, 22), limit=1, politeness=fast)
     vietnamnet, genk = report.by_key("vietnamnet"), report.by_key("genk")
     # vietnamnet: one of three items is from 21/10; of the other two, one is fetched (limit 1)
     assert (vietnamnet.discovered, vietnamnet.fetched, vietnamnet.new) == (3, 1, 1)
@@ -125,7 +128,9 @@ def test_since_and_limit_bound_a_run(mirror: MirrorServer, test_sources: Path, t
         db.close()
 
 
-def test_section_pages_are_followed_to_a_bounded_depth(mirror: MirrorServer, tmp_path: Path) -> None:
+def test_section_pages_are_followed_to_a_bounded_depth(
+    mirror: MirrorServer, tmp_path: Path, crawl_settings: Callable[[str], Settings], fast: Politeness
+) -> None:
     sources = tmp_path / "sections.toml"
     sources.write_text(
         f"""[sources.znews]
@@ -147,7 +152,7 @@ drop = ["table.picture", ".inner-article", ".the-article-credit"]
         encoding="utf-8",
     )
     url = f"sqlite:///{tmp_path / 'sections.db'}"
-    report = run_crawl(crawl_settings(tmp_path, url), sources_file=sources, politeness=FAST)
+    report = run_crawl(crawl_settings(url), sources_file=sources, politeness=fast)
     znews = report.by_key("znews")
     assert (znews.status, znews.discovered, znews.new) == ("ok", 3, 3)
     assert znews.reasons == {"duplicate-feed-item": 3}  # page 2 of the section lists the same links
