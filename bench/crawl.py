@@ -19,18 +19,17 @@ import re
 import resource
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bantin.config import Settings  # noqa: E402
-from spiders import Politeness, run_crawl  # noqa: E402
-from spiders.mirror import MirrorServer, write_sources_file  # noqa: E402
-from spiders.mirror.server import _Reply  # noqa: E402
-from spiders.mirror.site import MirrorArticle  # noqa: E402
+from bantin.config import Settings
+from spiders import Politeness, run_crawl
+from spiders.mirror import MirrorServer, write_sources_file
+from spiders.mirror.server import _Reply
+from spiders.mirror.site import MirrorArticle
 
 _COPY = re.compile(r"^/(\w+)/bench/(\d+)\.html$")
 
@@ -90,7 +89,7 @@ def main() -> None:
           f"({report.total('fetched') / cpu:.1f} pages per CPU second; the rest is waiting on a busy machine or the server)")
 
 
-def _print(report, work: Path) -> None:  # noqa: ANN001 - spiders.CrawlReport
+def _print(report, work: Path) -> None:
     fetched, stored = report.total("fetched"), report.total("new")
     extraction = sum(s.extraction_s for s in report.sources)
     storage = sum(s.storage_s for s in report.sources)

@@ -25,13 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 warnings.filterwarnings("ignore")
 
-import trafilatura  # noqa: E402
-from newspaper import Article as NewspaperArticle  # noqa: E402
+import trafilatura
+from newspaper import Article as NewspaperArticle
 
-from archive.text import nfc  # noqa: E402
-from bantin.config import DEFAULT_SOURCES_FILE  # noqa: E402
-from spiders import extract_page, load_sources  # noqa: E402
-from spiders.mirror import Site  # noqa: E402
+from archive.text import nfc
+from bantin.config import DEFAULT_SOURCES_FILE
+from spiders import extract_page, load_sources
+from spiders.mirror import Site
 
 _WORD = re.compile(r"\w+")
 GOAL_F1 = 0.97

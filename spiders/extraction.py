@@ -42,9 +42,9 @@ _BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"}
 _ALWAYS_DROP = "script, style, noscript, iframe, video, audio, figure, figcaption, button, form, svg, template"
 _NOISE = re.compile(
     r"^(?:>>\s*)?(?:xem thêm|đọc thêm|xem tiếp|tin liên quan|bài liên quan|xem video|video:|ảnh:|nguồn ảnh:)",
-    re.I,
+    re.IGNORECASE,
 )
-_VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
+_VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def _paragraphs(root: etree._Element) -> list[str]:
 
 
 def _clean(paragraphs: list[str], drop_text: tuple[str, ...], title: str, lead: str) -> list[str]:
-    patterns = [re.compile(p, re.I) for p in drop_text]
+    patterns = [re.compile(p, re.IGNORECASE) for p in drop_text]
     kept = []
     for text in paragraphs:
         if _NOISE.match(text) or any(p.search(text) for p in patterns) or text in (title, lead):
@@ -114,7 +114,7 @@ def _clean(paragraphs: list[str], drop_text: tuple[str, ...], title: str, lead: 
 
 def _strip_lead(lead: str, patterns: tuple[str, ...]) -> str:
     for pattern in patterns:
-        lead = re.sub(pattern, "", lead, flags=re.I)
+        lead = re.sub(pattern, "", lead, flags=re.IGNORECASE)
     return collapse_space(lead)
 
 

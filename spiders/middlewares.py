@@ -34,7 +34,7 @@ def retry_delay(retry_after: str | None, attempt: int, base_s: float, max_s: flo
 class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retry middleware, waiting before each retry instead of retrying at once."""
 
-    def __init__(self, settings) -> None:  # noqa: ANN001 - Scrapy's BaseSettings
+    def __init__(self, settings) -> None:
         super().__init__(settings)
         self.base_s = settings.getfloat("BANTIN_RETRY_BACKOFF_S", 1.0)
         self.max_s = settings.getfloat("BANTIN_RETRY_MAX_DELAY_S", 60.0)

@@ -67,7 +67,7 @@ class NewsSpider(scrapy.Spider):
         self._last_progress = 0.0
 
     @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):  # noqa: ANN001, ANN206 - Scrapy's hook
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         source = spider.source_arg

@@ -27,12 +27,12 @@ class ArticleItem:
 class ArchivePipeline:
     """Stores each article; counts new / updated / duplicate on the spider's counters."""
 
-    def __init__(self, crawler) -> None:  # noqa: ANN001 - scrapy.crawler.Crawler
+    def __init__(self, crawler) -> None:
         self.crawler = crawler
         self.database_url = crawler.settings.get("BANTIN_DATABASE_URL")
 
     @classmethod
-    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206 - Scrapy's hook
+    def from_crawler(cls, crawler):
         return cls(crawler)
 
     def process_item(self, item: ArticleItem) -> ArticleItem:

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from types import TracebackType
+from typing import Self
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from spiders.report import SourceCounts
 
@@ -28,7 +36,7 @@ class CrawlProgress:
             for key in keys:
                 self.tasks[key] = self.progress.add_task(key, total=None, line="starting")
 
-    def __enter__(self) -> CrawlProgress:
+    def __enter__(self) -> Self:
         if self.enabled:
             self.progress.start()
         return self

@@ -62,7 +62,7 @@ def _child(job: _Job, channel: Any) -> None:
             task.add_done_callback(lambda done, key=source.key: _report_crash(done, key, channel))
         process.start()
         channel.put(("done",))
-    except BaseException as exc:  # noqa: BLE001 - the process boundary: report, never hang the parent
+    except BaseException as exc:
         channel.put(("error", f"crawl process failed: {type(exc).__name__}: {exc}"))
         raise
 

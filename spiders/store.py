@@ -11,7 +11,13 @@ from sqlalchemy import update
 
 from archive.engine import Database
 from archive.models import Article
-from archive.repository import ArticleIn, Upsert, ensure_source, known_urls, upsert_article
+from archive.repository import (
+    ArticleIn,
+    Upsert,
+    ensure_source,
+    known_urls,
+    upsert_article,
+)
 from spiders.dedup import StoryClusters, minhash_of
 from spiders.extraction import ExtractedPage
 from spiders.relevance import score_relevance

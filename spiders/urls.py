@@ -13,17 +13,17 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 __all__ = ["canonical_url", "host_of", "is_same_site"]
 
-_TRACKING = re.compile(r"^(utm_\w*|fbclid|gclid|dclid|msclkid|zarsrc|zalo_\w*|_ga|mc_cid|mc_eid|igshid)$", re.I)
+_TRACKING = re.compile(r"^(utm_\w*|fbclid|gclid|dclid|msclkid|zarsrc|zalo_\w*|_ga|mc_cid|mc_eid|igshid)$", re.IGNORECASE)
 _AMP_PARAMS = {"amp", "outputtype", "_amp", "format"}
 _MOBILE_HOST = re.compile(r"^(m|amp|mobile|wap)\.")
-_AMP_SUFFIX = re.compile(r"\.amp(\.[a-z0-9]+)?$", re.I)
+_AMP_SUFFIX = re.compile(r"\.amp(\.[a-z0-9]+)?$", re.IGNORECASE)
 
 
 def host_of(url: str) -> str:
     """The host of ``url`` without ``www.``, ``m.`` or ``amp.`` and without port."""
     host = (urlsplit(url).hostname or "").lower()
     host = _MOBILE_HOST.sub("", host)
-    return host[4:] if host.startswith("www.") else host
+    return host.removeprefix("www.")
 
 
 def is_same_site(url: str, other: str) -> bool:
@@ -34,7 +34,7 @@ def is_same_site(url: str, other: str) -> bool:
 def _clean_path(path: str) -> str:
     if path.startswith("/amp/"):
         path = path[4:]
-    if path.endswith("/amp") or path.endswith("/amp/"):
+    if path.endswith(("/amp", "/amp/")):
         path = path[: path.rstrip("/").rfind("/amp")] or "/"
     path = _AMP_SUFFIX.sub(lambda m: m.group(1) or "", path)
     return path or "/"

@@ -25,7 +25,7 @@ def _day(value: str | None) -> date | None:
         raise typer.BadParameter(f"{value!r} is not a date like 2025-10-22") from None
 
 
-def report_table(report) -> Table:  # noqa: ANN001 - spiders.CrawlReport (imported lazily)
+def report_table(report) -> Table:
     """The per-source table of a ``CrawlReport``."""
     table = Table(title=f"crawl: {report.status} in {report.seconds:.1f} s")
     for column in ("source", "status", "found", "fetched", "new", "upd", "dup", "rej", "fail", "fallbk"):

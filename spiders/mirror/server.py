@@ -197,7 +197,7 @@ class _Handler(BaseHTTPRequestHandler):
     mirror: MirrorServer
     protocol_version = "HTTP/1.1"
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         self.mirror.user_agents.add(self.headers.get("User-Agent", ""))
         reply = self.mirror.reply(self.path)
         try:
@@ -211,7 +211,7 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):  # the crawler gave up (size cap, timeout)
             self.close_connection = True
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
+    def log_message(self, format: str, *args: object) -> None:
         return
 
 

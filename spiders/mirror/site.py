@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from spiders.dates import VIETNAM
 
-__all__ = ["MirrorArticle", "Site", "SITE_NAMES"]
+__all__ = ["SITE_NAMES", "MirrorArticle", "Site"]
 
 HERE = Path(__file__).resolve().parent
 SITE_NAMES = {

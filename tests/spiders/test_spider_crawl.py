@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 
 from archive.engine import Database
-from bantin.config import Settings
 from archive.models import Article, CrawlRun, Source
+from bantin.config import Settings
 from spiders import Politeness, run_crawl
 from spiders.mirror import BAD_CASES, MirrorServer
 from spiders.relevance import score_relevance

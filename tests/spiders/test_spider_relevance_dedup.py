@@ -52,7 +52,7 @@ def test_syndicated_stories_cluster_and_distinct_ones_do_not() -> None:
     _cluster_in_order(sorted(ARTICLES, key=lambda a: (a.source != "znews", a.source != "thanhnien", a.path)))
 
 
-def _cluster_in_order(articles: list) -> None:  # noqa: ANN001
+def _cluster_in_order(articles: list) -> None:
     clusters = StoryClusters()
     for number, article in enumerate(articles, start=1):
         signature = minhash_of(article.title, article.lead, article.text)
