@@ -2,5 +2,7 @@
 
 from archive.engine import Database, mask_url
 from archive.models import Article, Base, CrawlRun, Edition, EditionItem, Source, Summary
+from archive.search import SearchFilters, SearchHit, SearchPage  # search itself: archive.search.search
 
-__all__ = ["Article", "Base", "CrawlRun", "Database", "Edition", "EditionItem", "Source", "Summary", "mask_url"]
+__all__ = ["Article", "Base", "CrawlRun", "Database", "Edition", "EditionItem", "SearchFilters", "SearchHit", "SearchPage",
+           "Source", "Summary", "mask_url"]
