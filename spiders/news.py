@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -85,6 +86,8 @@ class NewsSpider(scrapy.Spider):
         spider.refresh = settings.getbool("BANTIN_REFRESH", False)
         spider.progress_hook = settings.get("BANTIN_PROGRESS_HOOK")
         spider.closed_hook = settings.get("BANTIN_CLOSED_HOOK")
+        crawler.signals.connect(spider.callback_failed, signal=signals.spider_error)
+        crawler.signals.connect(spider.store_failed, signal=signals.item_error)
         return spider
 
     # -- discovery -------------------------------------------------------------------------
@@ -219,6 +222,16 @@ class NewsSpider(scrapy.Spider):
         self.progress()
 
     # -- reporting -------------------------------------------------------------------------
+
+    def callback_failed(self, failure: Failure, response: Response, spider: scrapy.Spider) -> None:
+        """A bug in a callback fails that page only; it is counted, not hidden."""
+        if spider is self:
+            self.counts.note("error-" + type(failure.value).__name__.lower(), f"{response.url}: {failure.value}")
+
+    def store_failed(self, item: ArticleItem, response: Response, spider: scrapy.Spider, failure: Failure) -> None:
+        """Storing an article failed (its transaction was rolled back): count it as failed."""
+        if spider is self:
+            self.counts.note("store-error", f"{item.page.url}: {type(failure.value).__name__}: {failure.value}")
 
     def progress(self, force: bool = False) -> None:
         now = time.monotonic()

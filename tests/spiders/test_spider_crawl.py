@@ -47,7 +47,7 @@ def test_full_crawl_counts_everything_and_stores_exact_articles(
     redesign = next(a for a in mirror.articles if a.layout == "redesign")
     assert report.by_key("vnexpress").used_fallback == 1
     assert report.by_key("vnexpress").fallback_urls == (redesign.url,)
-    assert report.by_key("vneconomy").used_fallback == 3
+    assert report.total("used_fallback") == 1
     assert report.by_key("thanhnien").reasons == {"duplicate-feed-item": 3}  # feed and sitemap list the same items
 
     bad = report.by_key("loi")
@@ -71,7 +71,7 @@ def test_full_crawl_counts_everything_and_stores_exact_articles(
         assert row.language == "vi" and len(row.minhash) == 128
         relevance = score_relevance(article.title, article.lead, article.text)
         assert row.relevance == relevance.score and tuple(row.topics) == relevance.topics
-        assert row.extraction == ("fallback" if article.source == "vneconomy" or article.layout else "selectors")
+        assert row.extraction == ("fallback" if article.layout else "selectors")
         assert row.source.key == (article.source if article.source != "bad" else "loi")
     assert not any(url.endswith(tuple(BAD_CASES)) for url in stored)
 
@@ -96,12 +96,7 @@ def test_full_crawl_counts_everything_and_stores_exact_articles(
         assert sources["vnexpress"].last_success_at is not None and sources["vnexpress"].consecutive_failures == 0
         assert sources["vnexpress"].name == "VnExpress - Số hóa"
 
-    again = run_crawl(crawl_settings(db.url), sources_file=test_sources, sources=["vnexpress", "genk"],
-                      politeness=fast)
-    vnexpress = again.by_key("vnexpress")
-    assert (again.status, vnexpress.discovered, vnexpress.fetched, vnexpress.new) == ("ok", 4, 0, 0)
-    assert vnexpress.reasons == {"already-archived": 4}
-
+    # incremental runs skip archived URLs (test_spider_cli); --refresh fetches them again:
     refreshed = run_crawl(crawl_settings(db.url), sources_file=test_sources, sources=["vnexpress"],
                           refresh=True, politeness=fast)
     item = refreshed.by_key("vnexpress")

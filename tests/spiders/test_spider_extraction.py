@@ -9,9 +9,10 @@ import pytest
 
 from bantin.config import DEFAULT_SOURCES_FILE
 from bantin.errors import ExtractionError
-from spiders import extract_page, load_sources
+from spiders import SourceConfig, extract_page, load_sources
 from spiders.dates import VIETNAM
 from spiders.mirror import Site
+from spiders.mirror.server import JPEG, PDF
 
 SITE = Site("http://mirror.test", now=datetime(2025, 10, 22, 10, 0, tzinfo=VIETNAM))
 SOURCES = {source.key: source for source in load_sources(DEFAULT_SOURCES_FILE)}
@@ -29,7 +30,7 @@ def test_every_mirror_page_extracts_exactly(article) -> None:
     assert page.published_at.tzinfo is not None and page.published_at.utcoffset().total_seconds() == 7 * 3600
     assert page.canonical_url == article.url
     assert page.language == "vi"
-    expected = "fallback" if article.source == "vneconomy" or article.layout else "selectors"
+    expected = "fallback" if article.layout else "selectors"
     assert page.method == expected
 
 
@@ -53,6 +54,21 @@ def test_without_a_source_the_fallback_uses_page_metadata() -> None:
     assert page.canonical_url == article.url  # og:url carries utm_source; rel=canonical wins
     for paragraph in article.body:
         assert paragraph in page.body
+
+
+def test_a_source_without_selectors_uses_json_ld_and_trafilatura() -> None:
+    article = next(a for a in SITE.articles if a.source == "vneconomy")
+    bare = SourceConfig(key="vneconomy", name="VnEconomy", homepage="https://vneconomy.vn/", feeds=("https://vneconomy.vn/rss",))
+    page = extract_page(SITE.article_page(article), article.url, bare)
+    assert page.method == "fallback"
+    assert (page.title, page.lead, page.body, page.author) == (article.title, article.lead, article.text, article.author)
+    assert page.published_at == article.published
+
+
+@pytest.mark.parametrize(("data", "kind"), [(PDF, "application/pdf"), (JPEG, "image/jpeg")], ids=["pdf", "jpeg"])
+def test_non_html_bytes_raise(data: bytes, kind: str) -> None:
+    with pytest.raises(ExtractionError):
+        extract_page(data, "https://vnexpress.net/x-4950999.html", content_type=kind)
 
 
 def test_selectors_that_stop_matching_fall_back() -> None:

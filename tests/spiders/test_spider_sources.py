@@ -20,11 +20,8 @@ def test_shipped_sources_cover_the_outlets_with_feeds_and_selectors() -> None:
     for key, source in sources.items():
         assert source.feeds and all(f.startswith("https://") for f in source.feeds), key
         assert source.enabled and source.article_pattern
-        if key == "vneconomy":
-            assert not source.selectors.usable  # fallback-only by design
-        else:
-            sel = source.selectors
-            assert sel.title and sel.lead and sel.body and sel.published and sel.author and sel.drop, key
+        sel = source.selectors
+        assert sel.title and sel.lead and sel.body and sel.published and sel.author and sel.drop, key
     assert sources["vnexpress"].feeds[0] == "https://vnexpress.net/rss/so-hoa.rss"
     assert sources["vnexpress"].is_article_url("https://vnexpress.net/nvidia-ra-mat-4950001.html")
 
