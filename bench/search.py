@@ -23,6 +23,7 @@ import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -32,10 +33,10 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.engine import Database  # noqa: E402
-from archive.migrate import current_revision, downgrade, head_revision, upgrade  # noqa: E402
-from archive.search import SearchFilters, parse_query, search  # noqa: E402
-from archive.text import fold  # noqa: E402
+from archive.engine import Database
+from archive.migrate import current_revision, downgrade, head_revision, upgrade
+from archive.search import SearchFilters, parse_query, search
+from archive.text import fold
 
 CORPUS = ROOT.parent / "shared" / "data" / "vietnews-sample" / "vietnews_test_sample.jsonl"
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
@@ -52,7 +53,7 @@ def vocabulary(path: Path) -> list[str]:
         for sentence in re.split(r"[.!?;:,\n]", f"{doc['title']}. {doc['text']}"):
             syllables = [s.lower() if not s.isupper() else s for s in _SYLLABLE.findall(sentence)]
             counts.update(syllables)
-            counts.update(f"{a} {b}" for a, b in zip(syllables, syllables[1:]))
+            counts.update(f"{a} {b}" for a, b in pairwise(syllables))
     return [word for word, n in counts.most_common() if n >= 1]
 
 
@@ -194,7 +195,7 @@ def timed(fn, *args) -> float:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def prepare(backend: str, args, words: list[str]) -> tuple[Database, Path | None]:

@@ -19,7 +19,11 @@ from archive.search.highlight import Segment, mark, plain, snippet, to_html
 from archive.search.postgres import aware, postgres_candidates, postgres_suggestion
 from archive.search.query import Clause, ParsedQuery, Term, parse_query, tokens
 from archive.search.results import CANDIDATES, Candidate, SearchHit, SearchPage, rank
-from archive.search.sqlite import sqlite_candidates, sqlite_suggestion, sqlite_word_exists
+from archive.search.sqlite import (
+    sqlite_candidates,
+    sqlite_suggestion,
+    sqlite_word_exists,
+)
 from bantin.errors import BadQuery
 
 __all__ = [

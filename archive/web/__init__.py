@@ -1,6 +1,12 @@
 """The web archive: search pages, articles, editions and sources, plus a JSON API under /api/."""
 
 from archive.web.app import CSP, create_app, filters_from
-from archive.web.reads import article_view, edition_view, editions_list, safe_url, sources_list
+from archive.web.reads import (
+    article_view,
+    edition_view,
+    editions_list,
+    safe_url,
+    sources_list,
+)
 
 __all__ = ["CSP", "article_view", "create_app", "edition_view", "editions_list", "filters_from", "safe_url", "sources_list"]

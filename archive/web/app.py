@@ -77,7 +77,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.templates = Jinja2Templates(env=env)
 
     @app.middleware("http")
-    async def guard(request: Request, call_next):  # noqa: ANN001, ANN202 - Starlette middleware
+    async def guard(request: Request, call_next):
         if request.method not in _SAFE_METHODS and not _token_ok(request, settings):
             response: Response = PlainTextResponse("read-only: a valid token is required", status_code=403)
         else:

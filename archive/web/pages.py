@@ -11,7 +11,13 @@ from starlette.concurrency import run_in_threadpool
 
 from archive.search import SearchPage, search, to_html
 from archive.web.app import TEMPLATES, filters_from
-from archive.web.reads import article_view, edition_view, editions_list, safe_url, sources_list
+from archive.web.reads import (
+    article_view,
+    edition_view,
+    editions_list,
+    safe_url,
+    sources_list,
+)
 from bantin.errors import BadQuery
 
 __all__ = ["router"]

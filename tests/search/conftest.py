@@ -8,7 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from archive.engine import Database
-from archive.repository import ArticleIn, SummaryIn, ensure_source, record_source_failure, store_summary, upsert_article
+from archive.repository import (
+    ArticleIn,
+    SummaryIn,
+    ensure_source,
+    record_source_failure,
+    store_summary,
+    upsert_article,
+)
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from conftest import NOW, fill
 from sqlalchemy import delete, select, text, update
 
 from archive.models import Article
 from archive.search import SearchFilters, parse_day, search
 from archive.search.results import CANDIDATES
 from bantin.errors import BadQuery
-from conftest import NOW, fill
 
 
 def titles(page) -> list[str]:
@@ -161,12 +161,12 @@ def test_sql_looking_text_is_just_words(archive):
 @pytest.mark.parametrize(
     "filters, message",
     [
-        (dict(sources=("nosuch",)), "unknown source"),
-        (dict(topics=("nosuch",)), "unknown topic"),
-        (dict(since=NOW, until=NOW - timedelta(days=1)), "inverted date range"),
-        (dict(min_relevance=2.0), "relevance"),
-        (dict(page=0), "page"),
-        (dict(per_page=1000), "per_page"),
+        ({"sources": ("nosuch",)}, "unknown source"),
+        ({"topics": ("nosuch",)}, "unknown topic"),
+        ({"since": NOW, "until": NOW - timedelta(days=1)}, "inverted date range"),
+        ({"min_relevance": 2.0}, "relevance"),
+        ({"page": 0}, "page"),
+        ({"per_page": 1000}, "per_page"),
     ],
 )
 def test_bad_filters(archive, filters, message):

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from conftest import fill
 
 from archive.web import create_app
 from bantin.config import Settings
-from conftest import fill
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

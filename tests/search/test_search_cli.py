@@ -8,15 +8,15 @@ import subprocess
 import sys
 
 import pytest
+from conftest import fill
 
 from bantin.cli import main
-from conftest import fill
 
 
 def bantin(*args: str, url: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BANTIN_")}
     env.update(BANTIN_DATABASE_URL=url, COLUMNS="160")
-    return subprocess.run([sys.executable, "-m", "bantin.cli", *args], capture_output=True, text=True, env=env,
+    return subprocess.run([sys.executable, "-m", "bantin.cli", *args], capture_output=True, text=True, env=env, check=False,
                           timeout=120)
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import NOW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive.search import parse_query, search
 from archive.search.query import TOKEN_CLASS
 from bantin.errors import BadQuery
-from conftest import NOW
 
 TOKEN = re.compile(f"[{TOKEN_CLASS}]+")
 # Text mixing query syntax, SQL, FTS5 and tsquery operators, Vietnamese letters and anything else.

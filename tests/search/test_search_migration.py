@@ -5,12 +5,12 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from conftest import NOW, fill
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from archive.migrate import current_revision, downgrade, upgrade
 from archive.search import search, tokens
-from conftest import NOW, fill
 
 
 def test_backfill_and_round_trip(db):

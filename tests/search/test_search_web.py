@@ -49,8 +49,9 @@ def test_api(client, archive):
 def test_editions_pages(client, archive):
     from datetime import timedelta
 
-    from archive.models import Edition, EditionItem
     from conftest import NOW
+
+    from archive.models import Edition, EditionItem
 
     with archive.db.session() as session:
         edition = Edition(kind="daily", period_start=NOW - timedelta(days=1), period_end=NOW, title="Bản tin AI 29/11",
