@@ -23,6 +23,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 import trafilatura
+from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 from parsel import Selector
 
@@ -44,6 +45,11 @@ _NOISE = re.compile(
     r"^(?:>>\s*)?(?:xem thêm|đọc thêm|xem tiếp|tin liên quan|bài liên quan|xem video|video:|ảnh:|nguồn ảnh:)",
     re.IGNORECASE,
 )
+_RELATED = (
+    "//*[contains(@class, 'related') or contains(@class, 'relate-') or contains(@class, 'tinlienquan')"
+    " or contains(@class, 'lienquan') or contains(@class, 'lien-quan')]"
+)
+_CSS = GenericTranslator()
 _VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 
 
@@ -155,16 +161,37 @@ def _by_selectors(page: Selector, sel: Selectors, meta: PageMeta) -> _Parts | No
     return _Parts(title, lead, paragraphs, author or meta.author, published)
 
 
+def _prune_xpaths(sel: Selectors | None) -> list[str]:
+    """Related-article boxes (always) and the source's own drop selectors, as XPath for trafilatura."""
+    paths = [_RELATED]
+    for css in sel.drop if sel else ():
+        try:
+            paths.append(_CSS.css_to_xpath(css.split("::")[0]))
+        except SelectorError:
+            continue
+    return paths
+
+
+def _byline(paragraphs: list[str]) -> str:
+    """A short last paragraph without sentence punctuation is the author line ("Bảo Lâm")."""
+    last = paragraphs[-1] if paragraphs else ""
+    return last if last and len(last) <= 40 and len(last.split()) <= 6 and not re.search(r"[.:!?;]", last) else ""
+
+
 def _by_fallback(html: str, url: str, page: Selector, meta: PageMeta, sel: Selectors | None) -> _Parts:
     doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False, deduplicate=False
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False, deduplicate=False,
+        prune_xpath=_prune_xpaths(sel),
     )
     text = getattr(doc, "text", None) or ""
     title = meta.title or collapse_space(getattr(doc, "title", None) or "")
     lead = _strip_lead(meta.description, sel.lead_strip if sel else ())
     paragraphs = _clean([collapse_space(line) for line in text.split("\n")], sel.drop_text if sel else (), title, lead)
-    paragraphs = [p for p in paragraphs if p]
+    paragraphs = [p for p in paragraphs if p and not (lead and lead in p and len(p) < len(lead) + 40)]
     author = meta.author or collapse_space(getattr(doc, "author", None) or "")
+    byline = _byline(paragraphs)
+    if byline and (not author or byline == author):
+        paragraphs, author = paragraphs[:-1], author or byline
     published = _date(page, (), meta, getattr(doc, "date", None) or "")
     return _Parts(title, lead, paragraphs, author, published)
 
