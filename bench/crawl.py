@@ -101,6 +101,9 @@ def _print(report, work: Path) -> None:
         rate = f"{fetched / seconds:>10.1f}" if seconds else f"{'-':>10}"
         print(f"{name:<28}{seconds:>10.2f}{seconds / report.seconds:>8.0%}{rate}")
     print(f"(extraction and storage run in Scrapy's thread, so the parts add up to the wall time; files in {work})")
+    for source in report.sources:
+        if source.status != "ok":
+            print(f"{source.key}: {source.status} {source.reasons} {list(source.errors[:2])}")
 
 
 if __name__ == "__main__":

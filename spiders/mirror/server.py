@@ -62,8 +62,7 @@ class MirrorServer:
         self.requests: list[str] = []
         self.user_agents: set[str] = set()
         handler = type("Handler", (_Handler,), {"mirror": self})
-        self.httpd = ThreadingHTTPServer((host, port), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server((host, port), handler)
         name, bound = self.httpd.server_address[:2]
         self.base_url = f"http://{name}:{bound}"
         self.site = Site(self.base_url, now)
@@ -191,6 +190,11 @@ class MirrorServer:
             f'<h1 class="title-detail">{title[kind]}</h1><p class="description">Xem trực tiếp.</p>'
             f'<article class="fck_detail">{inner}</article></body></html>'
         )
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # crawls open many connections at once; the default backlog of 5 drops them
 
 
 class _Handler(BaseHTTPRequestHandler):
