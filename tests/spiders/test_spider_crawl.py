@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -96,12 +97,22 @@ def test_full_crawl_counts_everything_and_stores_exact_articles(
         assert sources["vnexpress"].last_success_at is not None and sources["vnexpress"].consecutive_failures == 0
         assert sources["vnexpress"].name == "VnExpress - Số hóa"
 
-    # incremental runs skip archived URLs (test_spider_cli); --refresh fetches them again:
-    refreshed = run_crawl(crawl_settings(db.url), sources_file=test_sources, sources=["vnexpress"],
-                          refresh=True, politeness=fast)
+    # incremental runs skip archived URLs (test_spider_cli); --refresh fetches them again, and an
+    # article whose text changed since is updated in place
+    edited = mirror.site.of_source("vnexpress")[1]
+    route = f"/vnexpress/{edited.path}"
+    mirror.site.by_path[route] = replace(edited, body=(*edited.body, "Cập nhật: hãng xác nhận lịch giao hàng."))
+    try:
+        refreshed = run_crawl(crawl_settings(db.url), sources_file=test_sources, sources=["vnexpress"],
+                              refresh=True, politeness=fast)
+    finally:
+        mirror.site.by_path[route] = edited
     item = refreshed.by_key("vnexpress")
-    assert (item.fetched, item.new, item.updated, item.reasons) == (4, 0, 0, {"unchanged": 4})
-    assert len(_articles(db)) == len(stored)
+    assert (item.fetched, item.new, item.updated, item.reasons) == (4, 0, 1, {"unchanged": 3})
+    after = _articles(db)
+    assert len(after) == len(stored)
+    assert after[edited.url].body.endswith("Cập nhật: hãng xác nhận lịch giao hàng.")
+    assert after[edited.url].id == stored[edited.url].id
 
 
 def test_since_and_limit_bound_a_run(

@@ -1,0 +1,70 @@
+"""Counting: reasons, statuses of sources and crawls, and how failures get their reason."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import ConnectionRefusedError as TwistedConnectionRefused
+from twisted.internet.error import DNSLookupError
+from twisted.python.failure import Failure
+
+from spiders.news import failure_reason
+from spiders.report import CrawlReport, SourceCounts, SourceReport
+
+
+def test_notes_rejections_and_failures_count_apart() -> None:
+    counts = SourceCounts()
+    for reason in ("not-html", "no-article", "http-404", "timeout", "already-archived", "duplicate-feed-item"):
+        counts.note(reason, f"{reason} happened")
+    assert (counts.rejected, counts.failed) == (2, 2)
+    assert counts.reasons == dict.fromkeys(
+        ("not-html", "no-article", "http-404", "timeout", "already-archived", "duplicate-feed-item"), 1
+    )
+    assert counts.errors == ["not-html happened", "no-article happened", "http-404 happened", "timeout happened"]
+
+
+def _report(**counts: int) -> SourceReport:
+    values = SourceCounts(**counts)
+    return SourceReport.from_counts("k", "K", values)
+
+
+def test_source_and_crawl_status() -> None:
+    ok = _report(discovery_ok=1, fetched=3, new=3)
+    partial = _report(discovery_ok=1, fetched=3, failed=1)
+    failed = _report(discovery_failed=2, failed=2)
+    assert (ok.status, partial.status, failed.status) == ("ok", "partial", "failed")
+    assert SourceReport.from_counts("k", "K", SourceCounts(discovery_ok=1), "crawl ended early: shutdown").status == "failed"
+    assert CrawlReport((ok, ok)).status == "ok"
+    assert CrawlReport((ok, partial)).status == "partial"
+    assert CrawlReport((ok, failed)).status == "partial"
+    assert CrawlReport((failed, failed)).status == "failed"
+    assert CrawlReport((ok, failed)).as_dict()["sources"][1]["status"] == "failed"
+
+
+def _failure(exc: Exception) -> Failure:
+    try:
+        raise exc
+    except Exception:  # noqa: BLE001 - building a Failure the way Twisted does
+        return Failure()
+
+
+@pytest.mark.parametrize(
+    ("exc", "reason"),
+    [
+        (HttpError(Response("https://x.vn/a", status=410), "Ignoring non-200 response"), "http-410"),
+        (IgnoreRequest("Forbidden by robots.txt"), "robots-disallowed"),
+        (DownloadTimeoutError("Getting https://x.vn/a took longer than 1.0 seconds."), "timeout"),
+        (DownloadCancelledError("Expected to receive 6000000 bytes which is larger than download max size (500000)"), "too-large"),
+        (DNSLookupError("x.invalid"), "dns-error"),
+        (TwistedConnectionRefused(), "connection-error"),
+        (ValueError("boom"), "error-valueerror"),
+    ],
+)
+def test_failure_reasons(exc: Exception, reason: str) -> None:
+    assert failure_reason(_failure(exc)) == reason
