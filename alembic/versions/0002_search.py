@@ -40,12 +40,24 @@ PG_UP = (
     f"""CREATE OR REPLACE FUNCTION bantin_search_words(text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
     AS $$ SELECT regexp_replace(public.bantin_fold($1), '[^{TOKEN_CLASS}]+', ' ', 'g') $$""",
+    # Adjacent word pairs ("tri tue") as extra lexemes without positions: a phrase query looks
+    # its pairs up in the GIN index, exactly, instead of reading every document with both words.
+    """CREATE OR REPLACE FUNCTION bantin_search_pairs(words text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT coalesce(array_to_tsvector(array_agg(DISTINCT p.w || ' ' || p.nxt)), ''::tsvector)
+        FROM (SELECT w, lead(w) OVER (ORDER BY n) AS nxt
+              FROM unnest(string_to_array(btrim(coalesce(words, '')), ' ')) WITH ORDINALITY AS t(w, n)
+              WHERE w <> '') p
+        WHERE p.nxt IS NOT NULL $$""",
     """CREATE OR REPLACE FUNCTION bantin_search_document(title text, lead text, body text) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$ SELECT
-        setweight(to_tsvector('pg_catalog.simple', coalesce(public.bantin_search_words(title), '')), 'A')
-        || setweight(to_tsvector('pg_catalog.simple', coalesce(public.bantin_search_words(lead), '')), 'B')
-        || setweight(to_tsvector('pg_catalog.simple', coalesce(public.bantin_search_words(body), '')), 'C') $$""",
+        setweight(to_tsvector('pg_catalog.simple', coalesce(t, '')), 'A')
+        || setweight(to_tsvector('pg_catalog.simple', coalesce(l, '')), 'B')
+        || setweight(to_tsvector('pg_catalog.simple', coalesce(b, '')), 'C')
+        || public.bantin_search_pairs(t) || public.bantin_search_pairs(l) || public.bantin_search_pairs(b)
+        FROM (SELECT public.bantin_search_words(title) AS t, public.bantin_search_words(lead) AS l,
+                     public.bantin_search_words(body) AS b) words $$""",
     """CREATE OR REPLACE FUNCTION bantin_search_head(title text, lead text) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$ SELECT
@@ -93,6 +105,7 @@ PG_DOWN = (
     "DROP FUNCTION IF EXISTS bantin_article_search_sync()",
     "DROP FUNCTION IF EXISTS bantin_search_document(text, text, text)",
     "DROP FUNCTION IF EXISTS bantin_search_head(text, text)",
+    "DROP FUNCTION IF EXISTS bantin_search_pairs(text)",
     "DROP FUNCTION IF EXISTS bantin_search_words(text)",
 )
 

@@ -46,12 +46,14 @@ def _words(text: str) -> list[tuple[int, int, str]]:
 def _matches(words: list[tuple[int, int, str]], terms: Iterable[Term]) -> list[tuple[int, int]]:
     """Word index ranges [i, j) that match a term (a phrase must match consecutive words)."""
     folded = [w[2] for w in words]
-    spans = []
+    by_first: dict[str, list[tuple[str, ...]]] = {}
     for term in terms:
-        size = len(term.words)
-        for i in range(len(folded) - size + 1):
-            if tuple(folded[i : i + size]) == term.words:
-                spans.append((i, i + size))
+        by_first.setdefault(term.words[0], []).append(term.words)
+    spans = []
+    for i, word in enumerate(folded):
+        for sequence in by_first.get(word, ()):
+            if tuple(folded[i : i + len(sequence)]) == sequence:
+                spans.append((i, i + len(sequence)))
     return spans
 
 
@@ -87,21 +89,60 @@ def mark(text: str, terms: Iterable[Term]) -> tuple[Segment, ...]:
     return tuple(_segments(text, words, _matches(words, terms), 0, len(words)))
 
 
+class _FoldTable(dict):
+    """str.translate table folding one character to one (lower case, no diacritic, đ -> d)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = fold(chr(code))
+        self[code] = folded if len(folded) == 1 else chr(code)
+        return self[code]
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+@lru_cache(maxsize=1024)
+def _finder(terms: tuple[Term, ...]) -> re.Pattern[str]:
+    gap = f"[^{TOKEN_CLASS}]+"
+    alternatives = "|".join(gap.join(re.escape(w) for w in term.words) for term in terms)
+    return re.compile(f"(?<![{TOKEN_CLASS}])(?:{alternatives})(?![{TOKEN_CLASS}])")
+
+
+def _first_match(text: str, terms: tuple[Term, ...], chunk: int = 1500) -> int:
+    """Where the first match starts in ``text`` (0 when none), folding only as far as needed."""
+    if not terms:
+        return 0
+    finder = _finder(terms)
+    for start in range(0, len(text), chunk):
+        # overlap the next chunk by 200 characters, so that a phrase across the cut is found
+        found = finder.search(text[start : start + chunk + 200].translate(_FOLD_TABLE))
+        if found:
+            return start + found.start()
+    return 0
+
+
 def snippet(text: str, terms: Iterable[Term], size: int = _SEGMENT_WORDS) -> tuple[Segment, ...]:
     """About ``size`` words of ``text`` around its first match (its start when none), marked."""
+    terms = tuple(terms)
     text = text[:_MAX_SCAN]
-    words = _words(text)
+    first = _first_match(text, terms)
+    begin = max(0, first - 6 * size)
+    end = min(len(text), first + 14 * size)
+    if begin > 0:  # start the window at a word boundary
+        begin = text.find(" ", begin, first) + 1 if text.find(" ", begin, first) >= 0 else begin
+    window = text[begin:end]
+    words = _words(window)
     if not words:
         return ()
     spans = sorted(_matches(words, terms))
-    first = spans[0][0] if spans else 0
-    lo = max(0, first - size // 4)
+    at = spans[0][0] if spans else 0
+    lo = max(0, at - size // 4)
     hi = min(len(words), lo + size)
     lo = max(0, min(lo, hi - size))
-    segments = _segments(text, words, [s for s in spans if s[0] >= lo and s[1] <= hi], lo, hi)
-    if lo > 0:
+    segments = _segments(window, words, [s for s in spans if s[0] >= lo and s[1] <= hi], lo, hi)
+    if lo > 0 or begin > 0:
         segments.insert(0, Segment("… "))
-    if hi < len(words):
+    if hi < len(words) or end < len(text):
         segments.append(Segment(" …"))
     return tuple(Segment(_SPACES.sub(" ", s.text), s.marked) for s in segments)
 

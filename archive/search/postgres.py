@@ -9,18 +9,21 @@ ever parsed as tsquery syntax. The work is bounded: only the newest ``cap`` matc
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import BindParameter, Connection, bindparam, text
 
 from archive.search.filters import SearchFilters
-from archive.search.query import ParsedQuery, Term
+from archive.search.query import TOKEN_CLASS, ParsedQuery, Term
 from archive.search.results import Candidate
 from archive.types import UTCDateTime
 
 __all__ = ["aware", "filter_sql", "postgres_candidates", "postgres_suggestion", "time_and_relevance_sql", "tsquery_sql", "typed_dates"]
 
+TOKEN = re.compile(f"[{TOKEN_CLASS}]+")
 # Walk the sort-time index instead of sorting the GIN matches when this share of rows matches.
 WALK_SHARE = 0.15
 # ts_rank weights for D, C, B, A: body 0.2, lead 0.5, title 1.0.
@@ -71,11 +74,28 @@ def time_and_relevance_sql(filters: SearchFilters, params: dict[str, Any]) -> li
     return conditions
 
 
+def _pairs_sql(words: tuple[str, ...], params: dict[str, Any]) -> str:
+    """All adjacent word pairs of a phrase, as the pair lexemes migration 0002 indexes ('tri tue').
+
+    The tsquery text is built here from folded tokens, which hold letters and digits only, each
+    pair in single quotes: nothing the reader typed can become tsquery syntax.
+    """
+    parts = []
+    for first, second in dict.fromkeys(pairwise(words)):
+        if not (TOKEN.fullmatch(first) and TOKEN.fullmatch(second)):
+            raise ValueError(f"not a search token: {first!r} {second!r}")
+        name = f"t{len(params)}"
+        params[name] = f"'{first} {second}'"
+        parts.append(f"CAST(:{name} AS tsquery)")
+    return parts[0] if len(parts) == 1 else "(" + " && ".join(parts) + ")"
+
+
 def _loose_clauses(parsed: ParsedQuery, params: dict[str, Any]) -> list[str]:
-    """Each required clause with its phrases relaxed to all their words: exact in the GIN index."""
+    """Each required clause with each phrase as all its word pairs: exact in the GIN index."""
     clauses = []
     for clause in parsed.required:
-        alternatives = [_words_sql(term.words, "&&", params) for term in clause.alternatives]
+        alternatives = [_pairs_sql(term.words, params) if term.is_phrase else _term_sql(term, params)
+                        for term in clause.alternatives]
         clauses.append(alternatives[0] if len(alternatives) == 1 else "(" + " || ".join(alternatives) + ")")
     return clauses
 
@@ -94,7 +114,7 @@ def postgres_candidates(
     estimates), the sort-time index is walked from the newest row for at most ``cap / WALK_SHARE``
     rows, testing each row's document; a term in a third of the archive needs about 3 x ``cap``
     tests. (2) Otherwise, or if the walk found fewer than ``cap``, the GIN index finds the matches
-    of the query with phrases relaxed to their words (exact in the index, so no tsvector is read)
+    of the query with phrases relaxed to their word pairs (exact in the index, so no tsvector is read)
     and a top-N sort keeps the newest; only when the query has phrases or exclusions are their
     documents read, until ``cap`` pass. (3) ``ts_rank`` over title and lead (``head``, stored
     inline) ranks the survivors; a match in the body alone ranks below any title or lead match.
@@ -119,7 +139,7 @@ def postgres_candidates(
     if _common(conn, clauses, join, extra, params):
         where = f"WHERE {' AND '.join(extra)}" if extra else ""
         walk = f"SELECT {columns} FROM article_search s {join} {where} ORDER BY s.sort_at DESC, s.article_id DESC LIMIT :probe"
-        test = f"w.document @@ {loose}" + (f" AND w.document @@ {exact}" if exact else "")
+        test = f"w.document @@ ({loose} && {exact})" if exact else f"w.document @@ {loose}"
         found = ranked(f"SELECT w.* FROM ({walk}) w WHERE {test} LIMIT :cap")
         if len(found) >= cap:
             return found
