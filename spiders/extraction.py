@@ -94,12 +94,22 @@ def _drop(nodes: list[Selector]) -> None:
             root.drop_tree()
 
 
+def _inside_block(node: etree._Element, root: etree._Element) -> bool:
+    """Whether ``node`` sits inside another paragraph-level element below ``root``."""
+    for ancestor in node.iterancestors():
+        if ancestor is root:
+            return False
+        if isinstance(ancestor.tag, str) and ancestor.tag in _BLOCKS:
+            return True
+    return False
+
+
 def _paragraphs(root: etree._Element) -> list[str]:
     out: list[str] = []
     for node in root.iter():
         if not isinstance(node.tag, str) or node.tag not in _BLOCKS:
             continue
-        if any(isinstance(a.tag, str) and a.tag in _BLOCKS for a in node.iterancestors() if a is not root):
+        if _inside_block(node, root):
             continue
         text = _text(node)
         if text:
@@ -154,7 +164,7 @@ def _by_selectors(page: Selector, sel: Selectors, meta: PageMeta) -> _Parts | No
     lead_nodes = [found for css in sel.lead for found in page.css(css)][:1]
     for css in sel.drop:
         _drop(page.css(css))
-    lead = _strip_lead(_text(lead_nodes[0].root), sel.lead_strip) if lead_nodes else ""
+    lead = _strip_lead(_text(lead_nodes[0].root) if lead_nodes else meta.description, sel.lead_strip)
     body = bodies[0]
     _drop(body.css(_ALWAYS_DROP))
     paragraphs = _clean(_paragraphs(body.root), sel.drop_text, title, lead)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.engine import Database
+from archive.migrate import current_revision, head_revision
 from archive.repository import (
     ensure_source,
     finish_crawl_run,
@@ -26,7 +27,7 @@ from archive.repository import (
     start_crawl_run,
 )
 from bantin.config import Settings
-from bantin.errors import ConfigError
+from bantin.errors import ConfigError, MigrationError
 from spiders.crawlsettings import Politeness, scrapy_settings
 from spiders.progress import CrawlProgress
 from spiders.report import CrawlReport, SourceCounts, SourceReport
@@ -134,14 +135,18 @@ def run_crawl(
 
     ``since`` skips items published before that day; ``limit`` caps article fetches per source;
     ``refresh`` fetches already-archived URLs again. One failing source never stops the others;
-    the report's ``status`` says ok / partial / failed. ``SourcesFileError`` and
-    ``DatabaseUnavailable`` are raised before anything is crawled.
+    the report's ``status`` says ok / partial / failed. ``SourcesFileError``,
+    ``DatabaseUnavailable`` and ``MigrationError`` (archive not upgraded) are raised before
+    anything is crawled.
     """
     path = Path(sources_file or settings.sources_file)
     chosen = select_sources(load_sources(path), sources)
     if not chosen:
         raise ConfigError(f"{path}: no enabled sources to crawl")
     db = Database.connect(settings.effective_database_url)  # fails early; upgrades the embedded archive
+    if current_revision(db) != head_revision():
+        db.close()
+        raise MigrationError(f"the archive {db.shown_url} is not at the newest schema; run: bantin db upgrade")
     log_dir = Path(settings.data_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
     values = scrapy_settings(settings, since=since, limit=limit, refresh=refresh, politeness=politeness,

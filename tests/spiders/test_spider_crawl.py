@@ -7,11 +7,13 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from archive.engine import Database
 from archive.models import Article, CrawlRun, Source
 from bantin.config import Settings
+from bantin.errors import MigrationError
 from spiders import Politeness, run_crawl
 from spiders.mirror import BAD_CASES, MirrorServer
 from spiders.relevance import score_relevance
@@ -163,3 +165,10 @@ drop = ["table.picture", ".inner-article", ".the-article-credit"]
     assert (znews.status, znews.discovered, znews.new) == ("ok", 3, 3)
     assert znews.reasons == {"duplicate-feed-item": 3}  # page 2 of the section lists the same links
     assert "/znews/section.html?page=2" in mirror.requests
+
+
+def test_an_archive_behind_the_schema_is_refused_before_crawling(
+    empty_pg_url: str, test_sources: Path, crawl_settings: Callable[[str], Settings]
+) -> None:
+    with pytest.raises(MigrationError, match="bantin db upgrade"):
+        run_crawl(crawl_settings(empty_pg_url), sources_file=test_sources, sources=["genk"])
