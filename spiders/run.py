@@ -104,6 +104,36 @@ def _collect(proc: Any, channel: Any, show: CrawlProgress) -> tuple[dict[str, tu
     return results, error
 
 
+def _crawl_in_child(job: _Job, progress: bool) -> tuple[dict[str, tuple[SourceCounts, str]], str | None, int | None]:
+    """Run ``job`` in a fresh spawned process; (per-source results, process error, exit code)."""
+    context = multiprocessing.get_context("spawn")
+    channel = context.Queue()
+    proc = context.Process(target=_child, args=(job, channel), name="bantin-crawl")
+    try:
+        with CrawlProgress([s.key for s in job.sources], enabled=progress) as show:
+            proc.start()
+            results, error = _collect(proc, channel, show)
+    finally:
+        proc.join(timeout=30)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+    return results, error, proc.exitcode
+
+
+def _source_report(
+    source: SourceConfig, results: dict[str, tuple[SourceCounts, str]], error: str | None, exitcode: int | None
+) -> SourceReport:
+    counts, reason = results.get(source.key, (SourceCounts(), None))
+    if reason == "finished":
+        problem = None
+    elif reason:
+        problem = reason if reason.startswith("crawl of") else f"crawl ended early: {reason}"
+    else:
+        problem = error or f"crawl process exited with code {exitcode} before this source finished"
+    return SourceReport.from_counts(source.key, source.name, counts, problem)
+
+
 def _record(db: Database, sources: Sequence[SourceConfig], report: CrawlReport) -> None:
     by_key = {source.key: source for source in sources}
     with db.session() as session:
@@ -152,29 +182,9 @@ def run_crawl(
     values = scrapy_settings(settings, since=since, limit=limit, refresh=refresh, politeness=politeness,
                              extra={"BANTIN_SOURCES_FILE": str(path), "LOG_FILE": str(log_dir / "crawl.log"),
                                     "LOG_LEVEL": "INFO", **(scrapy_overrides or {})})
-    context = multiprocessing.get_context("spawn")
-    channel = context.Queue()
-    proc = context.Process(target=_child, args=(_Job(tuple(chosen), values), channel), name="bantin-crawl")
     started = time.perf_counter()
-    try:
-        with CrawlProgress([s.key for s in chosen], enabled=progress) as show:
-            proc.start()
-            results, error = _collect(proc, channel, show)
-    finally:
-        proc.join(timeout=30)
-        if proc.is_alive():
-            proc.kill()
-            proc.join()
-    reports = []
-    for source in chosen:
-        counts, reason = results.get(source.key, (SourceCounts(), None))
-        if reason == "finished":
-            problem = None
-        elif reason:
-            problem = reason if reason.startswith("crawl of") else f"crawl ended early: {reason}"
-        else:
-            problem = error or f"crawl process exited with code {proc.exitcode} before this source finished"
-        reports.append(SourceReport.from_counts(source.key, source.name, counts, problem))
+    results, error, exitcode = _crawl_in_child(_Job(tuple(chosen), values), progress)
+    reports = [_source_report(source, results, error, exitcode) for source in chosen]
     report = CrawlReport(tuple(reports), time.perf_counter() - started)
     try:
         _record(db, chosen, report)
