@@ -8,6 +8,7 @@ relevance. Importing this package does not import Scrapy.
 
 from spiders.crawlsettings import Politeness
 from spiders.extraction import ExtractedPage, extract_page
+from spiders.regroup import recluster_recent
 from spiders.relevance import Relevance, score_relevance
 from spiders.report import CrawlReport, SourceReport
 from spiders.run import run_crawl
@@ -25,6 +26,7 @@ __all__ = [
     "canonical_url",
     "extract_page",
     "load_sources",
+    "recluster_recent",
     "run_crawl",
     "score_relevance",
     "select_sources",

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from archive.models import Article, utcnow
 from archive.text import canonical_tones, fold
 
-__all__ = ["NUM_PERM", "StoryClusters", "minhash_of", "shingles"]
+__all__ = ["NUM_PERM", "StoryClusters", "minhash_from_values", "minhash_of", "shingles"]
 
 NUM_PERM = 128
 SCHEME = "affine32"  # datasketch's hashing scheme; stored signatures are only comparable within one
@@ -43,7 +43,8 @@ def minhash_of(title: str, lead: str, body: str) -> MinHash:
     return signature
 
 
-def _from_values(values: list[int]) -> MinHash:
+def minhash_from_values(values: list[int]) -> MinHash:
+    """A signature rebuilt from the values stored in ``articles.minhash``."""
     return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=values, scheme=SCHEME)
 
 
@@ -73,7 +74,7 @@ class StoryClusters:
         )
         for article_id, url, cluster_id, values in rows:
             if values and len(values) == NUM_PERM:
-                self.add(url, article_id, cluster_id or article_id, _from_values(values))
+                self.add(url, article_id, cluster_id or article_id, minhash_from_values(values))
         return self
 
     def match(self, url: str, signature: MinHash) -> set[int]:

@@ -1,61 +1,64 @@
-"""Regroup story clusters after crawls that ran apart.
+"""Regroup story clusters across articles that were stored apart.
 
-Each source crawls in its own process, so two outlets' copies of one story can be stored at the
-same moment without either crawl seeing the other. After the crawls, ``recluster_recent`` joins
-every pair of recent articles whose MinHash similarity reaches the threshold (union-find over
-the LSH candidates) and labels each story with the id of its earliest article.
+Each crawl process clusters against the archive as it was when the process started, so sources
+crawled in parallel (one process each) can store copies of one story in separate clusters.
+``recluster_recent`` joins, among recent articles, every pair whose MinHash similarity reaches
+the threshold, keeps articles that already share a cluster together, and labels each group with
+the id of its earliest article (the smallest id, or an older cluster id a member already has).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.models import Article, utcnow
-from spiders.dedup import NUM_PERM, StoryClusters, _from_values
+from spiders.dedup import NUM_PERM, StoryClusters, minhash_from_values
 
 __all__ = ["recluster_recent"]
 
 
-def _root(parent: dict[int, int], node: int) -> int:
-    while parent[node] != node:
-        parent[node] = parent[parent[node]]
-        node = parent[node]
-    return node
+def _find(parent: dict[int, int], item: int) -> int:
+    while parent[item] != item:
+        parent[item] = parent[parent[item]]
+        item = parent[item]
+    return item
+
+
+def _union(parent: dict[int, int], a: int, b: int) -> None:
+    root_a, root_b = _find(parent, a), _find(parent, b)
+    if root_a != root_b:
+        parent[max(root_a, root_b)] = min(root_a, root_b)
 
 
 def recluster_recent(session: Session, *, days: int = 7, threshold: float = 0.3) -> int:
-    """Re-label the clusters of articles fetched in the last ``days``; returns how many changed."""
-    since = utcnow() - timedelta(days=days)
+    """Merge the story clusters of articles fetched in the last ``days``; returns articles relabelled."""
     rows = session.execute(
         select(Article.id, Article.canonical_url, Article.cluster_id, Article.minhash)
-        .where(Article.fetched_at >= since, Article.minhash.is_not(None))
+        .where(Article.fetched_at >= utcnow() - timedelta(days=days), Article.minhash.is_not(None))
         .order_by(Article.id)
     ).all()
-    index = StoryClusters(threshold=threshold)
+    rows = [row for row in rows if row.minhash and len(row.minhash) == NUM_PERM]
+    index = StoryClusters(threshold)
+    # labels: article ids, plus older cluster ids members point at (they stay the group's name)
     parent: dict[int, int] = {}
-    current: dict[int, int] = {}
-    for article_id, url, cluster_id, values in rows:
-        if not values or len(values) != NUM_PERM:
-            continue
-        signature = _from_values(values)
-        # an article keeps the cluster it already has (possibly an older story) ...
-        label = cluster_id or article_id
+    for row in rows:
+        parent.setdefault(row.id, row.id)
+        label = row.cluster_id or row.id
         parent.setdefault(label, label)
-        parent.setdefault(article_id, article_id)
-        parent[_root(parent, article_id)] = _root(parent, label)
-        # ... and joins every similar article seen before it
-        for other in index.match(url, signature):
-            a, b = _root(parent, other), _root(parent, label)
-            parent[max(a, b)] = min(a, b)
-        index.add(url, article_id, label, signature)
-        current[article_id] = cluster_id or article_id
-    changed = 0
-    for article_id, old in current.items():
-        new = _root(parent, article_id)
-        if new != old:
-            session.execute(update(Article).where(Article.id == article_id).values(cluster_id=new))
-            changed += 1
-    return changed
+        _union(parent, row.id, label)
+    for row in rows:
+        signature = minhash_from_values(row.minhash)
+        for other in index.match(row.canonical_url, signature):
+            _union(parent, row.id, other)
+        index.add(row.canonical_url, row.id, row.id, signature)
+    moved = 0
+    for row in rows:
+        label = _find(parent, row.id)
+        if row.cluster_id != label:
+            session.get(Article, row.id).cluster_id = label
+            moved += 1
+    session.flush()
+    return moved
