@@ -126,6 +126,10 @@ class CT2Engine:
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
         return [order[start : start + options.max_batch_size] for start in range(0, len(order), options.max_batch_size)]
 
+    def model_inputs(self, docs: Sequence[str], options: SummaryOptions) -> list[list[str]]:
+        """The tokens of every first-stage model call for ``docs`` (what ``summarize`` sends)."""
+        return self.encode([piece for doc in docs for piece in self._plan(doc, options).pieces], options)
+
     def summarize(
         self, docs: Sequence[str], options: SummaryOptions, *, progress: Progress | None = None
     ) -> list[Summary]:

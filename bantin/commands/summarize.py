@@ -45,7 +45,7 @@ def _render(names: list[str], summaries: list[Any], fmt: str) -> str:
     return "\n\n".join(f"# {name}\n{summary.text}" for name, summary in zip(names, summaries, strict=True))
 
 
-def _pending(settings: Any, summarizer: Any, options: Any, limit: int | None, batch_size: int) -> None:
+def _pending(summarizer: Any, options: Any, limit: int | None, batch_size: int) -> None:
     from bantin.commands.db import open_database
     from summarizer.pending import summarize_pending
 
@@ -104,7 +104,7 @@ def summarize_cmd(
     summarizer = load_summarizer(settings, model_path=model, model_engine=engine, model_device=device,
                                  model_compute_type=compute_type)
     if pending:
-        _pending(settings, summarizer, options, limit, batch_size)
+        _pending(summarizer, options, limit, batch_size)
         return
     bar, advance = _progress()
     with bar:
