@@ -139,7 +139,9 @@ def make_queries(words: list[str], count: int, seed: int) -> list[tuple[str, str
     rnd = random.Random(seed)
     singles = [w for w in words if " " not in w and len(w) > 2]
     pairs = [w for w in words[:3000] if " " in w]
-    rare = singles[len(singles) // 3:]
+    # rare: a syllable from the tail of the ranking that no frequent word pair contains
+    in_pairs = {part.lower() for pair in words[:20000] if " " in pair for part in pair.split()}
+    rare = [w for w in words[int(0.8 * len(words)):] if " " not in w and w.lower() not in in_pairs] or singles
     mid = singles[50:800]
     per = max(1, count // 6)
     queries = [("rare words", rnd.choice(rare), SearchFilters()) for _ in range(per)]

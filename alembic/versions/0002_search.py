@@ -63,12 +63,20 @@ PG_UP = (
     AS $$ SELECT
         setweight(to_tsvector('pg_catalog.simple', coalesce(public.bantin_search_words(title), '')), 'A')
         || setweight(to_tsvector('pg_catalog.simple', coalesce(public.bantin_search_words(lead), '')), 'B') $$""",
+    """CREATE OR REPLACE FUNCTION bantin_search_topics(topics json) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT coalesce(array_agg(t), '{}') FROM json_array_elements_text(
+        CASE WHEN json_typeof(topics) = 'array' THEN topics ELSE '[]'::json END) AS t $$""",
     # head (title + lead, small, inline) ranks; document (title + lead + body) matches. The
     # document is stored uncompressed (cheap to read) and out of line once a row passes 2 kB,
-    # so most rows that an index scan visits stay small.
+    # so most rows that an index scan visits stay small. Source, relevance and topics are copied
+    # here so that filters never read the wide articles rows.
     """CREATE TABLE article_search (
         article_id integer PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
         sort_at timestamptz NOT NULL,
+        source_id integer NOT NULL,
+        relevance double precision NOT NULL,
+        topics text[] NOT NULL,
         head tsvector NOT NULL,
         document tsvector NOT NULL
     )""",
@@ -76,16 +84,26 @@ PG_UP = (
     f"""CREATE OR REPLACE FUNCTION bantin_article_search_sync() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO public.article_search (article_id, sort_at, head, document)
-        VALUES (NEW.id, coalesce(NEW.published_at, NEW.fetched_at), public.bantin_search_head(NEW.title, NEW.lead),
+        INSERT INTO public.article_search (article_id, sort_at, source_id, relevance, topics, head, document)
+        VALUES (NEW.id, coalesce(NEW.published_at, NEW.fetched_at), NEW.source_id, NEW.relevance,
+                public.bantin_search_topics(NEW.topics), public.bantin_search_head(NEW.title, NEW.lead),
                 public.bantin_search_document(NEW.title, NEW.lead, left(NEW.body, {BODY_CHARS})))
         ON CONFLICT (article_id) DO UPDATE
-        SET sort_at = EXCLUDED.sort_at, head = EXCLUDED.head, document = EXCLUDED.document;
+        SET sort_at = EXCLUDED.sort_at, source_id = EXCLUDED.source_id, relevance = EXCLUDED.relevance,
+            topics = EXCLUDED.topics, head = EXCLUDED.head, document = EXCLUDED.document;
         RETURN NULL;
     END $$""",
-    f"""INSERT INTO article_search (article_id, sort_at, head, document)
-    SELECT id, coalesce(published_at, fetched_at), bantin_search_head(title, lead),
-           bantin_search_document(title, lead, left(body, {BODY_CHARS}))
+    """CREATE OR REPLACE FUNCTION bantin_article_search_meta() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE public.article_search
+        SET source_id = NEW.source_id, relevance = NEW.relevance, topics = public.bantin_search_topics(NEW.topics)
+        WHERE article_id = NEW.id;
+        RETURN NULL;
+    END $$""",
+    f"""INSERT INTO article_search (article_id, sort_at, source_id, relevance, topics, head, document)
+    SELECT id, coalesce(published_at, fetched_at), source_id, relevance, bantin_search_topics(topics),
+           bantin_search_head(title, lead), bantin_search_document(title, lead, left(body, {BODY_CHARS}))
     FROM articles""",
     "CREATE INDEX ix_article_search_document ON article_search USING gin (document)",
     "CREATE INDEX ix_article_search_sort_at ON article_search (sort_at DESC, article_id DESC)",
@@ -94,15 +112,20 @@ PG_UP = (
     FOR EACH ROW EXECUTE FUNCTION bantin_article_search_sync()""",
     """CREATE TRIGGER articles_search_update AFTER UPDATE OF title, lead, body, published_at, fetched_at
     ON articles FOR EACH ROW EXECUTE FUNCTION bantin_article_search_sync()""",
+    """CREATE TRIGGER articles_search_meta AFTER UPDATE OF source_id, relevance, topics
+    ON articles FOR EACH ROW EXECUTE FUNCTION bantin_article_search_meta()""",
     "ANALYZE article_search",
 )
 
 PG_DOWN = (
+    "DROP TRIGGER IF EXISTS articles_search_meta ON articles",
     "DROP TRIGGER IF EXISTS articles_search_update ON articles",
     "DROP TRIGGER IF EXISTS articles_search_insert ON articles",
     "DROP INDEX IF EXISTS ix_articles_title_trgm",
     "DROP TABLE IF EXISTS article_search",
     "DROP FUNCTION IF EXISTS bantin_article_search_sync()",
+    "DROP FUNCTION IF EXISTS bantin_article_search_meta()",
+    "DROP FUNCTION IF EXISTS bantin_search_topics(json)",
     "DROP FUNCTION IF EXISTS bantin_search_document(text, text, text)",
     "DROP FUNCTION IF EXISTS bantin_search_head(text, text)",
     "DROP FUNCTION IF EXISTS bantin_search_pairs(text)",

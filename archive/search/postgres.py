@@ -50,18 +50,18 @@ def tsquery_sql(parsed: ParsedQuery, params: dict[str, Any]) -> str:
 
 
 def filter_sql(filters: SearchFilters, source_ids: tuple[int, ...], params: dict[str, Any]) -> list[str]:
-    """WHERE conditions on ``s`` (article_search) and ``a`` (articles) for ``filters``."""
+    """WHERE conditions on ``s`` (article_search, which carries source, relevance and topics)."""
     conditions = []
     if filters.sources:
-        conditions.append("a.source_id = ANY(:source_ids)")
+        conditions.append("s.source_id = ANY(:source_ids)")
         params["source_ids"] = list(source_ids)
     if filters.topics:
-        conditions.append("CAST(a.topics AS jsonb) ?| CAST(:topics AS text[])")
+        conditions.append("s.topics && CAST(:topics AS text[])")
         params["topics"] = list(filters.topics)
-    return conditions + time_and_relevance_sql(filters, params)
+    return conditions + time_and_relevance_sql(filters, params, "s")
 
 
-def time_and_relevance_sql(filters: SearchFilters, params: dict[str, Any]) -> list[str]:
+def time_and_relevance_sql(filters: SearchFilters, params: dict[str, Any], relevance_of: str = "a") -> list[str]:
     """The conditions both backends write alike: time window and minimum relevance."""
     conditions = []
     for name, operator in (("since", ">="), ("until", "<")):
@@ -69,7 +69,7 @@ def time_and_relevance_sql(filters: SearchFilters, params: dict[str, Any]) -> li
             conditions.append(f"s.sort_at {operator} :{name}")
             params[name] = getattr(filters, name)
     if filters.min_relevance is not None:
-        conditions.append("a.relevance >= :min_relevance")
+        conditions.append(f"{relevance_of}.relevance >= :min_relevance")
         params["min_relevance"] = filters.min_relevance
     return conditions
 
@@ -123,7 +123,6 @@ def postgres_candidates(
     clauses = _loose_clauses(parsed, params)
     loose = "(" + " && ".join(clauses) + ")"
     extra = filter_sql(filters, source_ids, params)
-    join = "JOIN articles a ON a.id = s.article_id" if any("a." in c for c in extra) else ""
     exact = tsquery_sql(parsed, params) if parsed.excluded or any(t.is_phrase for t in parsed.positive_terms) else ""
     words = tuple(word for term in parsed.positive_terms for word in term.words)
     rank = f"ts_rank('{_WEIGHTS}', c.head, {_words_sql(words, '||', params)}, 1) + 0.01"
@@ -136,26 +135,26 @@ def postgres_candidates(
         return [Candidate(row.article_id, float(row.text_rank), aware(row.sort_at)) for row in rows]
 
     columns = "s.article_id, s.sort_at, s.head, s.document"
-    if _common(conn, clauses, join, extra, params):
+    if _common(conn, clauses, extra, params):
         where = f"WHERE {' AND '.join(extra)}" if extra else ""
-        walk = f"SELECT {columns} FROM article_search s {join} {where} ORDER BY s.sort_at DESC, s.article_id DESC LIMIT :probe"
+        walk = f"SELECT {columns} FROM article_search s {where} ORDER BY s.sort_at DESC, s.article_id DESC LIMIT :probe"
         test = f"w.document @@ ({loose} && {exact})" if exact else f"w.document @@ {loose}"
         found = ranked(f"SELECT w.* FROM ({walk}) w WHERE {test} LIMIT :cap")
         if len(found) >= cap:
             return found
-    newest = f"""SELECT {columns} FROM article_search s {join} WHERE {" AND ".join([f"s.document @@ {loose}", *extra])}
+    newest = f"""SELECT {columns} FROM article_search s WHERE {" AND ".join([f"s.document @@ {loose}", *extra])}
                  ORDER BY s.sort_at + interval '0 s' DESC, s.article_id DESC LIMIT {":wide" if exact else ":cap"}"""
     if exact:
         newest = f"SELECT w.* FROM ({newest}) w WHERE w.document @@ {exact} LIMIT :cap"
     return ranked(newest)
 
 
-def _common(conn: Connection, clauses: list[str], join: str, extra: list[str], params: dict[str, Any]) -> bool:
+def _common(conn: Connection, clauses: list[str], extra: list[str], params: dict[str, Any]) -> bool:
     """Whether the planner expects each clause alone to match ``WALK_SHARE`` of the archive or more."""
     total = conn.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'article_search'::regclass")).scalar_one()
     for clause in clauses:
         where = " AND ".join([f"s.document @@ {clause}", *extra])
-        sql = text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM article_search s {join} WHERE {where}")
+        sql = text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM article_search s WHERE {where}")
         plan = conn.execute(sql.bindparams(*typed_dates(params)), params).scalar_one()
         plan = json.loads(plan) if isinstance(plan, str) else plan
         if float(plan[0]["Plan"]["Plan Rows"]) < WALK_SHARE * max(float(total), 1.0):

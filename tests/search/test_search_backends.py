@@ -106,6 +106,10 @@ def test_index_follows_updates_and_deletes(archive):
         session.execute(update(Article).where(Article.id == target).values(title="Giải thưởng lượng tử"))
     assert "Giải thưởng lượng tử" in titles(search(db, "luong tu", now=NOW))
     assert "Giải thưởng hòa bình" not in titles(search(db, "binh", now=NOW))
+    with db.session() as session:  # filters follow changes of relevance, topics and source too
+        session.execute(update(Article).where(Article.id == target).values(relevance=0.99, topics=["quantum"]))
+    assert titles(search(db, "luong tu", SearchFilters(min_relevance=0.95, topics=("quantum",)), now=NOW)) == [
+        "Giải thưởng lượng tử"]
     with db.session() as session:
         session.execute(delete(Article).where(Article.id == target))
     assert search(db, "luong tu", now=NOW).total == 0
