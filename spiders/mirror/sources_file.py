@@ -25,13 +25,17 @@ def _value(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+_FIRST = ("name", "feeds", "sitemaps", "sections")  # where a source is read from comes first
+
+
 def _table(source: SourceConfig) -> str:
     lines = [f"[sources.{source.key}]"]
-    for item in fields(source):
-        value = getattr(source, item.name)
-        if item.name in ("key", "selectors") or value in (None, (), ""):
+    names = [*_FIRST, *(f.name for f in fields(source) if f.name not in _FIRST)]
+    for name in names:
+        value = getattr(source, name)
+        if name in ("key", "selectors") or value in (None, (), ""):
             continue
-        lines.append(f"{item.name} = {_value(value)}")
+        lines.append(f"{name} = {_value(value)}")
     chosen = [(f.name, getattr(source.selectors, f.name)) for f in fields(Selectors)]
     chosen = [(name, value) for name, value in chosen if value]
     if chosen:
