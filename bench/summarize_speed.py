@@ -29,25 +29,22 @@ sys.path.insert(0, str(ROOT))
 DOCS, INPUT_TOKENS, NEW_TOKENS, BEAM = 8, 512, 64, 4
 SHAPE = {"d_model": 768, "layers": 12, "heads": 12, "d_ff": 3072}
 VOCAB = 36_096
-CORPUS = [
-    "Trí tuệ nhân tạo đang thay đổi cách các tòa soạn Việt Nam làm tin tức mỗi ngày.",
-    "Tại TP.HCM, nhiều doanh nghiệp khởi nghiệp công nghệ đã gọi vốn thành công 105 triệu USD.",
-    "ThS. Nguyễn Văn An cho biết mô hình ngôn ngữ lớn cần dữ liệu tiếng Việt chất lượng cao.",
-    "Bộ Thông tin và Truyền thông soạn thảo hướng dẫn dùng trí tuệ nhân tạo trong báo chí.",
-]
 
 
 def prepare(work: Path, device: str) -> tuple[Path, Path, list[str]]:
     from summarizer.convert import convert_model
     from summarizer.random_models import build_model, train_tokenizer
+    from summarizer.samples import SAMPLE_ARTICLE, TOKENIZER_CORPUS
+    from summarizer.sentences import split_sentences
 
     hf, ct2 = work / "vit5-base-random", work / f"vit5-base-random-ct2-{device}"
     if not (hf / "config.json").is_file():
-        build_model(hf, "t5", train_tokenizer(CORPUS * 5, "t5", vocab_size=300), vocab_size=VOCAB, **SHAPE)
+        build_model(hf, "t5", train_tokenizer(TOKENIZER_CORPUS, "t5", vocab_size=300), vocab_size=VOCAB, **SHAPE)
     if not (ct2 / "model.bin").is_file():
         convert_model(hf, ct2, quantization="int8", force=True)
     # No full stops: one long "sentence" per document, so both sides cut it at exactly 512 tokens.
-    docs = [" ".join(CORPUS[(i + j) % 4].rstrip(".") for j in range(60)) for i in range(DOCS)]
+    sentences = [s.rstrip(".") for s in split_sentences(SAMPLE_ARTICLE)]
+    docs = [" ".join(sentences[(i + j) % len(sentences)] for j in range(40)) for i in range(DOCS)]
     return hf, ct2, docs
 
 

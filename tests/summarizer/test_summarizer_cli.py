@@ -19,7 +19,7 @@ from archive.engine import Database
 from archive.models import Summary as SummaryRow
 from bantin.cli import main
 
-from conftest import VI_ARTICLE
+from summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
 
 PAGE = f"""<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trí tuệ nhân tạo thay đổi tòa soạn</title>
 <meta property="og:title" content="Trí tuệ nhân tạo thay đổi tòa soạn"></head><body><article>
@@ -173,3 +173,10 @@ def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
     for command in (["summarize"], ["model", "convert"], ["model", "info"]):
         code, out, _ = bantin([*command, "--help"], capsys)
         assert code == 0 and "Example:" in out
+
+
+def test_other_language_warns_and_still_summarizes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    english = tmp_path / "en.txt"
+    english.write_text("The model was released today. It is fast and small. Many people like it.", encoding="utf-8")
+    code, out, err = bantin(["summarize", str(english)], capsys)
+    assert code == 0 and out.strip() and "does not look Vietnamese" in err

@@ -13,8 +13,6 @@ from bantin.errors import ModelError
 from summarizer.convert import convert_model, model_card
 from summarizer.parity import check_parity
 
-from conftest import run_cli
-
 PAIRS = [
     ("Nhiều tòa soạn tại TP.HCM đã dùng trí tuệ nhân tạo.", "Mô hình ngôn ngữ lớn giúp biên tập viên."),
     ("Công ty khởi nghiệp gọi vốn 105 triệu USD.", "Dữ liệu tiếng Việt chất lượng cao."),
@@ -47,17 +45,17 @@ def test_cards_name_engine_family_and_fix(ct2_models: dict[str, Path]) -> None:
     assert model_card(ct2_models["t5"]).fixes == ()
 
 
-def test_model_info_command(ct2_models: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
-    run_cli(["model", "info", str(ct2_models["llama"]), "--json"])
+def test_model_info_command(cli, ct2_models: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    cli(["model", "info", str(ct2_models["llama"]), "--json"])
     info = json.loads(capsys.readouterr().out)
     assert info["architecture"] == "LlamaForCausalLM" and info["engine"] == "decoder-only"
-    run_cli(["model", "info", str(ct2_models["bart"])])
+    cli(["model", "info", str(ct2_models["bart"])])
     out = capsys.readouterr().out
     assert "encoder-decoder" in out and "float32" in out
 
 
-def test_int8_conversion_with_check(hf_models: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    run_cli(["model", "convert", str(hf_models["t5-untied"]), str(tmp_path / "q"), "--check"])
+def test_int8_conversion_with_check(cli, hf_models: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cli(["model", "convert", str(hf_models["t5-untied"]), str(tmp_path / "q"), "--check"])
     out = capsys.readouterr().out
     assert "int8" in out and "parity:" in out and "applied fix: t5-output-scale" in out
     assert model_card(tmp_path / "q").quantization == "int8"

@@ -12,7 +12,7 @@ from bantin.errors import InputError, ModelError
 from summarizer import Summarizer, SummaryOptions, load_summarizer
 from summarizer.generation import NOT_VIETNAMESE
 
-from conftest import VI_ARTICLE
+from summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
 
 DOCS = [
     "Nhiều tòa soạn tại TP.HCM đã dùng trí tuệ nhân tạo để tóm tắt tin tức.",

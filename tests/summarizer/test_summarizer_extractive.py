@@ -9,7 +9,7 @@ from summarizer import ExtractiveSummarizer, SummaryOptions
 from summarizer.generation import NOT_VIETNAMESE
 from summarizer.sentences import split_sentences
 
-from conftest import VI_ARTICLE
+from summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
 
 ENGINE = ExtractiveSummarizer()
 

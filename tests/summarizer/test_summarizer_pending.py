@@ -15,7 +15,7 @@ from bantin.config import Settings
 from summarizer import ExtractiveSummarizer, SummaryOptions, load_summarizer, summarize_pending
 from summarizer.pending import article_text
 
-from conftest import VI_ARTICLE
+from summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
 
 OPTIONS = SummaryOptions(max_length=8, beam_size=1)
 
