@@ -65,6 +65,7 @@ class ModelCard:
     max_positions: int = 0
     fixes: tuple[str, ...] = ()
     converter: str = ""
+    prefix: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -155,11 +156,13 @@ def convert_model(
     quantization: str | None = "int8",
     trust_remote_code: bool = False,
     force: bool = False,
+    prefix: str = "",
 ) -> ModelCard:
     """Convert the Hugging Face model in ``source`` to a CTranslate2 model folder ``out``.
 
     ``quantization`` is any CTranslate2 weight type (``int8`` default; ``None``/``float32`` keeps
-    full precision, which ``check_parity`` compares exactly). Raises ``ModelError``.
+    full precision, which ``check_parity`` compares exactly). ``prefix`` is the task prefix the
+    encoder-decoder engine puts before every input (ViT5: ``"vietnews: "``). Raises ``ModelError``.
     """
     source, out = Path(source), Path(out)
     config = _check_source(source, trust_remote_code)
@@ -188,6 +191,7 @@ def convert_model(
         max_positions=_max_positions(config),
         fixes=converter.fixes,
         converter=f"ctranslate2 {ctranslate2.__version__}",
+        prefix=prefix,
     )
     (out / CARD_FILE).write_text(json.dumps(card.as_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return card

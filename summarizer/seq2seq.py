@@ -13,7 +13,15 @@ DEFAULT_WINDOW = 512
 
 
 class EncoderDecoderSummarizer(CT2Engine):
-    """Summaries from a converted T5/BART model. ViT5 expects ``prefix="vietnews: "``."""
+    """Summaries from a converted T5/BART model.
+
+    ViT5 expects its task prefix ``"vietnews: "``: give it per call (``options.prefix``) or once at
+    conversion (``bantin model convert --prefix``, kept in the model card and used when the
+    options name none).
+    """
+
+    def prefix(self, options: SummaryOptions) -> str:
+        return options.prefix or self.card.prefix
 
     engine = "encoder-decoder"
 
@@ -25,12 +33,12 @@ class EncoderDecoderSummarizer(CT2Engine):
 
     def text_budget(self, options: SummaryOptions) -> int:
         specials = len(self.tokenizer("").input_ids)
-        prefix = self.count(options.prefix) if options.prefix else 0
+        prefix = self.count(self.prefix(options)) if self.prefix(options) else 0
         return max(8, self.window(options) - specials - prefix)
 
     def encode(self, texts: Sequence[str], options: SummaryOptions) -> list[list[str]]:
         ids = self.tokenizer(
-            [options.prefix + text for text in texts], truncation=True, max_length=self.window(options)
+            [self.prefix(options) + text for text in texts], truncation=True, max_length=self.window(options)
         ).input_ids
         return [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
 

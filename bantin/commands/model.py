@@ -33,6 +33,9 @@ def convert_cmd(
         bool, typer.Option("--trust-remote-code", help="Run the folder's own model code (needed for PhoGPT/MPT).")
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
+    prefix: Annotated[
+        str, typer.Option("--prefix", help="Task prefix put before every input (ViT5: 'vietnews: ').")
+    ] = "",
     check: Annotated[
         bool, typer.Option("--check", help="Compare CTranslate2 and transformers log-probs on a Vietnamese sample.")
     ] = False,
@@ -45,12 +48,14 @@ def convert_cmd(
     The tokenizer is saved next to the weights; untied T5 models (mT5, ViT5-large) get the
     output-scale fix described in the README.
 
-    Example: [bold]bantin model convert ./vit5-base-vietnews-summarization ./vit5-ct2 --quantization int8[/bold]
+    Example: [bold]bantin model convert ./vit5-base-vietnews-summarization ./vit5-ct2 --prefix "vietnews: "[/bold]
     """
     from summarizer.convert import convert_model
     from summarizer.parity import check_parity
 
-    card = convert_model(source, out, quantization=quantization, trust_remote_code=trust_remote_code, force=force)
+    card = convert_model(
+        source, out, quantization=quantization, trust_remote_code=trust_remote_code, force=force, prefix=prefix
+    )
     typer.echo(f"converted {source} -> {out}: {card.family} ({card.engine}), {card.quantization}, vocabulary {card.vocabulary_size}")
     for fix in card.fixes:
         typer.echo(f"applied fix: {fix}")

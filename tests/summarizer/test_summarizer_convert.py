@@ -55,10 +55,18 @@ def test_model_info_command(cli, ct2_models: dict[str, Path], capsys: pytest.Cap
 
 
 def test_int8_conversion_with_check(cli, hf_models: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    cli(["model", "convert", str(hf_models["t5-untied"]), str(tmp_path / "q"), "--check"])
+    cli(["model", "convert", str(hf_models["t5-untied"]), str(tmp_path / "q"), "--check", "--prefix", "vietnews: "])
     out = capsys.readouterr().out
     assert "int8" in out and "parity:" in out and "applied fix: t5-output-scale" in out
-    assert model_card(tmp_path / "q").quantization == "int8"
+    card = model_card(tmp_path / "q")
+    assert card.quantization == "int8" and card.prefix == "vietnews: "
+    from bantin.config import Settings
+    from summarizer import SummaryOptions, load_summarizer
+
+    engine = load_summarizer(Settings(model_path=tmp_path / "q"))
+    options = SummaryOptions(max_length=4, beam_size=1)
+    with_card = engine.summarize(["Tin công nghệ."], options)[0].input_tokens
+    assert engine.summarize(["Tin công nghệ."], options.with_(prefix="x: "))[0].input_tokens < with_card
 
 
 def test_convert_refuses_bad_sources(hf_models: dict[str, Path], tmp_path: Path) -> None:
