@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import NOW, fill
+from search_corpus import NOW, fill
 from sqlalchemy import delete, select, text, update
 
 from archive.models import Article

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from conftest import fill
+from search_corpus import fill
 
 from archive.web import create_app
 from bantin.config import Settings

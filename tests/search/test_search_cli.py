@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import fill
+from search_corpus import fill
 
 from bantin.cli import main
 

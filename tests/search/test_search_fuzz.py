@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import NOW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from search_corpus import NOW
 
 from archive.search import parse_query, search
 from archive.search.query import TOKEN_CLASS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from conftest import NOW, fill
+from search_corpus import NOW, fill
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 

@@ -49,7 +49,7 @@ def test_api(client, archive):
 def test_editions_pages(client, archive):
     from datetime import timedelta
 
-    from conftest import NOW
+    from search_corpus import NOW
 
     from archive.models import Edition, EditionItem
 
