@@ -26,12 +26,25 @@ def mask_url(url: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI hook
+    # pysqlite's own transaction handling is off; SQLAlchemy's "begin" event below starts them.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(conn) -> None:  # noqa: ANN001 - SQLAlchemy hook
+    """Take SQLite's write lock when a transaction starts.
+
+    A deferred transaction that reads and then writes cannot wait for a writer in another
+    process: SQLite answers "database is locked" at once instead of using the busy timeout.
+    Crawls run one process per source, so every transaction begins IMMEDIATE and queues for the
+    lock (up to ``busy_timeout``). This also makes SAVEPOINTs work as documented on pysqlite.
+    """
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @dataclass
@@ -70,6 +83,7 @@ class Database:
             raise DatabaseUnavailable(f"cannot use database {shown}: unknown or invalid driver ({exc})") from None
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
         try:
             with engine.connect() as conn:
                 conn.execute(text("SELECT 1"))

@@ -9,6 +9,7 @@ back; the parent stores one ``crawl_runs`` row per source and the sources' healt
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue as queue_module
 import time
 from collections.abc import Mapping, Sequence
@@ -63,9 +64,16 @@ def _child(job: _Job, channel: Any) -> None:
             task.add_done_callback(lambda done, key=source.key: _report_crash(done, key, channel))
         process.start()
         channel.put(("done",))
-    except BaseException as exc:
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
         channel.put(("error", f"crawl process failed: {type(exc).__name__}: {exc}"))
-        raise
+        code = 1
+    else:
+        code = 0
+    # Leave at once once the parent has the messages: a Twisted pool thread that outlives the
+    # reactor would otherwise keep this process alive at interpreter shutdown.
+    channel.close()
+    channel.join_thread()
+    os._exit(code)
 
 
 def _report_crash(task: Any, key: str, channel: Any) -> None:

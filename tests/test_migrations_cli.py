@@ -80,7 +80,7 @@ def test_cli_upgrade_status_on_fresh_sqlite(tmp_path):
     first = bantin("db", "upgrade", env=env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     second = bantin("db", "upgrade", env=env, cwd=tmp_path)
-    assert second.returncode == 0 and "0001" in second.stdout
+    assert second.returncode == 0 and f"at revision {head_revision()}" in second.stdout
     info = json.loads(bantin("db", "status", "--json", env=env, cwd=tmp_path).stdout)
     assert info["backend"] == "sqlite" and info["up_to_date"] and info["counts"]["articles"] == 0
     assert (tmp_path / "data" / "bantin.db").exists()
