@@ -7,6 +7,7 @@ exception is a bug, exits 1, and shows its traceback under ``--debug``.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -102,6 +103,8 @@ def fail(message: str, code: int = 2) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``bantin`` console script."""
+    # Prefect's ephemeral server would try to send telemetry, which an offline machine cannot.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     try:
         app(args=argv, prog_name="bantin")
     except BantinError as exc:

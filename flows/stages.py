@@ -59,7 +59,7 @@ def crawl_source(overrides: dict[str, Any] | None, key: str, *, since: date | No
 @task(name="recluster stories", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_retry_transient)
 def recluster(overrides: dict[str, Any] | None, days: int = 7) -> int:
     """Group stories that parallel crawls stored apart; returns how many articles moved."""
-    from spiders.dedup import recluster_recent
+    from spiders.regroup import recluster_recent
 
     db = Database.connect(settings_for(overrides).effective_database_url)
     try:
@@ -95,8 +95,9 @@ def summarize_batch(overrides: dict[str, Any] | None, article_ids: list[int] | N
     settings = settings_for(overrides)
     db = Database.connect(settings.effective_database_url)
     try:
+        extra = {} if article_ids is None else {"article_ids": article_ids}
         report = summarize_pending(db, load_summarizer(settings), SummaryOptions(), limit=limit,
-                                   batch_size=settings.summarize_batch_size, article_ids=article_ids)
+                                   batch_size=settings.summarize_batch_size, **extra)
     finally:
         db.close()
     return asdict(report)

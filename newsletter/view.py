@@ -75,6 +75,7 @@ class EditionView:
     models: tuple[str, ...]
     threshold: float
     version: str
+    failing_sources: tuple[tuple[str, str], ...] = ()  # (outlet, its last error) of sources now failing
 
     @property
     def items(self) -> tuple[ItemView, ...]:
@@ -181,4 +182,15 @@ def compose_view(
         models=models,
         threshold=threshold,
         version=version,
+        failing_sources=_failing_sources(session),
     )
+
+
+def _failing_sources(session: Session) -> tuple[tuple[str, str], ...]:
+    """Enabled sources whose latest crawl failed: the edition tells the editor they are missing."""
+    rows = session.execute(
+        select(Source.name, Source.last_error)
+        .where(Source.enabled.is_(True), Source.consecutive_failures > 0)
+        .order_by(Source.name)
+    )
+    return tuple((name, (error or "").splitlines()[0][:200] if error else "") for name, error in rows)

@@ -34,8 +34,8 @@ def _check_period(period: str) -> None:
 def _print_run(result: dict[str, Any]) -> None:
     console = Console()
     crawl = result["crawl"]
-    table = Table("source", "status", "fetched", "new", "updated", "duplicate", "rejected", "failed", "fallback",
-                  title="1. crawl")
+    table = Table("source", "status", "fetched", "new", "upd", "dup", "rej", "failed", "fallback",
+                  title="1. crawl", caption="upd: updated, dup: duplicate, rej: rejected")
     for row in crawl["sources"]:
         table.add_row(row["key"], row["status"], *(str(row.get(n, 0)) for n in
                       ("fetched", "new", "updated", "duplicate", "rejected", "failed", "used_fallback")))
@@ -47,8 +47,8 @@ def _print_run(result: dict[str, Any]) -> None:
         console.print("3. newsletter: nothing new in the period; no edition (BANTIN_NEWSLETTER_EMPTY=skip)")
     else:
         state = "new" if edition["created"] else "already built"
-        console.print(f"3. newsletter: edition {edition['edition_id']} ({state}), {edition['items']} items, "
-                      f"written to {edition['output_dir']}")
+        console.print(f"3. newsletter: edition {edition['edition_id']} ({state}), {edition['items']} items")
+        console.print(f"   written to {edition['output_dir']}", soft_wrap=True)
     if delivery["configured"]:
         console.print(f"   e-mail: sent {len(delivery['sent'])}, failed {len(delivery['failed'])}")
     else:
@@ -65,9 +65,12 @@ def run_cmd(
 
     Example: [bold]bantin run --period daily[/bold]
     """
+    from bantin.cli import settings_of
     from flows import pipeline_flow
+    from spiders.sources import load_sources, select_sources
 
     _check_period(period)
+    select_sources(load_sources(settings_of().sources_file), source)  # bad input fails before any work
     result = pipeline_flow(period=period, sources=source or None, limit=limit, overrides=_overrides())
     _print_run(result)
     if result["status"] != "ok":

@@ -15,7 +15,7 @@ from spiders.mirror import write_sources_file
 
 def _overrides(db, tmp_path: Path, sources: Path) -> dict[str, str]:
     return {"database_url": db.url, "sources_file": str(sources), "out_dir": str(tmp_path / "out"),
-            "data_dir": str(tmp_path / "data")}
+            "data_dir": str(tmp_path / "data"), "crawl_parallel_sources": 8}
 
 
 def test_pipeline_end_to_end(db, mirror, tmp_path):
@@ -43,7 +43,7 @@ def test_pipeline_end_to_end(db, mirror, tmp_path):
             assert len(members) >= 2
         runs = s.scalars(select(CrawlRun)).all()
         assert {r.status for r in runs} == {"ok"}
-    html = (Path(edition.output_dir) / "index.html").read_text(encoding="utf-8")
+    html = (Path(edition.output_dir) / "edition.html").read_text(encoding="utf-8")
     assert "Cũng được đưa tin bởi" in html
     with db.session() as s:
         for aid in carried:
