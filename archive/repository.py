@@ -189,8 +189,9 @@ def pending_articles(
     *,
     limit: int | None = None,
     min_relevance: float | None = None,
+    ids: Sequence[int] | None = None,
 ) -> list[Article]:
-    """Articles with no summary for (``model_id``, ``options_hash``), newest first."""
+    """Articles with no summary for (``model_id``, ``options_hash``), newest first (among ``ids`` if given)."""
     done = exists().where(
         Summary.article_id == Article.id,
         Summary.model_id == model_id,
@@ -199,6 +200,8 @@ def pending_articles(
     query = select(Article).where(~done).order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
     if min_relevance is not None:
         query = query.where(Article.relevance >= min_relevance)
+    if ids is not None:
+        query = query.where(Article.id.in_(list(ids)))
     if limit is not None:
         query = query.limit(limit)
     return list(session.scalars(query))

@@ -95,9 +95,8 @@ def summarize_batch(overrides: dict[str, Any] | None, article_ids: list[int] | N
     settings = settings_for(overrides)
     db = Database.connect(settings.effective_database_url)
     try:
-        extra = {} if article_ids is None else {"article_ids": article_ids}
         report = summarize_pending(db, load_summarizer(settings), SummaryOptions(), limit=limit,
-                                   batch_size=settings.summarize_batch_size, **extra)
+                                   batch_size=settings.summarize_batch_size, article_ids=article_ids)
     finally:
         db.close()
     return asdict(report)

@@ -8,6 +8,7 @@ re-running stores each missing summary once (``store_summary`` is idempotent per
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from archive.engine import Database
@@ -77,12 +78,17 @@ def summarize_pending(
     limit: int | None = None,
     batch_size: int = 8,
     progress: bool = False,
+    article_ids: Sequence[int] | None = None,
 ) -> PendingReport:
-    """Summarize up to ``limit`` pending articles (newest first) and store each summary."""
+    """Summarize up to ``limit`` pending articles (newest first) and store each summary.
+
+    ``article_ids`` restricts the work to those articles (a Dask worker's share of the pending set).
+    """
     report = PendingReport()
     key = (summarizer.model_id, options.options_hash())
     with db.session() as session:
-        todo = [(a.id, article_text(a) if _has_text(a) else "") for a in pending_articles(session, *key, limit=limit)]
+        rows = pending_articles(session, *key, limit=limit, ids=article_ids)
+        todo = [(a.id, article_text(a) if _has_text(a) else "") for a in rows]
     bar = _progress_bar() if progress else None
     task = bar.add_task("summarizing", total=len(todo)) if bar is not None else None
     if bar is not None:
