@@ -24,8 +24,6 @@ from archive.types import UTCDateTime
 __all__ = ["aware", "filter_sql", "postgres_candidates", "postgres_suggestion", "time_and_relevance_sql", "tsquery_sql", "typed_dates"]
 
 TOKEN = re.compile(f"[{TOKEN_CLASS}]+")
-# Walk the sort-time index instead of sorting the GIN matches when this share of rows matches.
-WALK_SHARE = 0.15
 # ts_rank weights for D, C, B, A: body 0.2, lead 0.5, title 1.0.
 _WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
 
@@ -110,56 +108,69 @@ def postgres_candidates(
 ) -> list[Candidate]:
     """The newest ``cap`` articles matching ``parsed`` and ``filters``, each with its text rank.
 
-    (1) If every required clause alone matches at least ``WALK_SHARE`` of the archive (planner
-    estimates), the sort-time index is walked from the newest row for at most ``cap / WALK_SHARE``
-    rows, testing each row's document; a term in a third of the archive needs about 3 x ``cap``
-    tests. (2) Otherwise, or if the walk found fewer than ``cap``, the GIN index finds the matches
-    of the query with phrases relaxed to their word pairs (exact in the index, so no tsvector is read)
-    and a top-N sort keeps the newest; only when the query has phrases or exclusions are their
-    documents read, until ``cap`` pass. (3) ``ts_rank`` over title and lead (``head``, stored
-    inline) ranks the survivors; a match in the body alone ranks below any title or lead match.
+    (1) The GIN index finds the matches of the query, phrases looked up as their word pairs and
+    exclusions applied, exactly in the index, so no tsvector is read. (2) When the planner expects
+    many matches, a recency window comes first: only rows newer than the one ``2 * cap / share``
+    rows back are bitmap-AND-ed with the matches, which leaves about ``2 * cap`` rows to sort
+    instead of a third of the archive; if the window holds fewer than ``cap``, the whole index
+    is used. (3) Phrases of three words or more are checked word by word on the newest rows
+    only. (4) ``ts_rank`` over title and lead (``head``) ranks the survivors; a match in the body
+    alone ranks below any title or lead match.
     """
-    params: dict[str, Any] = {"cap": cap, "wide": cap * 4, "probe": int(cap / WALK_SHARE)}
+    params: dict[str, Any] = {"cap": cap, "wide": cap * 4}
+    exact_needed = any(len(t.words) > 2 for t in (*parsed.positive_terms, *parsed.excluded))
     clauses = _loose_clauses(parsed, params)
-    loose = "(" + " && ".join(clauses) + ")"
+    exclusions = [f"!!{_pairs_sql(t.words, params) if t.is_phrase else _term_sql(t, params)}"
+                  for t in parsed.excluded if len(t.words) <= 2]
+    loose = "(" + " && ".join(clauses + exclusions) + ")"
     extra = filter_sql(filters, source_ids, params)
-    exact = tsquery_sql(parsed, params) if parsed.excluded or any(t.is_phrase for t in parsed.positive_terms) else ""
+    exact = tsquery_sql(parsed, params) if exact_needed else ""
     words = tuple(word for term in parsed.positive_terms for word in term.words)
     rank = f"ts_rank('{_WEIGHTS}', c.head, {_words_sql(words, '||', params)}, 1) + 0.01"
     conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     conn.execute(text("SET LOCAL enable_seqscan = off"))
 
-    def ranked(newest: str) -> list[Candidate]:
+    def ranked(conditions: list[str]) -> list[Candidate]:
+        newest = f"""SELECT s.article_id, s.sort_at, s.head, s.document FROM article_search s
+                     WHERE {" AND ".join([f"s.document @@ {loose}", *conditions])}
+                     ORDER BY s.sort_at + interval '0 s' DESC, s.article_id DESC LIMIT {":wide" if exact else ":cap"}"""
+        if exact:
+            newest = f"SELECT w.* FROM ({newest}) w WHERE w.document @@ {exact} LIMIT :cap"
         sql = text(f"SELECT c.article_id, c.sort_at, {rank} AS text_rank FROM ({newest}) c")
         rows = conn.execute(sql.bindparams(*typed_dates(params)), params).all()
         return [Candidate(row.article_id, float(row.text_rank), aware(row.sort_at)) for row in rows]
 
-    columns = "s.article_id, s.sort_at, s.head, s.document"
-    if _common(conn, clauses, extra, params):
-        where = f"WHERE {' AND '.join(extra)}" if extra else ""
-        walk = f"SELECT {columns} FROM article_search s {where} ORDER BY s.sort_at DESC, s.article_id DESC LIMIT :probe"
-        test = f"w.document @@ ({loose} && {exact})" if exact else f"w.document @@ {loose}"
-        found = ranked(f"SELECT w.* FROM ({walk}) w WHERE {test} LIMIT :cap")
+    cutoff = _window_start(conn, clauses, extra, params, 2 * (cap * 4 if exact else cap))
+    conn.execute(text("SET LOCAL enable_indexscan = off"))  # bitmap scans only: no row-by-row vector reads
+    if cutoff is not None:
+        params["cutoff"] = cutoff
+        found = ranked([*extra, "s.sort_at >= :cutoff"])
         if len(found) >= cap:
             return found
-    newest = f"""SELECT {columns} FROM article_search s WHERE {" AND ".join([f"s.document @@ {loose}", *extra])}
-                 ORDER BY s.sort_at + interval '0 s' DESC, s.article_id DESC LIMIT {":wide" if exact else ":cap"}"""
-    if exact:
-        newest = f"SELECT w.* FROM ({newest}) w WHERE w.document @@ {exact} LIMIT :cap"
-    return ranked(newest)
+    return ranked(extra)
 
 
-def _common(conn: Connection, clauses: list[str], extra: list[str], params: dict[str, Any]) -> bool:
-    """Whether the planner expects each clause alone to match ``WALK_SHARE`` of the archive or more."""
-    total = conn.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'article_search'::regclass")).scalar_one()
+def _window_start(
+    conn: Connection, clauses: list[str], extra: list[str], params: dict[str, Any], wanted: int
+) -> datetime | None:
+    """The sort time of the row ``wanted / share`` rows back, where ``share`` is the planner's
+    estimate of the rarest clause's share of the archive; None when the window would not be
+    smaller than half of the archive."""
+    total = max(float(conn.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'article_search'::regclass"))
+                      .scalar_one()), 1.0)
+    share = 1.0
     for clause in clauses:
         where = " AND ".join([f"s.document @@ {clause}", *extra])
         sql = text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM article_search s WHERE {where}")
         plan = conn.execute(sql.bindparams(*typed_dates(params)), params).scalar_one()
         plan = json.loads(plan) if isinstance(plan, str) else plan
-        if float(plan[0]["Plan"]["Plan Rows"]) < WALK_SHARE * max(float(total), 1.0):
-            return False
-    return True
+        share = min(share, float(plan[0]["Plan"]["Plan Rows"]) / total)
+    window = int(wanted / max(share, 1e-9))
+    if window >= total / 2:
+        return None
+    before = "WHERE s.sort_at < :until" if "until" in params else ""
+    sql = text(f"SELECT s.sort_at FROM article_search s {before} ORDER BY s.sort_at DESC OFFSET :window LIMIT 1")
+    return conn.execute(sql.bindparams(*typed_dates(params)), {**params, "window": window}).scalar()
 
 
 def postgres_suggestion(conn: Connection, word: str) -> str | None:

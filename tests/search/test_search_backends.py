@@ -190,16 +190,21 @@ def test_candidate_cap_is_bounded():
     assert 100 <= CANDIDATES <= 5000
 
 
-@pytest.mark.parametrize("query", ["tri tue nhan tao", '"tri tue nhan tao"', "ngan hang -bitcoin", "ai OR duong", "hoa"])
-def test_postgres_walk_and_index_paths_agree(archive, monkeypatch, query):
-    """PostgreSQL picks walking the time index or sorting GIN matches; both give the same page."""
+@pytest.mark.parametrize("query", ["tri tue nhan tao", '"tri tue nhan tao"', "ngan hang -bitcoin", "ai OR duong", "hoa",
+                                   '"nhan tao" -"tien ao"'])
+def test_postgres_recency_window_and_full_index_agree(archive, monkeypatch, query):
+    """PostgreSQL first looks in a recency window, then in the whole index: both give the same page."""
     if archive.db.backend != "postgresql":
-        pytest.skip("the two plans exist on PostgreSQL only")
-    monkeypatch.setattr("archive.search.CANDIDATES", 2)  # so that the walk finds enough and is used
-    calls = []
-    monkeypatch.setattr("archive.search.postgres._common", lambda *args: calls.append(args) or True)
-    walked = [(h.article_id, round(h.score, 9)) for h in search(archive.db, query, now=NOW).hits]
-    assert calls
-    monkeypatch.setattr("archive.search.postgres._common", lambda *args: False)
-    sorted_ = [(h.article_id, round(h.score, 9)) for h in search(archive.db, query, now=NOW).hits]
-    assert walked == sorted_ and walked
+        pytest.skip("the recency window exists on PostgreSQL only")
+    monkeypatch.setattr("archive.search.CANDIDATES", 2)
+    windows = []
+
+    def newest_rows_window(conn, *args):  # noqa: ANN001, ANN002 - stands in for the estimate
+        windows.append(conn.execute(text("SELECT sort_at FROM article_search ORDER BY sort_at DESC OFFSET 4")).scalar())
+        return windows[-1]
+
+    monkeypatch.setattr("archive.search.postgres._window_start", newest_rows_window)
+    windowed = [(h.article_id, round(h.score, 9)) for h in search(archive.db, query, now=NOW).hits]
+    monkeypatch.setattr("archive.search.postgres._window_start", lambda *args: None)
+    full = [(h.article_id, round(h.score, 9)) for h in search(archive.db, query, now=NOW).hits]
+    assert windows[0] is not None and windowed == full and full
