@@ -199,7 +199,7 @@ def test_postgres_recency_window_and_full_index_agree(archive, monkeypatch, quer
     monkeypatch.setattr("archive.search.CANDIDATES", 2)
     windows = []
 
-    def newest_rows_window(conn, *args):  # noqa: ANN001, ANN002 - stands in for the estimate
+    def newest_rows_window(conn, *args):
         windows.append(conn.execute(text("SELECT sort_at FROM article_search ORDER BY sort_at DESC OFFSET 4")).scalar())
         return windows[-1]
 
