@@ -57,6 +57,7 @@ class Settings(BaseSettings):
 
     # newsletter and delivery
     newsletter_empty: Literal["short", "skip"] = Field("short", description="Empty period: short edition or none.")
+    newsletter_sections: Path | None = Field(None, description="Sections file (topic tags -> sections); unset: shipped.")
     smtp_host: str | None = Field(None, description="SMTP server; unset: editions go to files only.")
     smtp_port: int = Field(587, description="SMTP port.")
     smtp_starttls: bool = Field(True, description="Use STARTTLS.")

@@ -87,7 +87,7 @@ def build_edition(
     bad period, ``TemplateError`` naming a broken template, ``DeliveryError`` naming a folder
     that cannot be written (nothing is stored then), ``ConfigError`` for a bad sections file.
     """
-    job = _Job(settings, sections or load_sections(), Renderer(templates_dir), now or utcnow(), out_dir)
+    job = _Job(settings, sections or load_sections(settings.newsletter_sections), Renderer(templates_dir), now or utcnow(), out_dir)
     if dry_run:
         with db.sessions() as session:
             return job.run(session, period, since, until, dry_run=True)
@@ -219,7 +219,7 @@ def render_stored(
     sections: SectionConfig | None = None, templates_dir: Path | None = None,
 ) -> tuple[Rendered, tuple[Path, ...]]:
     """Render a stored edition again and write its files (into ``out_dir`` or its own folder)."""
-    view = stored_view(session, edition, settings, sections or load_sections())
+    view = stored_view(session, edition, settings, sections or load_sections(settings.newsletter_sections))
     rendered = Renderer(templates_dir).render(view)
     if out_dir is None and edition.output_dir:
         folder = Path(edition.output_dir)

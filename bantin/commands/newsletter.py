@@ -57,7 +57,7 @@ def newsletter_cmd(
     sections: Annotated[
         Path | None,
         typer.Option(
-            "--sections", envvar="BANTIN_NEWSLETTER_SECTIONS", help="Sections file (default: the shipped one)."
+            "--sections", help="Sections file (default: BANTIN_NEWSLETTER_SECTIONS, else the shipped one)."
         ),
     ] = None,
 ) -> None:
@@ -73,7 +73,7 @@ def newsletter_cmd(
     from newsletter import build_edition, deliver_pending, load_sections
 
     settings = settings_of()
-    config = load_sections(sections)
+    config = load_sections(sections or settings.newsletter_sections)
     start = parse_moment(since, settings.timezone) if since else None
     end = parse_moment(until, settings.timezone) if until else None
     db = open_database()
