@@ -70,6 +70,8 @@ def scrapy_settings(
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "spiders.middlewares.BackoffRetryMiddleware": 550,
+            "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+            "spiders.middlewares.SafeMetaRefreshMiddleware": 580,
         },
         "ITEM_PIPELINES": {"spiders.pipelines.ArchivePipeline": 300},
         "HTTPCACHE_ENABLED": settings.crawl_http_cache,

@@ -11,6 +11,10 @@ Extraction sequence (``extract_page``):
    body, metadata for the rest -> ``method="fallback"``;
 5. normalize: NFC, collapsed whitespace, canonical URL, Asia/Ho_Chi_Minh dates.
 
+Hostile pages: script, style and hidden nodes (``hidden``, ``display:none``,
+``visibility:hidden``) are never text, and control, bidi-override and bidi-isolate characters
+(a U+202E that shows "gpj.exe" as "exe.jpg") are removed from every stored field.
+
 A page without a title or with less than ``MIN_BODY_CHARS`` of body text (a video-only or
 gallery-only page, a login wall) raises ``ExtractionError``; nothing partial is returned.
 """
@@ -41,6 +45,13 @@ MIN_BODY_CHARS = 200
 
 _BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"}
 _ALWAYS_DROP = "script, style, noscript, iframe, video, audio, figure, figcaption, button, form, svg, template"
+# never article text: code, and what a reader of the page does not see
+_INVISIBLE = (
+    "script, style, noscript, template, [hidden], [style*='display:none'], [style*='display: none'],"
+    " [style*='visibility:hidden'], [style*='visibility: hidden']"
+)
+# C0/C1 controls but tab and newline; bidi marks, embeddings, overrides and isolates
+_UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _NOISE = re.compile(
     r"^(?:>>\s*)?(?:xem thêm|đọc thêm|xem tiếp|tin liên quan|bài liên quan|xem video|video:|ảnh:|nguồn ảnh:)",
     re.IGNORECASE,
@@ -173,7 +184,7 @@ def _by_selectors(page: Selector, sel: Selectors, meta: PageMeta) -> _Parts | No
 
 def _prune_xpaths(sel: Selectors | None) -> list[str]:
     """Related-article boxes (always) and the source's own drop selectors, as XPath for trafilatura."""
-    paths = [_RELATED]
+    paths = [_RELATED, _CSS.css_to_xpath(_INVISIBLE)]
     for css in sel.drop if sel else ():
         try:
             paths.append(_CSS.css_to_xpath(css.split("::")[0]))
@@ -204,6 +215,11 @@ def _by_fallback(html: str, url: str, page: Selector, meta: PageMeta, sel: Selec
         paragraphs, author = paragraphs[:-1], author or byline
     published = _date(page, (), meta, getattr(doc, "date", None) or "")
     return _Parts(title, lead, paragraphs, author, published)
+
+
+def _scrub(text: str) -> str:
+    """``text`` without control and bidi-control characters, blanks collapsed again."""
+    return collapse_space(_UNSAFE_CHARS.sub("", text))
 
 
 def _language(meta: PageMeta, text: str, source: SourceConfig | None) -> str:
@@ -239,7 +255,8 @@ def extract_page(
         page = Selector(text=text, type="html")
     except (ValueError, etree.ParserError) as exc:
         raise ExtractionError(f"{url}: not parseable as HTML ({exc})") from None
-    meta = read_meta(page)
+    meta = read_meta(page)  # JSON-LD is read before the scripts go
+    _drop(page.css(_INVISIBLE))
     parts = None
     if source is not None and source.selectors.usable:
         parts = _by_selectors(page, source.selectors, meta)
@@ -249,18 +266,19 @@ def extract_page(
     if parts is None:
         method = "fallback"
         parts = _by_fallback(text, url, page, meta, source.selectors if source else None)
-    if not parts.title:
+    title = _scrub(parts.title)
+    if not title:
         raise ExtractionError(f"{url}: no article title")
-    body = "\n\n".join(parts.paragraphs)
+    body = _scrub("\n\n".join(parts.paragraphs))
     if len(body) < MIN_BODY_CHARS:
         raise ExtractionError(f"{url}: no article text ({len(body)} characters; a video, gallery or login page?)")
     return ExtractedPage(
         url=url,
         canonical_url=_canonical(meta, url),
-        title=parts.title,
-        lead=parts.lead,
+        title=title,
+        lead=_scrub(parts.lead),
         body=body,
-        author=parts.author or None,
+        author=_scrub(parts.author) or None,
         published_at=parts.published_at,
         language=_language(meta, body, source),
         method=method,

@@ -1,11 +1,15 @@
 """Retries with backoff: 429 and 5xx (and timeouts, connection errors) are retried after the
-server's ``Retry-After`` (seconds or an HTTP date) or an exponential backoff, capped."""
+server's ``Retry-After`` (seconds or an HTTP date) or an exponential backoff, capped.
+
+Meta refresh: a ``<meta http-equiv="refresh">`` to a URL no request can have (``javascript:``,
+``vbscript:``) leaves the page as it is; Scrapy's own middleware fails the page instead."""
 
 from __future__ import annotations
 
 from email.utils import parsedate_to_datetime
 
 from scrapy import Request
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -13,7 +17,7 @@ from scrapy.utils.response import response_status_message
 
 from archive.models import utcnow
 
-__all__ = ["BackoffRetryMiddleware", "retry_delay"]
+__all__ = ["BackoffRetryMiddleware", "SafeMetaRefreshMiddleware", "retry_delay"]
 
 
 def retry_delay(retry_after: str | None, attempt: int, base_s: float, max_s: float) -> float:
@@ -64,3 +68,13 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if retry is not None:
             await self._wait(retry_delay(None, retry.meta.get("retry_times", 1), self.base_s, self.max_s))
         return retry
+
+
+class SafeMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's meta-refresh redirects, ignoring a refresh whose URL is not a valid request URL."""
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        try:
+            return super().process_response(request, response)
+        except ValueError:  # Request() refuses "javascript:alert(1)" before Scrapy's scheme check
+            return response
