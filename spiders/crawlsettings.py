@@ -2,7 +2,9 @@
 
 Polite by default: robots.txt obeyed, AutoThrottle on, bounded per-domain concurrency, a
 configurable User-Agent, retries with backoff on 429/5xx honouring ``Retry-After``, pages over
-``crawl_max_page_bytes`` dropped. The HTTP cache (development) lives in the data folder.
+``crawl_max_page_bytes`` dropped. Every request is bounded: ``DOWNLOAD_TIMEOUT`` covers the whole
+download (a server that accepts and sends nothing, or drips bytes, times out), ``DOWNLOAD_MAXSIZE``
+cancels an endless body, ``REDIRECT_MAX_TIMES`` ends a redirect loop. The HTTP cache (development) lives in the data folder.
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ def scrapy_settings(
         "DOWNLOAD_TIMEOUT": settings.crawl_timeout_s,
         "DOWNLOAD_MAXSIZE": settings.crawl_max_page_bytes,
         "DOWNLOAD_WARNSIZE": 0,
+        "REDIRECT_MAX_TIMES": 5,  # news articles redirect once or twice; a loop stops here
+        "DNS_TIMEOUT": 20,
         "RETRY_ENABLED": True,
         "RETRY_TIMES": polite.retry_times,
         "RETRY_HTTP_CODES": [429, 500, 502, 503, 504, 522, 524, 408],

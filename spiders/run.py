@@ -4,22 +4,39 @@ Twisted's reactor cannot be restarted inside one process, and a Prefect worker c
 again and again, so every crawl runs in a fresh ``spawn``-ed child. The child crawls all chosen
 sources at once (one Scrapy crawler per source) and streams progress and per-source counts
 back; the parent stores one ``crawl_runs`` row per source and the sources' health.
+
+Restarts: each source's ``crawl_runs`` row is written as ``running`` before the child starts,
+while the parent holds that source's crawl lock (a PostgreSQL advisory lock or a file lock,
+both released by the operating system when the holder dies, even by SIGKILL). So a ``running``
+row whose lock is free belongs to a crawl that died; the next crawl of that source marks it
+``interrupted`` and fetches what the dead one did not store (articles are committed one by one,
+keyed by URL, so nothing is half-written or stored twice). The child dies with the parent.
 """
 
 from __future__ import annotations
 
+import ctypes
+import hashlib
 import multiprocessing
 import os
 import queue as queue_module
+import signal
+import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
+
 from archive.engine import Database
+from archive.locking import pipeline_lock
 from archive.migrate import current_revision, head_revision
+from archive.models import CrawlRun, Source
 from archive.repository import (
     ensure_source,
     finish_crawl_run,
@@ -28,9 +45,10 @@ from archive.repository import (
     start_crawl_run,
 )
 from bantin.config import Settings
-from bantin.errors import ConfigError, MigrationError
+from bantin.errors import ConfigError, MigrationError, PipelineBusy
 from spiders.crawlsettings import Politeness, scrapy_settings
 from spiders.progress import CrawlProgress
+from spiders.report import COUNTERS as COUNTER_NAMES
 from spiders.report import CrawlReport, SourceCounts, SourceReport
 from spiders.sources import SourceConfig, load_sources, select_sources
 
@@ -41,10 +59,24 @@ __all__ = ["run_crawl"]
 class _Job:
     sources: tuple[SourceConfig, ...]
     scrapy: dict[str, Any]
+    parent_pid: int = 0
+
+
+INTERRUPTED = "the crawl process was killed before it finished; the next crawl fetched what was missing"
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to SIGKILL this child when its parent dies, so no orphan crawl keeps writing."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if parent_pid and os.getppid() != parent_pid:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _child(job: _Job, channel: Any) -> None:
     """Entry point of the crawl process: run every source's crawler, report through ``channel``."""
+    _die_with_parent(job.parent_pid)
     try:
         from scrapy.crawler import AsyncCrawlerProcess
 
@@ -142,19 +174,79 @@ def _source_report(
     return SourceReport.from_counts(source.key, source.name, counts, problem)
 
 
-def _record(db: Database, sources: Sequence[SourceConfig], report: CrawlReport) -> None:
+def _advisory_key(name: str) -> int:
+    """A signed 64-bit advisory-lock key for ``name`` (a hash, so distinct sources never share one)."""
+    return int.from_bytes(hashlib.blake2b(f"bantin:{name}".encode(), digest_size=8).digest(), "big", signed=True)
+
+
+@contextmanager
+def _source_locks(db: Database, keys: Sequence[str]) -> Iterator[set[str]]:
+    """Take each source's crawl lock that is free; yields the keys this crawl holds.
+
+    PostgreSQL: session advisory locks on one connection; SQLite: one lock file per source
+    (``archive.locking.pipeline_lock``). A busy source is left out (another crawl owns it).
+    """
+    if db.backend != "postgresql":
+        with ExitStack() as stack:
+            held = set()
+            for key in keys:
+                try:
+                    stack.enter_context(pipeline_lock(db, name=f"crawl-{key}"))
+                    held.add(key)
+                except PipelineBusy:
+                    pass
+            yield held
+        return
+    with db.engine.connect() as conn:
+        held = {key for key in keys
+                if conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _advisory_key(f"crawl-{key}")}).scalar_one()}
+        conn.commit()
+        try:
+            yield held
+        finally:
+            try:
+                conn.execute(text("SELECT pg_advisory_unlock_all()"))
+                conn.commit()
+            except SQLAlchemyError:  # the connection was cut: the server dropped its locks already
+                conn.invalidate()
+
+
+def _open_runs(db: Database, sources: Sequence[SourceConfig]) -> dict[str, int]:
+    """Close the dead crawls' ``running`` rows as ``interrupted``; a new ``running`` row per source."""
+    ids: dict[str, int] = {}
+    with db.session() as session:
+        for source in sources:
+            ensure_source(session, source.key, name=source.name, homepage=source.homepage, feeds=source.feeds)
+            stale = session.scalars(select(CrawlRun).join(Source).where(
+                Source.key == source.key, CrawlRun.status == "running"))
+            for run in stale:
+                finish_crawl_run(session, run, status="interrupted",
+                                 counts={name: getattr(run, name) for name in COUNTER_NAMES},
+                                 errors=[INTERRUPTED])
+            ids[source.key] = start_crawl_run(session, source.key).id
+    return ids
+
+
+def _record(db: Database, sources: Sequence[SourceConfig], report: CrawlReport, runs: Mapping[str, int]) -> None:
     by_key = {source.key: source for source in sources}
     with db.session() as session:
         for item in report.sources:
+            if item.key not in runs:
+                continue  # skipped: another crawl holds this source
             source = by_key[item.key]
             ensure_source(session, item.key, name=source.name, homepage=source.homepage, feeds=source.feeds)
-            run = start_crawl_run(session, item.key)
+            run = session.get(CrawlRun, runs[item.key]) or start_crawl_run(session, item.key)
             finish_crawl_run(session, run, status=item.status, counts=item.counts(), reasons=item.reasons,
                              errors=list(item.errors))
             if item.status == "failed":
                 record_source_failure(session, item.key, "; ".join(item.errors[:3]) or "crawl failed")
             else:
                 record_source_success(session, item.key)
+
+
+def _busy_report(source: SourceConfig, db: Database) -> SourceReport:
+    problem = f"another crawl of {source.key} is running on {db.shown_url}; skipped"
+    return SourceReport.from_counts(source.key, source.name, SourceCounts(), problem)
 
 
 def run_crawl(
@@ -173,7 +265,9 @@ def run_crawl(
 
     ``since`` skips items published before that day; ``limit`` caps article fetches per source;
     ``refresh`` fetches already-archived URLs again. One failing source never stops the others;
-    the report's ``status`` says ok / partial / failed. ``SourcesFileError``,
+    the report's ``status`` says ok / partial / failed. A source that another crawl is crawling
+    right now is skipped (reported failed, nothing stored); ``running`` rows of crawls that died
+    are marked ``interrupted`` (see the module's notes). ``SourcesFileError``,
     ``DatabaseUnavailable`` and ``MigrationError`` (archive not upgraded) are raised before
     anything is crawled.
     """
@@ -191,11 +285,17 @@ def run_crawl(
                              extra={"BANTIN_SOURCES_FILE": str(path), "LOG_FILE": str(log_dir / "crawl.log"),
                                     "LOG_LEVEL": "INFO", **(scrapy_overrides or {})})
     started = time.perf_counter()
-    results, error, exitcode = _crawl_in_child(_Job(tuple(chosen), values), progress)
-    reports = [_source_report(source, results, error, exitcode) for source in chosen]
-    report = CrawlReport(tuple(reports), time.perf_counter() - started)
     try:
-        _record(db, chosen, report)
+        with _source_locks(db, [source.key for source in chosen]) as held:
+            mine = [source for source in chosen if source.key in held]
+            runs = _open_runs(db, mine)
+            results, error, exitcode = ({}, None, 0)
+            if mine:
+                results, error, exitcode = _crawl_in_child(_Job(tuple(mine), values, os.getpid()), progress)
+            reports = [_source_report(source, results, error, exitcode) if source.key in held
+                       else _busy_report(source, db) for source in chosen]
+            report = CrawlReport(tuple(reports), time.perf_counter() - started)
+            _record(db, mine, report, runs)
     finally:
         db.close()
     return report

@@ -2,14 +2,16 @@
 
 Served paths: ``/robots.txt``; per source ``/KEY/rss.xml``, ``/KEY/sitemap.xml``,
 ``/KEY/section.html`` and its article pages; ``/`` and ``/login``; and under ``/bad/`` the
-pages every crawl must survive (see ``BAD_CASES``).
+pages every crawl must survive (see ``BAD_CASES``), and ``/bad/faults.xml`` listing servers that
+never stop (see ``FAULT_CASES``). ``slow_s`` delays every demo article page (restart tests).
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +20,7 @@ from urllib.parse import urlsplit
 
 from spiders.mirror.site import MirrorArticle, Site
 
-__all__ = ["BAD_CASES", "MirrorServer", "serve"]
+__all__ = ["BAD_CASES", "FAULT_CASES", "MirrorServer", "serve"]
 
 ROBOTS = "User-agent: *\nDisallow: /bad/private/\n"
 # path under /bad/ -> (expected reason, what the server does)
@@ -35,6 +37,13 @@ BAD_CASES = {
     "gallery-4969307.html": ("no-article", "a page that is only a photo gallery"),
     "private/secret-4969308.html": ("robots-disallowed", "disallowed by robots.txt"),
 }
+# path under /bad/ -> (expected reason, what the server does); listed only by /bad/faults.xml
+FAULT_CASES = {
+    "silent-4969311.html": ("timeout", "accepts the connection and never sends a byte"),
+    "drip-4969312.html": ("timeout", "sends headers, then one byte every half second, forever"),
+    "endless-4969313.html": ("too-large", "an endless body with no length"),
+    "loop-4969314.html": ("error-ignorerequest", "redirects to a new URL of itself, forever"),
+}
 FLAKY = "on-dinh-sau-loi-may-chu-4960001.html"
 UNDATED = "bai-viet-khong-co-ngay-trong-rss-4960002.html"
 WRONG_CHARSET = "trang-khai-bao-sai-bang-ma-4960003.html"
@@ -50,13 +59,18 @@ class _Reply:
     body: bytes = b""
     content_type: str = "text/html; charset=utf-8"
     headers: tuple[tuple[str, str], ...] = ()
+    stream: Callable[[], Iterator[bytes]] | None = None  # a body with no length, sent until it ends
 
 
 class MirrorServer:
     """The running mirror: ``base_url``, the anchor time ``now``, and the ``site`` it serves."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, now: datetime | None = None, hang_s: float = 10.0):
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, now: datetime | None = None, hang_s: float = 10.0,
+                 slow_s: float = 0.0):
         self.hang_s = hang_s
+        self.slow_s = slow_s  # seconds before each demo article page is answered; settable while serving
+        self.stopping = threading.Event()
+        self._hops = itertools.count(1)
         self._flaky_seen: set[str] = set()
         self._lock = threading.Lock()
         self.requests: list[str] = []
@@ -85,6 +99,7 @@ class MirrorServer:
         return self
 
     def stop(self) -> None:
+        self.stopping.set()  # ends the endless replies
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -101,6 +116,29 @@ class MirrorServer:
         undated_item = {"title": undated.title, "link": undated.url, "lead": undated.lead, "published": None}
         items += [undated_item, dict(undated_item, link=undated.url + "?utm_source=rss")]
         return self.site.feed("bad", items)
+
+    def faults_feed(self) -> str:
+        base = f"{self.base_url}/bad"
+        items = [{"title": reason, "link": f"{base}/{path}", "lead": what, "published": self.now}
+                 for path, (reason, what) in FAULT_CASES.items()]
+        return self.site.feed("bad", items)
+
+    def _forever(self, chunk: bytes, pause_s: float) -> Iterator[bytes]:
+        while not self.stopping.is_set():
+            yield chunk
+            if pause_s:
+                self.stopping.wait(pause_s)
+
+    def _fault(self, rest: str) -> _Reply:
+        if rest == "silent-4969311.html":
+            self.stopping.wait(3600)  # say nothing until the server stops
+            return _Reply(504, b"")
+        if rest == "drip-4969312.html":
+            return _Reply(200, content_type="text/html", stream=lambda: self._forever(b" ", 0.5))
+        if rest == "endless-4969313.html":
+            return _Reply(200, stream=lambda: self._forever(b"<p>" + b"x" * 65_536 + b"</p>", 0.0))
+        hop = next(self._hops)
+        return _Reply(302, b"", headers=(("Location", f"{self.base_url}/bad/{rest}?hop={hop}"),))
 
     def reply(self, path: str) -> _Reply:
         """What the server answers for ``path`` (the query string is ignored)."""
@@ -132,6 +170,8 @@ class MirrorServer:
         article = self.site.by_path.get(route)
         if article is None:
             return _Reply(404, b"<html><body><h1>404</h1></body></html>")
+        if self.slow_s:
+            self.stopping.wait(self.slow_s)
         return _Reply(200, self.site.article_page(article).encode())
 
     def _bad(self, rest: str) -> _Reply:
@@ -149,6 +189,10 @@ class MirrorServer:
         }
         if rest == "rss.xml":
             return _Reply(200, self.bad_feed().encode(), "application/rss+xml; charset=utf-8")
+        if rest == "faults.xml":
+            return _Reply(200, self.faults_feed().encode(), "application/rss+xml; charset=utf-8")
+        if rest in FAULT_CASES:
+            return self._fault(rest)
         if rest in simple:
             return simple[rest]
         if rest == "hang-4969999.html":
@@ -207,11 +251,18 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
-            self.send_header("Content-Length", str(len(reply.body)))
+            if reply.stream is None:
+                self.send_header("Content-Length", str(len(reply.body)))
+            else:  # no length: the body ends when the connection closes
+                self.send_header("Connection", "close")
+                self.close_connection = True
             for name, value in reply.headers:
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(reply.body)
+            for chunk in reply.stream() if reply.stream else ():
+                self.wfile.write(chunk)
+                self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):  # the crawler gave up (size cap, timeout)
             self.close_connection = True
 
@@ -220,9 +271,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve(host: str = "127.0.0.1", port: int = 0, *, now: datetime | None = None, hang_s: float = 10.0) -> Iterator[MirrorServer]:
+def serve(host: str = "127.0.0.1", port: int = 0, *, now: datetime | None = None, hang_s: float = 10.0,
+          slow_s: float = 0.0) -> Iterator[MirrorServer]:
     """Serve the mirror until the ``with`` block ends; yields the running ``MirrorServer``."""
-    server = MirrorServer(host, port, now=now, hang_s=hang_s).start()
+    server = MirrorServer(host, port, now=now, hang_s=hang_s, slow_s=slow_s).start()
     try:
         yield server
     finally:

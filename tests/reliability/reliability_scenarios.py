@@ -1,0 +1,365 @@
+"""Fault scenarios that run for real: shared by ``tests/reliability`` and ``bench/faults.py``.
+
+Each scenario injects one fault into real processes (SIGKILL, ``pg_terminate_backend``, a full
+file system, two pipelines at once, servers that never finish), lets the system recover the way
+it would in production (usually: the next run), and returns a ``FaultResult`` counting what the
+archive holds against what it should hold. The tests assert on the results; the bench prints them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from archive.engine import Database
+from archive.migrate import upgrade
+from archive.models import Article, CrawlRun, Summary
+from bantin.config import Settings
+from spiders.crawlsettings import Politeness
+from spiders.mirror import MirrorServer, write_sources_file
+
+REPO = Path(__file__).resolve().parents[2]
+PG_ADMIN_URL = os.environ.get("BANTIN_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+FAST = Politeness(retry_times=1, backoff_s=0.05, max_delay_s=2.0, autothrottle_start_s=0.0)
+
+
+@dataclass(frozen=True)
+class FaultResult:
+    """One fault's outcome: ``runs`` runs (the faulted one and the recovery), and the counts.
+
+    ``duplicated``: stored rows beyond one per article (or summary, or edition); ``lost``: expected
+    ones that are missing. ``details`` holds the scenario's own observations for the tests.
+    """
+
+    fault: str
+    runs: int
+    expected: int
+    stored: int
+    duplicated: int
+    lost: int
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+# --- processes -------------------------------------------------------------------------------
+
+
+def bantin_env(workdir: Path, database_url: str, sources: Path | None = None, **extra: str) -> dict[str, str]:
+    """The environment of a ``bantin`` subprocess: this archive, folders under ``workdir``, no SMTP."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BANTIN_")}
+    env.update(BANTIN_DATABASE_URL=database_url, BANTIN_DATA_DIR=str(workdir / "data"),
+               BANTIN_OUT_DIR=str(workdir / "out"), PYTHONPATH=str(REPO))
+    if sources is not None:
+        env["BANTIN_SOURCES_FILE"] = str(sources)
+    with contextlib.suppress(ImportError):
+        from prefect.settings import PREFECT_API_URL
+
+        if PREFECT_API_URL.value():  # a test harness's server, not one ephemeral server per process
+            env["PREFECT_API_URL"] = PREFECT_API_URL.value()
+    env.update(extra)
+    return env
+
+
+def start_bantin(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen:
+    cwd.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen([sys.executable, "-m", "bantin.cli", *args], env=env, cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def run_bantin(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+    cwd.mkdir(parents=True, exist_ok=True)
+    return subprocess.run([sys.executable, "-m", "bantin.cli", *args], check=False, env=env, cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def children(pid: int) -> set[int]:
+    """Live child processes of ``pid`` (every thread's), from /proc."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found |= {int(p) for p in (task / "children").read_text().split()}
+    return found
+
+
+def alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie waiting to be reaped counts as dead)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def wait_until(check: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(step)
+    return check()
+
+
+def kill_hard(proc: subprocess.Popen) -> set[int]:
+    """SIGKILL ``proc`` (never its children: they must notice on their own); returns them."""
+    kids = children(proc.pid)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+    return kids
+
+
+# --- archives --------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def fresh_postgres() -> Iterator[str]:
+    """A new, migrated PostgreSQL database on the shared server, dropped afterwards."""
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"bantin_faults_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        db = Database.connect(url, upgrade_embedded=False)
+        try:
+            upgrade(db)
+        finally:
+            db.close()
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def sqlite_url(path: Path) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path.resolve()}"
+
+
+@contextlib.contextmanager
+def opened(url: str) -> Iterator[Database]:
+    db = Database.connect(url)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def article_census(url: str, expected: set[str]) -> tuple[int, int, int]:
+    """(stored, duplicated, lost) articles: duplicates share source and title; lost are expected URLs missing."""
+    with opened(url) as db, db.session() as session:
+        rows = session.execute(select(Article.source_id, Article.title, Article.canonical_url)).all()
+    stored = {row.canonical_url for row in rows}
+    return len(rows), len(rows) - len({(row.source_id, row.title) for row in rows}), len(expected - stored)
+
+
+def half_written(url: str) -> int:
+    """Articles missing what every stored article has (a title, a body, a content hash)."""
+    with opened(url) as db, db.session() as session:
+        return session.scalar(select(func.count()).select_from(Article).where(
+            (Article.title == "") | (Article.body == "") | (Article.content_hash == "")))
+
+
+def run_statuses(url: str) -> list[str]:
+    with opened(url) as db, db.session() as session:
+        return list(session.scalars(select(CrawlRun.status).order_by(CrawlRun.id)))
+
+
+def summary_census(url: str) -> tuple[int, int, int]:
+    """(articles, summaries, duplicated summaries per article/model/options key)."""
+    with opened(url) as db, db.session() as session:
+        articles = session.scalar(select(func.count()).select_from(Article))
+        summaries = session.scalar(select(func.count()).select_from(Summary))
+        keys = session.execute(select(Summary.article_id, Summary.model_id, Summary.options_hash).distinct()).all()
+    return articles, summaries, summaries - len(keys)
+
+
+def archive_snapshot(url: str) -> dict[str, Any]:
+    """Everything a failed edition must leave untouched: rows of every table, summarized."""
+    from archive.models import Base
+
+    with opened(url) as db, db.engine.connect() as conn:
+        return {table.name: sorted(map(repr, conn.execute(table.select()).all())) for table in Base.metadata.sorted_tables}
+
+
+# --- the mirror's articles -------------------------------------------------------------------
+
+_REFERENCE: dict[tuple[str, tuple[str, ...] | None], set[str]] = {}
+
+
+def crawl_settings(workdir: Path, url: str, **changes: Any) -> Settings:
+    values: dict[str, Any] = {"data_dir": workdir / "data", "out_dir": workdir / "out", "database_url": url,
+                              "crawl_timeout_s": 5.0, "crawl_max_page_bytes": 500_000, "smtp_host": None}
+    values.update(changes)
+    return Settings(_env_file=None, **values)
+
+
+def reference_urls(mirror: MirrorServer, workdir: Path, keys: list[str] | None = None) -> set[str]:
+    """What an undisturbed crawl of the mirror stores (canonical URLs), measured once per mirror."""
+    from spiders.run import run_crawl
+
+    cache = (mirror.base_url, tuple(keys) if keys else None)
+    if cache not in _REFERENCE:
+        home = workdir / f"reference-{uuid.uuid4().hex[:6]}"
+        sources = write_sources_file(mirror.base_url, home / "sources.toml")
+        url = sqlite_url(home / "reference.db")
+        slow, mirror.slow_s = mirror.slow_s, 0.0
+        try:
+            run_crawl(crawl_settings(home, url), sources=keys, sources_file=sources, politeness=FAST)
+        finally:
+            mirror.slow_s = slow
+        with opened(url) as db, db.session() as session:
+            _REFERENCE[cache] = set(session.scalars(select(Article.canonical_url)))
+    return _REFERENCE[cache]
+
+
+# --- 1. the crawl process killed -------------------------------------------------------------
+
+
+def crawl_killed(mirror: MirrorServer, workdir: Path, url: str) -> FaultResult:
+    """SIGKILL ``bantin crawl`` once it has stored a few articles; the next crawl finishes the job."""
+    expected = reference_urls(mirror, workdir)
+    sources = write_sources_file(mirror.base_url, workdir / "sources.toml")
+    env = bantin_env(workdir, url, sources)
+    with opened(url) as db:
+        def stored() -> int:
+            with db.session() as session:
+                return session.scalar(select(func.count()).select_from(Article))
+
+        mirror.slow_s = 0.7  # article pages answer slowly: the crawl is caught halfway
+        try:
+            proc = start_bantin(["crawl", "--quiet"], env, workdir)
+            reached = wait_until(lambda: stored() >= 3 or proc.poll() is not None, timeout=120)
+            at_kill = stored()
+            kids = kill_hard(proc)
+            orphans_gone = wait_until(lambda: not any(alive(pid) for pid in kids), timeout=20)
+        finally:
+            mirror.slow_s = 0.0
+    running_after_kill = run_statuses(url).count("running")
+    rerun = run_bantin(["crawl", "--quiet"], env, workdir)
+    stored_n, duplicated, lost = article_census(url, expected)
+    return FaultResult("crawl killed (SIGKILL)", 2, len(expected), stored_n, duplicated, lost, {
+        "reached": reached, "stored_at_kill": at_kill, "crawl_children": len(kids), "orphans_gone": orphans_gone,
+        "running_after_kill": running_after_kill, "rerun_exit": rerun.returncode, "rerun_stderr": rerun.stderr[-2000:],
+        "statuses": run_statuses(url), "half_written": half_written(url),
+    })
+
+
+# --- 6. sources that hang, never end, redirect forever ---------------------------------------
+
+FAULT_SOURCE = """
+[sources.treo]
+name = "Fault cases: servers that never finish"
+feeds = ["{base}/bad/faults.xml"]
+homepage = "{base}/"
+article_pattern = "-\\\\d{{6,}}\\\\.html$"
+delay_s = 0.0
+"""
+
+
+def endless_sources(mirror: MirrorServer, workdir: Path, url: str, keys: tuple[str, ...] = ("genk", "znews")) -> FaultResult:
+    """Crawl ``keys`` next to a source whose every article hangs, drips, never ends or loops."""
+    from spiders.mirror.server import FAULT_CASES
+    from spiders.run import run_crawl
+
+    expected = reference_urls(mirror, workdir, list(keys))
+    sources = write_sources_file(mirror.base_url, workdir / "sources.toml")
+    sources.write_text(sources.read_text(encoding="utf-8") + FAULT_SOURCE.format(base=mirror.base_url), encoding="utf-8")
+    settings = crawl_settings(workdir, url, crawl_timeout_s=2.0)
+    started = time.monotonic()
+    report = run_crawl(settings, sources=[*keys, "treo"], sources_file=sources, politeness=FAST)
+    stored, duplicated, lost = article_census(url, expected)
+    fault = report.by_key("treo")
+    return FaultResult("source hangs / endless body / redirect loop", 1, len(expected), stored, duplicated, lost, {
+        "seconds": time.monotonic() - started, "fault_reasons": fault.reasons, "fault_status": fault.status,
+        "expected_reasons": dict(sorted({reason: sum(1 for r, _ in FAULT_CASES.values() if r == reason)
+                                         for reason, _ in FAULT_CASES.values()}.items())),
+        "others": {key: report.by_key(key).status for key in keys}, "statuses": run_statuses(url),
+    })
+
+
+# --- 3. the summarizer killed mid-batch ------------------------------------------------------
+
+SENTENCES = (
+    "Công ty {n} vừa công bố mô hình ngôn ngữ lớn tiếng Việt thế hệ mới với {k} tỷ tham số.",
+    "Theo đại diện doanh nghiệp, mô hình được huấn luyện trên kho dữ liệu báo chí và sách giáo khoa.",
+    "Các chuyên gia đánh giá bước tiến này giúp thu hẹp khoảng cách với những hệ thống quốc tế.",
+    "Phiên bản thử nghiệm sẽ mở cho {k} nghìn nhà phát triển trong quý tới.",
+    "Bộ Khoa học và Công nghệ cho biết sẽ hỗ trợ hạ tầng tính toán cho các nhóm nghiên cứu.",
+    "Nhiều trường đại học đã đăng ký dùng mô hình trong giảng dạy và nghiên cứu.",
+    "Giới quan sát lưu ý vấn đề bảo vệ dữ liệu cá nhân cần được đặt lên hàng đầu.",
+    "Doanh nghiệp cam kết công bố báo cáo đánh giá an toàn trước khi mở rộng.",
+)
+
+
+def seed_articles(url: str, count: int, source: str = "vnexpress") -> None:
+    """``count`` distinct AI news articles with a body of eight sentences each."""
+    from archive.repository import ArticleIn, upsert_article
+
+    with opened(url) as db, db.session() as session:
+        for n in range(count):
+            body = " ".join(s.format(n=f"VietAI-{n}", k=n % 97 + 3) for s in SENTENCES[n % 3:] + SENTENCES[: n % 3])
+            link = f"https://{source}.example.vn/ai-{n:05d}.html"
+            upsert_article(session, ArticleIn(source_key=source, url=link, canonical_url=link,
+                                              title=f"Mô hình AI tiếng Việt số {n} ra mắt", lead=SENTENCES[0].format(n=n, k=n),
+                                              body=body, relevance=0.9, topics=("models",)))
+
+
+def summarizer_killed(workdir: Path, url: str, count: int = 300) -> FaultResult:
+    """SIGKILL ``bantin summarize --pending`` after its first batches; re-run it to the end."""
+    seed_articles(url, count)
+    env = bantin_env(workdir, url, BANTIN_SUMMARIZE_BATCH_SIZE="4")
+    with opened(url) as db:
+        def done() -> int:
+            with db.session() as session:
+                return session.scalar(select(func.count()).select_from(Summary))
+
+        proc = start_bantin(["summarize", "--pending"], env, workdir)
+        reached = wait_until(lambda: done() >= 8 or proc.poll() is not None, timeout=120, step=0.02)
+        kill_hard(proc)
+        at_kill = done()
+        with db.session() as session:
+            before = dict(session.execute(select(Summary.article_id, Summary.id)).all())
+    rerun = run_bantin(["summarize", "--pending"], env, workdir)
+    articles, summaries, duplicated = summary_census(url)
+    with opened(url) as db, db.session() as session:
+        kept = dict(session.execute(select(Summary.article_id, Summary.id).where(Summary.article_id.in_(before))).all())
+    return FaultResult("summarizer killed mid-batch (SIGKILL)", 2, count, summaries, duplicated, count - summaries + duplicated, {
+        "reached": reached, "stored_at_kill": at_kill, "rerun_exit": rerun.returncode, "rerun_stderr": rerun.stderr[-2000:],
+        "rerun_stdout": rerun.stdout[-2000:], "kept_untouched": kept == before, "articles": articles,
+    })
+
+
+def duplicate_summary_refused(url: str) -> tuple[bool, bool]:
+    """(store_summary answers "exists", a raw INSERT of the same key fails): the key is unique."""
+    from sqlalchemy.exc import IntegrityError
+
+    from archive.repository import SummaryIn, store_summary
+
+    with opened(url) as db:
+        with db.session() as session:
+            first = session.scalars(select(Summary).limit(1)).one()
+            again = SummaryIn(article_id=first.article_id, model_id=first.model_id, options_hash=first.options_hash,
+                              engine=first.engine, text="một bản tóm tắt khác")
+            _, created = store_summary(session, again)
+        try:
+            with db.engine.begin() as conn:
+                conn.execute(Summary.__table__.insert().values(
+                    article_id=first.article_id, model_id=first.model_id, options_hash=first.options_hash,
+                    engine=first.engine, device="cpu", compute_type="", options={}, text="x",
+                    input_tokens=0, output_tokens=0, seconds=0.0))
+            raw_refused = False
+        except IntegrityError:
+            raw_refused = True
+    return not created, raw_refused
