@@ -188,6 +188,12 @@ class Watched:
     dialogs: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
+    failed_loads: list[str] = field(default_factory=list)
+
+    def console_error(self, message: Any) -> None:
+        where = message.location.get("url", "")
+        if message.type == "error" and not where.endswith("/favicon.ico"):  # the browser's own request
+            self.console_errors.append(f"{message.text} at {where}")
 
     def pwned(self) -> str | None:
         return self.page.evaluate("window.__pwnedSeen || null")
@@ -211,8 +217,10 @@ def watch(browser: Any) -> Iterator[Any]:
         page = context.new_page()
         seen = Watched(page)
         page.on("dialog", lambda dialog: (seen.dialogs.append(dialog.message), dialog.dismiss()))
-        page.on("console", lambda message: message.type == "error" and seen.console_errors.append(message.text))
+        page.on("console", lambda message: seen.console_error(message))
         page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
+        page.on("response", lambda response: response.status >= 400 and seen.failed_loads.append(
+            f"{response.status} {response.url}"))
         page.goto(url)
         page.wait_for_load_state("load")
         page.wait_for_timeout(200)  # let any timer-based payload fire before the checks
