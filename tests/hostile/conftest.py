@@ -1,146 +1,26 @@
-"""Hostile pages on a local HTTP server, a sources file pointing at it, a browser that watches.
-
-The committed pages live in ``pages/`` (VnExpress markup with attacks in it). Two more are made
-at request time and never committed: ``GENERATED`` (50 MB of whitespace inside an article,
-5,000 nested ``div``s around one). ``{{BASE}}`` and ``{{PUBLISHED}}`` in a page become the
-server's address and the current time, so the pages fall inside today's edition.
-"""
+"""Fixtures of the hostile-page tests: the corpus server, its sources file, a watching browser."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import pytest
-
-PAGES = Path(__file__).resolve().parent / "pages"
-CHROMIUM = Path("/usr/bin/chromium")
-WHITESPACE_PAGE = "khoang-trang-50mb-4980011.html"
-NESTED_PAGE = "long-nhau-5000-the-div-4980012.html"
-GENERATED = (WHITESPACE_PAGE, NESTED_PAGE)
-WHITESPACE_BYTES = 50 * 1024 * 1024
-NESTING = 5000
-# pages served without the charset parameter (their <meta> claims a wrong one)
-NO_HEADER_CHARSET = {"unicode-to-hop-4980009.html"}
-# watches a page: any script that runs sets this, and dialogs/errors are recorded
-PWNED_PROBE = "Object.defineProperty(window, '__pwned', {set(v) { window.__pwnedSeen = String(v); }, get() { return undefined; }});"
-
-
-def page_names() -> list[str]:
-    """Every page the hostile feed lists: the committed ones, then the generated ones."""
-    return sorted(p.name for p in PAGES.glob("*.html")) + list(GENERATED)
-
-
-def article_shell(inner: bytes, title: str) -> tuple[bytes, bytes]:
-    """(head, tail) of a plain VnExpress-like article whose body is ``inner`` plus real text."""
-    text = ("<p class=\"Normal\">Các nhà nghiên cứu trí tuệ nhân tạo tại Việt Nam công bố mô hình học máy "
-            "mới cho tiếng Việt, được huấn luyện trên dữ liệu báo chí và thử nghiệm tại nhiều doanh nghiệp.</p>")
-    head = (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title></head>'
-            f'<body><h1 class="title-detail">{title}</h1><p class="description">Một bài viết thử.</p>'
-            f'<article class="fck_detail ">{text * 2}').encode()
-    return head + inner, (text * 2 + "</article></body></html>").encode()
-
-
-def nested_page() -> bytes:
-    head, tail = article_shell(b"<div>" * NESTING + "<p class=\"Normal\">Đoạn văn sâu nhất.</p>".encode()
-                               + b"</div>" * NESTING, "Trang lồng nhau năm nghìn tầng thẻ div về trí tuệ nhân tạo")
-    return head + tail
-
-
-@dataclass
-class HostileServer:
-    """The running server: ``base_url`` and the paths it was asked for."""
-
-    base_url: str = ""
-    requests: list[str] = field(default_factory=list)
-
-    def page_url(self, name: str) -> str:
-        return f"{self.base_url}/doc/{name}"
-
-    def feed(self) -> bytes:
-        now = datetime.now(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
-        items = "".join(
-            f"<item><title>{escape(name)}</title><link>{escape(self.page_url(name))}</link><pubDate>{now}</pubDate></item>"
-            for name in page_names()
-        )
-        return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Hostile</title>'
-                f"<link>{self.base_url}/</link>{items}</channel></rss>").encode()
-
-    def page(self, name: str) -> tuple[bytes, str]:
-        data = (PAGES / name).read_bytes()
-        data = data.replace(b"{{BASE}}", self.base_url.encode())
-        data = data.replace(b"{{PUBLISHED}}", datetime.now(UTC).isoformat(timespec="seconds").encode())
-        return data, "text/html" if name in NO_HEADER_CHARSET else "text/html; charset=utf-8"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server_state: HostileServer
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:
-        self.server_state.requests.append(self.path)
-        path = self.path.split("?", 1)[0]
-        name = path.rsplit("/", 1)[-1]
-        try:
-            if path == "/robots.txt":
-                self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
-            elif path == "/rss.xml":
-                self._send(200, self.server_state.feed(), "application/rss+xml; charset=utf-8")
-            elif path == f"/doc/{WHITESPACE_PAGE}":
-                self._whitespace()
-            elif path == f"/doc/{NESTED_PAGE}":
-                self._send(200, nested_page(), "text/html; charset=utf-8")
-            elif path.startswith("/doc/") and (PAGES / name).is_file():
-                self._send(200, *self.server_state.page(name))
-            else:
-                self._send(404, b"not found", "text/plain")
-        except (BrokenPipeError, ConnectionResetError):  # the crawler gave up (size cap)
-            self.close_connection = True
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _whitespace(self) -> None:
-        """An article with 50 MB of blanks in the middle, streamed in 1 MB chunks."""
-        head, tail = article_shell(b"", "Năm mươi megabyte khoảng trắng trong bài về trí tuệ nhân tạo")
-        chunk = b" \n\t\r" * (1024 * 256)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(head) + WHITESPACE_BYTES + len(tail)))
-        self.end_headers()
-        self.wfile.write(head)
-        for _ in range(WHITESPACE_BYTES // len(chunk)):
-            self.wfile.write(chunk)
-        self.wfile.write(tail)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 64
+from hostile_site import (
+    CHROMIUM,
+    PWNED_PROBE,
+    HostileServer,
+    Watched,
+    serve,
+    write_sources,
+)
 
 
 @pytest.fixture(scope="session")
 def hostile_server() -> Iterator[HostileServer]:
     state = HostileServer()
-    handler = type("Handler", (_Handler,), {"server_state": state})
-    httpd = _Server(("127.0.0.1", 0), handler)
-    host, port = httpd.server_address[:2]
-    state.base_url = f"http://{host}:{port}"
-    thread = threading.Thread(target=httpd.serve_forever, name="bantin-hostile", daemon=True)
-    thread.start()
+    httpd = serve(state)
     try:
         yield state
     finally:
@@ -149,22 +29,13 @@ def hostile_server() -> Iterator[HostileServer]:
 
 
 @pytest.fixture(scope="session")
-def hostile_sources(hostile_server: HostileServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def hostile_sources(
+    hostile_server: HostileServer, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     """A sources file with one source reading the hostile feed with VnExpress's selectors."""
-    from bantin.config import DEFAULT_SOURCES_FILE
-    from spiders.sources import load_sources
-
-    selectors = next(s for s in load_sources(DEFAULT_SOURCES_FILE) if s.key == "vnexpress").selectors
-    lines = ["[sources.hostile]", 'name = "Trang độc hại"', f'homepage = "{hostile_server.base_url}/"',
-             f'feeds = ["{hostile_server.base_url}/rss.xml"]', "article_pattern = '-\\d{6,}\\.html$'",
-             "delay_s = 0.0", "", "[sources.hostile.selectors]"]
-    for name in ("title", "lead", "body", "published", "author", "drop", "drop_text", "lead_strip"):
-        values = getattr(selectors, name)
-        if values:
-            lines.append(f"{name} = [" + ", ".join(f"'{v}'" for v in values) + "]")
-    path = tmp_path_factory.mktemp("hostile") / "sources.toml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return write_sources(
+        hostile_server.base_url, tmp_path_factory.mktemp("hostile") / "sources.toml"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -175,34 +46,11 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"], headless=True)
+        instance = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox"], headless=True
+        )
         yield instance
         instance.close()
-
-
-@dataclass
-class Watched:
-    """What a page did while it was open: dialogs, console errors, uncaught errors, scripts run."""
-
-    page: Any
-    dialogs: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    failed_loads: list[str] = field(default_factory=list)
-
-    def console_error(self, message: Any) -> None:
-        where = message.location.get("url", "")
-        if message.type == "error" and not where.endswith("/favicon.ico"):  # the browser's own request
-            self.console_errors.append(f"{message.text} at {where}")
-
-    def pwned(self) -> str | None:
-        return self.page.evaluate("window.__pwnedSeen || null")
-
-    def links(self) -> list[str]:
-        return self.page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
-
-    def scroll_width(self) -> int:
-        return self.page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
 
 
 @pytest.fixture
@@ -216,11 +64,19 @@ def watch(browser: Any) -> Iterator[Any]:
         context.add_init_script(PWNED_PROBE)
         page = context.new_page()
         seen = Watched(page)
-        page.on("dialog", lambda dialog: (seen.dialogs.append(dialog.message), dialog.dismiss()))
+        page.on(
+            "dialog",
+            lambda dialog: (seen.dialogs.append(dialog.message), dialog.dismiss()),
+        )
         page.on("console", lambda message: seen.console_error(message))
         page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
-        page.on("response", lambda response: response.status >= 400 and seen.failed_loads.append(
-            f"{response.status} {response.url}"))
+        page.on(
+            "response",
+            lambda response: (
+                response.status >= 400
+                and seen.failed_loads.append(f"{response.status} {response.url}")
+            ),
+        )
         page.goto(url)
         page.wait_for_load_state("load")
         page.wait_for_timeout(200)  # let any timer-based payload fire before the checks

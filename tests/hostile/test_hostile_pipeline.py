@@ -10,70 +10,51 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from email import message_from_bytes, policy
-from pathlib import Path
 
-import pytest
-from conftest import NESTED_PAGE, WHITESPACE_PAGE, page_names
+from hostile_site import (
+    HIDDEN_MARK,
+    NESTED_PAGE,
+    UNSAFE,
+    WHITESPACE_PAGE,
+    crawl_summarize_publish,
+    e_mail,
+    hostile_settings,
+    page_names,
+)
 from sqlalchemy import select
 
 from archive.models import Article, Summary
-from bantin.config import Settings
-from newsletter import build_edition
-from newsletter.mail import MailSettings, compose_message
 from newsletter.output import FILE_NAMES
-from spiders import run_crawl
-from spiders.crawlsettings import Politeness
-from summarizer import SummaryOptions, load_summarizer, summarize_pending
 
-FAST = Politeness(retry_times=0, backoff_s=0.05, max_delay_s=1.0, autothrottle_start_s=0.0)
 STORED = [name for name in page_names() if name not in (WHITESPACE_PAGE, NESTED_PAGE)]
-# characters no stored or published text may hold: controls but \t\n, bidi marks/overrides/isolates
-UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-HIDDEN = ("NOI-DUNG-AN-SAPO", "NOI-DUNG-AN-1", "NOI-DUNG-AN-2", "NOI-DUNG-AN-3")
 HREF = re.compile(r"""\bhref\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
 
 
-def hostile_settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(_env_file=None, data_dir=tmp_path / "data", out_dir=tmp_path / "out", database_url=database_url,
-                    crawl_timeout_s=20.0, relevance_threshold=0.0, smtp_host=None)
-
-
-def crawl_summarize_publish(db, settings: Settings, sources: Path):  # noqa: ANN001, ANN201
-    """The daily pipeline's stages on ``db``: (crawl report, summary report, edition result)."""
-    report = run_crawl(settings, sources_file=sources, politeness=FAST)
-    summaries = summarize_pending(db, load_summarizer(settings, model_engine="extractive"), SummaryOptions())
-    edition = build_edition(db, settings)
-    return report, summaries, edition
-
-
-def e_mail(edition) -> tuple[str, str]:  # noqa: ANN001
-    """(text part, HTML part) of the edition's e-mail, as a mail client receives them."""
-    folder = edition.output_dir
-    mail = MailSettings(host="127.0.0.1", port=25, starttls=False, user=None, password=None,
-                        sender="bantin@example.vn", recipients=("doc-gia@example.vn",))
-    message = compose_message(mail, edition.title, (folder / FILE_NAMES["text"]).read_text(encoding="utf-8"),
-                              (folder / FILE_NAMES["html"]).read_text(encoding="utf-8"))
-    received = message_from_bytes(message.as_bytes(), policy=policy.default)
-    text_part, html_part = received.iter_parts()
-    return text_part.get_content(), html_part.get_content()
-
-
 def assert_clean_text(value: str, where: str) -> None:
-    assert not UNSAFE.search(value), f"{where}: control or bidi character in {value[:80]!r}"
+    assert not UNSAFE.search(value), (
+        f"{where}: control or bidi character in {value[:80]!r}"
+    )
     assert unicodedata.is_normalized("NFC", value), f"{where}: not NFC"
-    assert "__pwned" not in value and "NOI-DUNG-AN" not in value, f"{where}: script or hidden text kept"
+    assert "__pwned" not in value and HIDDEN_MARK not in value, (
+        f"{where}: script or hidden text kept"
+    )
 
 
-def test_hostile_pages_are_crawled_into_safe_text(db, tmp_path, hostile_sources, hostile_server):  # noqa: ANN001
+def test_hostile_pages_are_crawled_into_safe_text(
+    db, tmp_path, hostile_sources, hostile_server
+):
     settings = hostile_settings(tmp_path, db.url)
     report, summaries, edition = crawl_summarize_publish(db, settings, hostile_sources)
 
     item = report.by_key("hostile")
     assert item.status != "failed" and item.failed == 0, item.errors
     assert item.new == len(STORED), (item.reasons, item.errors)
-    assert item.reasons.get("too-large") == 1  # the 50 MB page is refused at the size cap
-    assert item.reasons.get("no-article") == 1  # 5,000 nested divs: libxml2 stops at its depth limit
+    assert (
+        item.reasons.get("too-large") == 1
+    )  # the 50 MB page is refused at the size cap
+    assert (
+        item.reasons.get("no-article") == 1
+    )  # 5,000 nested divs: libxml2 stops at its depth limit
     assert summaries.failed == 0 and summaries.summarized == len(STORED)
     with db.session() as session:
         articles = session.scalars(select(Article)).all()
@@ -81,28 +62,53 @@ def test_hostile_pages_are_crawled_into_safe_text(db, tmp_path, hostile_sources,
     assert sorted(a.url.rsplit("/", 1)[-1] for a in articles) == sorted(STORED)
     by_name = {a.url.rsplit("/", 1)[-1]: a for a in articles}
     for article in articles:
-        assert article.url.startswith(hostile_server.base_url) and article.canonical_url.startswith("http://")
+        assert article.url.startswith(
+            hostile_server.base_url
+        ) and article.canonical_url.startswith("http://")
         for field in ("title", "lead", "body", "author"):
             assert_clean_text(getattr(article, field) or "", f"{article.url} {field}")
-        assert "display:none" not in article.title and "alert(\"h1\")" not in article.title
+        assert (
+            "display:none" not in article.title and 'alert("h1")' not in article.title
+        )
     for text in texts:
         assert_clean_text(text, "summary")
     # the bidi override is gone, the letters stay in their order
     assert "gpj.exe giả mạo" in by_name["ky-tu-dao-chieu-4980004.html"].title
     # wrong charsets: Vietnamese intact (no mojibake), NFC although the bytes were NFD / cp1258
-    assert by_name["khai-bao-sai-bang-ma-4980008.html"].title == "Bệnh viện Bạch Mai dùng trí tuệ nhân tạo đọc phim X-quang"
-    assert by_name["unicode-to-hop-4980009.html"].title == "Bkav lắp camera AI giám sát giao thông tại Đà Nẵng"
+    assert (
+        by_name["khai-bao-sai-bang-ma-4980008.html"].title
+        == "Bệnh viện Bạch Mai dùng trí tuệ nhân tạo đọc phim X-quang"
+    )
+    assert (
+        by_name["unicode-to-hop-4980009.html"].title
+        == "Bkav lắp camera AI giám sát giao thông tại Đà Nẵng"
+    )
     broken = by_name["utf8-hong-4980007.html"]
-    assert broken.title.startswith("Đại học Bách khoa chế tạo robot tự hành") and "\x00" not in broken.lead
+    assert (
+        broken.title.startswith("Đại học Bách khoa chế tạo robot tự hành")
+        and "\x00" not in broken.lead
+    )
     # escaped markup in a title is the page's text, kept as text (the outputs escape it)
-    assert by_name["script-trong-tieu-de-4980001.html"].title.startswith('<script>alert("tieu-de")</script> VinAI')
+    assert by_name["script-trong-tieu-de-4980001.html"].title.startswith(
+        '<script>alert("tieu-de")</script> VinAI'
+    )
 
     assert edition.created and edition.item_count >= 1
     text_part, html_part = e_mail(edition)
-    for name, body in (("text", text_part), ("html", html_part),
-                       ("markdown", (edition.output_dir / FILE_NAMES["markdown"]).read_text(encoding="utf-8"))):
-        assert not UNSAFE.search(body.replace("\r", "")), f"{name}: control or bidi character"
+    for name, body in (
+        ("text", text_part),
+        ("html", html_part),
+        (
+            "markdown",
+            (edition.output_dir / FILE_NAMES["markdown"]).read_text(encoding="utf-8"),
+        ),
+    ):
+        assert not UNSAFE.search(body.replace("\r", "")), (
+            f"{name}: control or bidi character"
+        )
         assert "javascript:" not in body.lower() and "data:text" not in body.lower()
-    assert "<script" not in html_part.lower() and not re.search(r"\son\w+\s*=", html_part)
+    assert "<script" not in html_part.lower() and not re.search(
+        r"\son\w+\s*=", html_part
+    )
     for href in HREF.findall(html_part):
         assert href.startswith(("http://", "https://")), href
