@@ -170,7 +170,8 @@ def _window_start(
         return None
     before = "WHERE s.sort_at < :until" if "until" in params else ""
     sql = text(f"SELECT s.sort_at FROM article_search s {before} ORDER BY s.sort_at DESC OFFSET :window LIMIT 1")
-    return conn.execute(sql.bindparams(*typed_dates(params)), {**params, "window": window}).scalar()
+    values = {"window": window, **({"until": params["until"]} if before else {})}
+    return conn.execute(sql.bindparams(*typed_dates(values)), values).scalar()
 
 
 def postgres_suggestion(conn: Connection, word: str) -> str | None:

@@ -208,3 +208,22 @@ def test_postgres_recency_window_and_full_index_agree(archive, monkeypatch, quer
     monkeypatch.setattr("archive.search.postgres._window_start", lambda *args: None)
     full = [(h.article_id, round(h.score, 9)) for h in search(archive.db, query, now=NOW).hits]
     assert windows[0] is not None and windowed == full and full
+
+
+def test_postgres_window_start_with_date_filters(db):
+    """The recency window's first row, with every filter bound (a window of one match per row)."""
+    if db.backend != "postgresql":
+        pytest.skip("the recency window exists on PostgreSQL only")
+    from archive.search import parse_query
+    from archive.search.postgres import _loose_clauses, _window_start, filter_sql
+
+    fill(db, count_extra=30)
+    filters = SearchFilters(since=NOW - timedelta(days=400), until=NOW - timedelta(days=35), min_relevance=0.1,
+                            topics=("ai",))
+    params: dict = {}
+    clauses = _loose_clauses(parse_query("ai"), params)
+    extra = filter_sql(filters, (), params)
+    with db.engine.begin() as conn:
+        conn.execute(text("ANALYZE article_search"))
+        start = _window_start(conn, clauses, extra, params, wanted=1)
+    assert start is not None and start < filters.until
