@@ -65,17 +65,10 @@ class DecoderOnlySummarizer(CT2Engine):
         end = self.tokenizer.eos_token
         results = self.model.generate_batch(
             batch,
-            max_batch_size=options.batch_tokens,
-            batch_type="tokens",
-            beam_size=options.beam_size,
-            length_penalty=options.length_penalty,
-            repetition_penalty=options.repetition_penalty,
-            no_repeat_ngram_size=options.no_repeat_ngram_size,
             max_length=options.max_length,
             min_length=options.min_length,
-            sampling_topk=options.sampling_topk,
-            sampling_temperature=options.sampling_temperature,
             include_prompt_in_result=False,
             end_token=end if end else None,
+            **options.search_kwargs(),
         )
         return [[tok for tok in result.sequences[0] if tok != end] for result in results]

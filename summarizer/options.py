@@ -90,6 +90,19 @@ class SummaryOptions:
         """The fields that change the summary's text (what ``options_hash`` covers)."""
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_HASHED}
 
+    def search_kwargs(self) -> dict[str, Any]:
+        """The CTranslate2 keyword arguments both engines pass (batching by tokens, search, sampling)."""
+        return {
+            "max_batch_size": self.batch_tokens,
+            "batch_type": "tokens",
+            "beam_size": self.beam_size,
+            "length_penalty": self.length_penalty,
+            "repetition_penalty": self.repetition_penalty,
+            "no_repeat_ngram_size": self.no_repeat_ngram_size,
+            "sampling_topk": self.sampling_topk,
+            "sampling_temperature": self.sampling_temperature,
+        }
+
     def options_hash(self) -> str:
         """A stable 16-hex-digit hash of ``hashed_dict()`` (sorted-key JSON, SHA-256)."""
         blob = json.dumps(self.hashed_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))

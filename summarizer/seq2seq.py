@@ -45,15 +45,8 @@ class EncoderDecoderSummarizer(CT2Engine):
     def run(self, batch: list[list[str]], options: SummaryOptions) -> list[list[str]]:
         results = self.model.translate_batch(
             batch,
-            max_batch_size=options.batch_tokens,
-            batch_type="tokens",
-            beam_size=options.beam_size,
-            length_penalty=options.length_penalty,
-            repetition_penalty=options.repetition_penalty,
-            no_repeat_ngram_size=options.no_repeat_ngram_size,
             max_decoding_length=options.max_length,
             min_decoding_length=options.min_length,
-            sampling_topk=options.sampling_topk,
-            sampling_temperature=options.sampling_temperature,
+            **options.search_kwargs(),
         )
         return [result.hypotheses[0] for result in results]
