@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from archive.engine import Database
 from bantin.errors import PipelineBusy
@@ -51,8 +52,14 @@ def _postgres_lock(db: Database, name: str, wait_s: float) -> Iterator[None]:
         try:
             yield
         finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-            conn.commit()
+            try:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                conn.commit()
+            except SQLAlchemyError:
+                # The connection was cut (pg_terminate_backend, a server restart): the server
+                # dropped the lock with it. Closing it for good keeps a dead connection out of
+                # the pool; the work done under the lock is not failed for it.
+                conn.invalidate()
 
 
 @contextmanager

@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -303,7 +304,7 @@ SENTENCES = (
 )
 
 
-def seed_articles(url: str, count: int, source: str = "vnexpress") -> None:
+def seed_articles(url: str, count: int, source: str = "vnexpress", published: datetime | None = None) -> None:
     """``count`` distinct AI news articles with a body of eight sentences each."""
     from archive.repository import ArticleIn, upsert_article
 
@@ -313,7 +314,7 @@ def seed_articles(url: str, count: int, source: str = "vnexpress") -> None:
             link = f"https://{source}.example.vn/ai-{n:05d}.html"
             upsert_article(session, ArticleIn(source_key=source, url=link, canonical_url=link,
                                               title=f"Mô hình AI tiếng Việt số {n} ra mắt", lead=SENTENCES[0].format(n=n, k=n),
-                                              body=body, relevance=0.9, topics=("models",)))
+                                              body=body, relevance=0.9, topics=("models",), published_at=published))
 
 
 def summarizer_killed(workdir: Path, url: str, count: int = 300) -> FaultResult:
@@ -363,3 +364,185 @@ def duplicate_summary_refused(url: str) -> tuple[bool, bool]:
         except IntegrityError:
             raw_refused = True
     return not created, raw_refused
+
+
+# --- 4. disk full / read-only output when writing an edition ---------------------------------
+
+
+@contextlib.contextmanager
+def tiny_filesystem(folder: Path, size: str = "64k") -> Iterator[Path]:
+    """A ``size`` tmpfs mounted on ``folder`` (needs root; raises ``PermissionError`` otherwise)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                             check=False, capture_output=True, text=True)
+    if mounted.returncode != 0:
+        raise PermissionError(f"cannot mount a tmpfs on {folder}: {mounted.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False, capture_output=True)
+
+
+def fill(folder: Path, leave: int = 2048) -> Path:
+    """Fill ``folder``'s file system, then free ``leave`` bytes: too little for an edition."""
+    filler = folder / "filler.bin"
+    handle = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        with contextlib.suppress(OSError):
+            while True:
+                os.write(handle, b"\0" * 4096)
+    finally:
+        os.close(handle)
+    os.truncate(filler, max(filler.stat().st_size - leave, 0))
+    return filler
+
+
+def _edition_attempt(db: Database, settings: Settings, now: datetime) -> str:
+    from bantin.errors import DeliveryError
+    from newsletter import build_edition
+
+    try:
+        build_edition(db, settings, now=now)
+    except DeliveryError as exc:
+        return str(exc)
+    return ""
+
+
+def edition_output_broken(workdir: Path, url: str, articles: int = 12) -> list[FaultResult]:
+    """Write an edition onto a full file system, then a read-only one; then onto a healthy one."""
+    from archive.models import Edition
+    from newsletter import build_edition
+    from summarizer import ExtractiveSummarizer, SummaryOptions, summarize_pending
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    seed_articles(url, articles, published=now - timedelta(hours=2))
+    results: list[FaultResult] = []
+    with opened(url) as db:
+        summarize_pending(db, ExtractiveSummarizer(), SummaryOptions())
+        out = workdir / "out"
+        settings = crawl_settings(workdir, url, out_dir=out)
+        with tiny_filesystem(out):
+            filler = fill(out)
+            before = archive_snapshot(url)
+            full_error = _edition_attempt(db, settings, now)
+            full_left = sorted(p.name for p in out.iterdir() if p != filler)
+            full_same = archive_snapshot(url) == before
+            filler.unlink()
+            subprocess.run(["mount", "-o", "remount,ro", str(out)], check=True)
+            ro_error = _edition_attempt(db, settings, now)
+            ro_same = archive_snapshot(url) == before
+            subprocess.run(["mount", "-o", "remount,rw", str(out)], check=True)
+            recovered = build_edition(db, settings, now=now)
+            with db.session() as session:
+                editions = session.scalars(select(Edition)).all()
+                delivered = [e.delivered for e in editions]
+            files = sorted(p.name for p in Path(recovered.output_dir).iterdir())
+    stored, periods = len(editions), len({(e.kind, e.period_start, e.period_end) for e in editions})
+    common = {"recovered_created": recovered.created, "recovered_items": recovered.item_count,
+              "delivered": delivered, "files": files}
+    results.append(FaultResult("edition: disk full", 2, 1, stored, stored - periods, 1 - periods, {
+        "error": full_error, "left_behind": full_left, "archive_unchanged": full_same, **common}))
+    results.append(FaultResult("edition: output read-only", 2, 1, stored, stored - periods, 1 - periods, {
+        "error": ro_error, "archive_unchanged": ro_same, **common}))
+    return results
+
+
+# --- 5. two pipelines at once; 2. PostgreSQL connections cut mid-run -------------------------
+
+
+def _exit_of(proc: subprocess.Popen, timeout: float = 400) -> tuple[int, str, str]:
+    out, err = proc.communicate(timeout=timeout)
+    return proc.returncode, out, err
+
+
+def pipeline_census(url: str, expected: set[str]) -> dict[str, int]:
+    """Articles, summaries and editions as stored, with their duplicates and losses."""
+    from archive.models import Edition, EditionItem
+
+    stored, duplicated, lost = article_census(url, expected)
+    _, summaries, summary_dups = summary_census(url)
+    with opened(url) as db, db.session() as session:
+        editions = session.execute(select(Edition.kind, Edition.period_start, Edition.period_end)).all()
+        carried = list(session.scalars(select(EditionItem.article_id)))
+        no_summary = session.scalar(select(func.count()).select_from(Article).where(
+            ~select(Summary.id).where(Summary.article_id == Article.id).exists()))
+    return {"articles": stored, "article_dups": duplicated, "articles_lost": lost, "summaries": summaries,
+            "summary_dups": summary_dups, "unsummarized": no_summary, "editions": len(editions),
+            "edition_dups": len(editions) - len(set(editions)) + len(carried) - len(set(carried)),
+            "published": len(set(carried))}
+
+
+PIPELINE_SOURCES = ("vnexpress", "genk", "znews")  # three sources keep a whole run short on two cores
+
+
+def _run_args() -> list[str]:
+    return ["run", *(arg for key in PIPELINE_SOURCES for arg in ("--source", key))]
+
+
+def pipelines_at_once(mirror: MirrorServer, workdir: Path, url: str) -> FaultResult:
+    """Start two ``bantin run`` at the same moment on one archive."""
+    expected = reference_urls(mirror, workdir, list(PIPELINE_SOURCES))
+    sources = write_sources_file(mirror.base_url, workdir / "sources.toml")
+    env = bantin_env(workdir, url, sources, BANTIN_CRAWL_PARALLEL_SOURCES="3")
+    both = [start_bantin(_run_args(), env, workdir / name) for name in ("first", "second")]
+    outcomes = [_exit_of(proc) for proc in both]
+    census = pipeline_census(url, expected)
+    return FaultResult("two pipelines at once", 2, len(expected), census["articles"],
+                       census["article_dups"] + census["summary_dups"] + census["edition_dups"],
+                       census["articles_lost"] + census["unsummarized"], {
+        "exits": sorted(code for code, _, _ in outcomes), "stdout": [out[-3000:] for _, out, _ in outcomes],
+        "stderr": [err[-1500:] for _, _, err in outcomes], **census})
+
+
+def summarizers_at_once(workdir: Path, url: str, count: int = 200) -> FaultResult:
+    """Two ``bantin summarize --pending`` (which take no pipeline lock) on the same archive at once."""
+    seed_articles(url, count)
+    env = bantin_env(workdir, url, BANTIN_SUMMARIZE_BATCH_SIZE="4")
+    both = [start_bantin(["summarize", "--pending"], env, workdir / name) for name in ("first", "second")]
+    outcomes = [_exit_of(proc) for proc in both]
+    made = [int(out.split("summarized ")[1].split(",")[0]) if "summarized " in out else -1 for _, out, _ in outcomes]
+    _, summaries, duplicated = summary_census(url)
+    return FaultResult("two summarizers at once", 2, count, summaries, duplicated + max(sum(made) - summaries, 0),
+                       count - summaries + duplicated, {"exits": [code for code, _, _ in outcomes], "made": made,
+                                                         "stderr": [err[-1500:] for _, _, err in outcomes]})
+
+
+def cut_connections(url: str) -> int:
+    """``pg_terminate_backend`` every connection to ``url``'s database but this one; how many."""
+    name = make_url(url).database
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            return len(conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"),
+                {"n": name}).all())
+    finally:
+        admin.dispose()
+
+
+def postgres_cut(mirror: MirrorServer, workdir: Path, url: str, every_s: float = 3.0, rounds: int = 12) -> FaultResult:
+    """Cut every connection of the pipeline's database, again and again, while ``bantin run`` works.
+
+    A round waits ``every_s``, then cuts whatever is connected; rounds that find nobody connected
+    (the process is still starting) do not count. Then, if the run failed, one more run.
+    """
+    expected = reference_urls(mirror, workdir, list(PIPELINE_SOURCES))
+    sources = write_sources_file(mirror.base_url, workdir / "sources.toml")
+    env = bantin_env(workdir, url, sources, BANTIN_CRAWL_PARALLEL_SOURCES="3")
+    proc = start_bantin(_run_args(), env, workdir / "first")
+    cuts: list[int] = []
+    while len(cuts) < rounds and not wait_until(lambda: proc.poll() is not None, timeout=every_s if cuts else 0.2):
+        cut = cut_connections(url)
+        if cut:
+            cuts.append(cut)
+    first = _exit_of(proc)
+    runs, second = 1, None
+    if first[0] != 0:  # failed cleanly (or partly): the next run completes the job
+        runs, second = 2, run_bantin(_run_args(), env, workdir / "second", timeout=400)
+    census = pipeline_census(url, expected)
+    return FaultResult("PostgreSQL connections cut", runs, len(expected), census["articles"],
+                       census["article_dups"] + census["summary_dups"] + census["edition_dups"],
+                       census["articles_lost"] + census["unsummarized"], {
+        "cuts": cuts, "first_exit": first[0], "first_stdout": first[1][-3000:], "first_stderr": first[2][-6000:],
+        "second_exit": second.returncode if second else None, "second_stdout": second.stdout[-3000:] if second else "",
+        "second_stderr": second.stderr[-3000:] if second else "", "statuses": run_statuses(url), **census})
