@@ -103,9 +103,10 @@ _FOLD_TABLE = _FoldTable()
 
 @lru_cache(maxsize=1024)
 def _finder(terms: tuple[Term, ...]) -> re.Pattern[str]:
-    gap = f"[^{TOKEN_CLASS}]+"
-    alternatives = "|".join(gap.join(re.escape(w) for w in term.words) for term in terms)
-    return re.compile(f"(?<![{TOKEN_CLASS}])(?:{alternatives})(?![{TOKEN_CLASS}])")
+    # \w (not the full token class) keeps this per-query pattern cheap to compile; it only
+    # locates the first match, the words themselves are compared by _matches
+    alternatives = "|".join(r"[\W_]+".join(re.escape(w) for w in term.words) for term in terms)
+    return re.compile(f"(?<![^\\W_])(?:{alternatives})(?![^\\W_])")
 
 
 def _first_match(text: str, terms: tuple[Term, ...], chunk: int = 1500) -> int:
