@@ -80,10 +80,12 @@ def parse_datetime(text: str) -> datetime:
         if parsed is not None:
             if parsed.tzinfo is None:
                 parsed = parsed.replace(tzinfo=VIETNAM)
-            return parsed.astimezone(VIETNAM)
+            try:
+                return parsed.astimezone(VIETNAM)
+            except OverflowError:  # 31 Dec 9999 at -23:59 is past datetime.max here
+                raise ValueError(f"date out of range: {clean!r}") from None
     iso = _ISO.search(clean)
     try:
-        value = _iso(iso) if iso else _local(clean)
-    except ValueError as exc:  # day 31 of February and the like
+        return (_iso(iso) if iso else _local(clean)).astimezone(VIETNAM)
+    except (ValueError, OverflowError) as exc:  # day 31 of February, year 9999 at -23:59 and the like
         raise ValueError(f"not a date: {clean!r} ({exc})") from None
-    return value.astimezone(VIETNAM)

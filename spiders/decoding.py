@@ -27,7 +27,7 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
     if declared and declared.replace("-", "").lower() not in ("utf8",):
         try:
             return data.decode(declared, errors="replace")
-        except LookupError:
+        except (LookupError, UnicodeError):  # not a text codec, or one that ignores errors= (punycode, idna)
             pass
     best = from_bytes(data[:200_000]).best()
     if best is not None and best.encoding:

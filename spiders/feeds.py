@@ -44,6 +44,11 @@ def _root(body: bytes, what: str) -> etree._Element:
     return root
 
 
+def _local_name(node: etree._Element) -> str:
+    """The element's name without namespace or prefix (recovery mode keeps an unbound ``news:`` prefix)."""
+    return str(node.tag).rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+
+
 def _text(node: etree._Element, name: str) -> str:
     found = node.xpath(f"./*[local-name()='{name}']")
     return "".join(found[0].itertext()).strip() if found else ""
@@ -80,7 +85,7 @@ def parse_feed(body: bytes) -> list[FeedItem]:
             date = _text(entry, "published") or _text(entry, "updated")
             items.append(FeedItem(link, _text(entry, "title"), _date(date)))
     if not items:
-        kind = etree.QName(root).localname
+        kind = _local_name(root)
         if kind in ("rss", "feed", "RDF") and root.xpath("//*[local-name()='channel' or local-name()='feed']") is not None:
             broken = not root.xpath("//*[local-name()='item' or local-name()='entry']")
             raise FeedError("feed lists no items" if broken else "feed items have no links")
@@ -91,7 +96,7 @@ def parse_feed(body: bytes) -> list[FeedItem]:
 def parse_sitemap(body: bytes) -> tuple[list[FeedItem], list[str]]:
     """(article links, child sitemap links) of a sitemap or sitemap index."""
     root = _root(body, "sitemap")
-    kind = etree.QName(root).localname
+    kind = _local_name(root)
     if kind == "sitemapindex":
         return [], [loc.strip() for loc in root.xpath("//*[local-name()='sitemap']/*[local-name()='loc']/text()")]
     if kind != "urlset":
