@@ -5,17 +5,12 @@ from __future__ import annotations
 import os
 
 import pytest
-from reliability_scenarios import edition_output_broken, fresh_postgres, sqlite_url
+from reliability_scenarios import edition_output_broken, sqlite_url
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting the tiny tmpfs that fills up needs root")
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_edition_on_full_or_read_only_disk_fails_clearly_and_changes_nothing(tmp_path, backend):
-    if backend == "sqlite":
-        full, read_only = edition_output_broken(tmp_path, sqlite_url(tmp_path / "data" / "bantin.db"))
-    else:
-        with fresh_postgres() as url:
-            full, read_only = edition_output_broken(tmp_path, url)
+def test_edition_on_full_or_read_only_disk_fails_clearly_and_changes_nothing(tmp_path):
+    full, read_only = edition_output_broken(tmp_path, sqlite_url(tmp_path / "data" / "bantin.db"))
     out = tmp_path / "out"
     assert full.details["error"].startswith(f"cannot write edition file {out}/") and "No space left" in full.details["error"]
     assert full.details["left_behind"] == []  # no half-written edition folder or temporary file

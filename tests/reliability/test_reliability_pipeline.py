@@ -1,4 +1,4 @@
-"""Whole pipelines under fault: PostgreSQL connections cut mid-run; two pipelines (and two summarizers) at once."""
+"""Whole pipelines under fault: PostgreSQL connections cut mid-run; two pipelines at once."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from reliability_scenarios import (
     pipelines_at_once,
     postgres_cut,
     sqlite_url,
-    summarizers_at_once,
 )
 
 
@@ -33,12 +32,3 @@ def test_two_pipelines_at_once_publish_nothing_twice(prefect_api, mirror, tmp_pa
         assert any("another bantin pipeline is running" in err for err in info["stderr"])
     assert (result.stored, result.duplicated, result.lost) == (result.expected, 0, 0) and result.expected > 0
     assert info["summaries"] == info["articles"] and info["editions"] >= 1 and info["published"] > 0
-
-
-def test_two_summarizers_at_once_store_each_summary_once(tmp_path):
-    with fresh_postgres() as url:
-        result = summarizers_at_once(tmp_path, url)
-    info = result.details
-    assert info["exits"] == [0, 0], info["stderr"]
-    assert sum(info["made"]) == result.expected  # between them, each article stored by exactly one
-    assert (result.stored, result.duplicated, result.lost) == (result.expected, 0, 0)
