@@ -9,6 +9,7 @@ never stop (see ``FAULT_CASES``). ``slow_s`` delays every demo article page (res
 from __future__ import annotations
 
 import itertools
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -239,6 +240,11 @@ class MirrorServer:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256  # crawls open many connections at once; the default backlog of 5 drops them
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return  # the crawler hung up on an endless reply: expected, not worth a traceback
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
