@@ -54,6 +54,8 @@ _INVISIBLE = (
 _UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # characters lxml refuses in text it builds (a dropped node's tail joined to its neighbour)
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# a flood of blanks (a 50 MB page of spaces) is one line break: trafilatura refuses pages over 20 MB
+_BLANK_FLOOD = re.compile(r"[ \t\r\n\f]{1024,}")
 _NOISE = re.compile(
     r"^(?:>>\s*)?(?:xem thêm|đọc thêm|xem tiếp|tin liên quan|bài liên quan|xem video|video:|ảnh:|nguồn ảnh:)",
     re.IGNORECASE,
@@ -251,7 +253,7 @@ def extract_page(
     only when ``html`` is bytes in a charset other than UTF-8.
     """
     text = decode_html(html, content_type) if isinstance(html, bytes) else html
-    text = _XML_INVALID.sub("", text)
+    text = _BLANK_FLOOD.sub("\n", _XML_INVALID.sub("", text))
     if not text.strip():
         raise ExtractionError(f"{url}: empty page")
     try:

@@ -29,13 +29,9 @@ def hostile_server() -> Iterator[HostileServer]:
 
 
 @pytest.fixture(scope="session")
-def hostile_sources(
-    hostile_server: HostileServer, tmp_path_factory: pytest.TempPathFactory
-) -> Path:
+def hostile_sources(hostile_server: HostileServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A sources file with one source reading the hostile feed with VnExpress's selectors."""
-    return write_sources(
-        hostile_server.base_url, tmp_path_factory.mktemp("hostile") / "sources.toml"
-    )
+    return write_sources(hostile_server.base_url, tmp_path_factory.mktemp("hostile") / "sources.toml")
 
 
 @pytest.fixture(scope="session")
@@ -46,9 +42,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox"], headless=True
-        )
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"], headless=True)
         yield instance
         instance.close()
 
@@ -72,10 +66,7 @@ def watch(browser: Any) -> Iterator[Any]:
         page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
         page.on(
             "response",
-            lambda response: (
-                response.status >= 400
-                and seen.failed_loads.append(f"{response.status} {response.url}")
-            ),
+            lambda response: response.status >= 400 and seen.failed_loads.append(f"{response.status} {response.url}"),
         )
         page.goto(url)
         page.wait_for_load_state("load")

@@ -223,18 +223,14 @@ def _attributes() -> st.SearchStrategy[str]:
         st.sampled_from(ATTRIBUTES),
         st.one_of(st.sampled_from(VALUES + CLASSES), _text(20)),
     )
-    return st.lists(pair, max_size=4).map(
-        lambda pairs: "".join(f' {k}="{escape(v)}"' for k, v in pairs)
-    )
+    return st.lists(pair, max_size=4).map(lambda pairs: "".join(f' {k}="{escape(v)}"' for k, v in pairs))
 
 
 @st.composite
 def _element(draw: Callable[..., Any], children: st.SearchStrategy[str]) -> str:
     tag = draw(st.sampled_from(TAGS))
     inner = "".join(draw(st.lists(children, max_size=4)))
-    closing = draw(
-        st.sampled_from((f"</{tag}>", f"</{tag}>", "", "</p>", "</div></div>"))
-    )
+    closing = draw(st.sampled_from((f"</{tag}>", f"</{tag}>", "", "</p>", "</div></div>")))
     return f"<{tag}{draw(_attributes())}>{inner}{closing}"
 
 
@@ -280,13 +276,9 @@ def _document(draw: Callable[..., Any]) -> str:
                             f'<script type="application/ld+json">{json.dumps(value, ensure_ascii=False)}</script>'
                         )
                     ),
-                    st.sampled_from(VALUES + DATES).map(
-                        lambda v: f'<link rel="canonical" href="{escape(v)}">'
-                    ),
+                    st.sampled_from(VALUES + DATES).map(lambda v: f'<link rel="canonical" href="{escape(v)}">'),
                     st.sampled_from(DATES).map(
-                        lambda v: (
-                            f'<meta property="article:published_time" content="{escape(v)}">'
-                        )
+                        lambda v: f'<meta property="article:published_time" content="{escape(v)}">'
                     ),
                     st.sampled_from(CHARSETS).map(lambda c: f'<meta charset="{c}">'),
                 ),
@@ -321,9 +313,7 @@ def _damaged(draw: Callable[..., Any], data: bytes) -> bytes:
 
 
 @st.composite
-def _encoded(
-    draw: Callable[..., Any], documents: st.SearchStrategy[str]
-) -> bytes | str:
+def _encoded(draw: Callable[..., Any], documents: st.SearchStrategy[str]) -> bytes | str:
     document = draw(documents)
     if draw(st.integers(0, 9)) == 0:
         return document  # a str goes in as it is
@@ -346,14 +336,10 @@ class ExtractorInput:
 
 def extractor_input() -> st.SearchStrategy[ExtractorInput]:
     """Pages (str or bytes) with a URL, maybe a shipped source's selectors, maybe a content type."""
-    html = st.one_of(
-        _encoded(_document()), st.binary(max_size=300), st.text(max_size=300)
-    )
+    html = st.one_of(_encoded(_document()), st.binary(max_size=300), st.text(max_size=300))
     source = st.one_of(
         st.none(),
-        st.sampled_from(range(len(shipped_sources()))).map(
-            lambda i: shipped_sources()[i]
-        ),
+        st.sampled_from(range(len(shipped_sources()))).map(lambda i: shipped_sources()[i]),
     )
     return st.builds(
         ExtractorInput,
@@ -432,9 +418,7 @@ def _feed_element(draw: Callable[..., Any], children: st.SearchStrategy[str]) ->
 _feed_text = st.one_of(
     st.sampled_from(URLS + DATES + VALUES).map(escape),
     _text().map(escape),
-    st.sampled_from(
-        ("&x;", "&c;", "<![CDATA[<b>x</b>]]>", "&#0;", "&#xD800;", "&amp", "]]>")
-    ),
+    st.sampled_from(("&x;", "&c;", "<![CDATA[<b>x</b>]]>", "&#0;", "&#xD800;", "&amp", "]]>")),
 )
 _feed_tree = st.recursive(_feed_text, _feed_element, max_leaves=25)
 
@@ -447,9 +431,7 @@ def _feed_document(draw: Callable[..., Any]) -> str:
 def feed_input() -> st.SearchStrategy[bytes]:
     """Feed and sitemap documents (RSS, Atom, urlset, sitemapindex shapes), bytes, maybe damaged."""
     return st.one_of(
-        _encoded(_feed_document()).map(
-            lambda d: d.encode() if isinstance(d, str) else d
-        ),
+        _encoded(_feed_document()).map(lambda d: d.encode() if isinstance(d, str) else d),
         st.binary(max_size=300),
     )
 

@@ -45,24 +45,23 @@ def page_names() -> list[str]:
 
 
 def article_shell(inner: bytes, title: str) -> tuple[bytes, bytes]:
-    """(head, tail) of a plain VnExpress-like article whose body is ``inner`` plus real text."""
-    text = (
-        '<p class="Normal">Các nhà nghiên cứu trí tuệ nhân tạo tại Việt Nam công bố mô hình học máy '
-        "mới cho tiếng Việt, được huấn luyện trên dữ liệu báo chí và thử nghiệm tại nhiều doanh nghiệp.</p>"
-    )
+    """(head, tail) of a plain VnExpress-like article whose body is ``inner`` between real text."""
+    paragraphs = [
+        f'<p class="Normal">Các nhà nghiên cứu trí tuệ nhân tạo tại Việt Nam công bố mô hình học máy số {n} '
+        f"cho tiếng Việt, được huấn luyện trên dữ liệu báo chí và thử nghiệm tại {n + 2} doanh nghiệp.</p>"
+        for n in range(1, 5)
+    ]
     head = (
         f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title></head>'
         f'<body><h1 class="title-detail">{title}</h1><p class="description">Một bài viết thử.</p>'
-        f'<article class="fck_detail ">{text * 2}'
+        f'<article class="fck_detail ">{"".join(paragraphs[:2])}'
     ).encode()
-    return head + inner, (text * 2 + "</article></body></html>").encode()
+    return head + inner, ("".join(paragraphs[2:]) + "</article></body></html>").encode()
 
 
 def nested_page() -> bytes:
     head, tail = article_shell(
-        b"<div>" * NESTING
-        + '<p class="Normal">Đoạn văn sâu nhất.</p>'.encode()
-        + b"</div>" * NESTING,
+        b"<div>" * NESTING + '<p class="Normal">Đoạn văn sâu nhất.</p>'.encode() + b"</div>" * NESTING,
         "Trang lồng nhau năm nghìn tầng thẻ div về trí tuệ nhân tạo",
     )
     return head + tail
@@ -92,9 +91,7 @@ class HostileServer:
     def page(self, name: str) -> tuple[bytes, str]:
         data = (PAGES / name).read_bytes()
         data = data.replace(b"{{BASE}}", self.base_url.encode())
-        data = data.replace(
-            b"{{PUBLISHED}}", datetime.now(UTC).isoformat(timespec="seconds").encode()
-        )
+        data = data.replace(b"{{PUBLISHED}}", datetime.now(UTC).isoformat(timespec="seconds").encode())
         return (
             data,
             "text/html" if name in NO_HEADER_CHARSET else "text/html; charset=utf-8",
@@ -113,9 +110,7 @@ class _Handler(BaseHTTPRequestHandler):
             if path == "/robots.txt":
                 self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
             elif path == "/rss.xml":
-                self._send(
-                    200, self.server_state.feed(), "application/rss+xml; charset=utf-8"
-                )
+                self._send(200, self.server_state.feed(), "application/rss+xml; charset=utf-8")
             elif path == f"/doc/{WHITESPACE_PAGE}":
                 self._whitespace()
             elif path == f"/doc/{NESTED_PAGE}":
@@ -139,15 +134,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _whitespace(self) -> None:
         """An article with 50 MB of blanks in the middle, streamed in 1 MB chunks."""
-        head, tail = article_shell(
-            b"", "Năm mươi megabyte khoảng trắng trong bài về trí tuệ nhân tạo"
-        )
+        head, tail = article_shell(b"", "Năm mươi megabyte khoảng trắng trong bài về trí tuệ nhân tạo")
         chunk = b" \n\t\r" * (1024 * 256)
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header(
-            "Content-Length", str(len(head) + WHITESPACE_BYTES + len(tail))
-        )
+        self.send_header("Content-Length", str(len(head) + WHITESPACE_BYTES + len(tail)))
         self.end_headers()
         self.wfile.write(head)
         for _ in range(WHITESPACE_BYTES // len(chunk)):
@@ -169,9 +160,7 @@ def serve(state: HostileServer) -> ThreadingHTTPServer:
     httpd = _Server(("127.0.0.1", 0), handler)
     host, port = httpd.server_address[:2]
     state.base_url = f"http://{host}:{port}"
-    threading.Thread(
-        target=httpd.serve_forever, name="bantin-hostile", daemon=True
-    ).start()
+    threading.Thread(target=httpd.serve_forever, name="bantin-hostile", daemon=True).start()
     return httpd
 
 
@@ -180,9 +169,7 @@ def write_sources(base_url: str, path: Path) -> Path:
     from bantin.config import DEFAULT_SOURCES_FILE
     from spiders.sources import load_sources
 
-    selectors = next(
-        s for s in load_sources(DEFAULT_SOURCES_FILE) if s.key == "vnexpress"
-    ).selectors
+    selectors = next(s for s in load_sources(DEFAULT_SOURCES_FILE) if s.key == "vnexpress").selectors
     lines = [
         "[sources.hostile]",
         'name = "Trang độc hại"',
@@ -222,32 +209,22 @@ class Watched:
 
     def console_error(self, message: Any) -> None:
         where = message.location.get("url", "")
-        if message.type == "error" and not where.endswith(
-            "/favicon.ico"
-        ):  # the browser's own request
+        if message.type == "error" and not where.endswith("/favicon.ico"):  # the browser's own request
             self.console_errors.append(f"{message.text} at {where}")
 
     def pwned(self) -> str | None:
         return self.page.evaluate("window.__pwnedSeen || null")
 
     def links(self) -> list[str]:
-        return self.page.evaluate(
-            "[...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"
-        )
+        return self.page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
 
     def scroll_width(self) -> int:
-        return self.page.evaluate(
-            "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
-        )
+        return self.page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
 
 
-FAST = Politeness(
-    retry_times=0, backoff_s=0.05, max_delay_s=1.0, autothrottle_start_s=0.0
-)
+FAST = Politeness(retry_times=0, backoff_s=0.05, max_delay_s=1.0, autothrottle_start_s=0.0)
 # characters no stored or published text may hold: controls but \t\n, bidi marks/overrides/isolates
-UNSAFE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
+UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 HIDDEN_MARK = "NOI-DUNG-AN"  # every hidden text in the corpus starts with it
 
 
@@ -266,9 +243,7 @@ def hostile_settings(tmp_path: Path, database_url: str) -> Settings:
 def crawl_summarize_publish(db, settings: Settings, sources: Path):
     """The daily pipeline's stages on ``db``: (crawl report, summary report, edition result)."""
     report = run_crawl(settings, sources_file=sources, politeness=FAST)
-    summaries = summarize_pending(
-        db, load_summarizer(settings, model_engine="extractive"), SummaryOptions()
-    )
+    summaries = summarize_pending(db, load_summarizer(settings, model_engine="extractive"), SummaryOptions())
     edition = build_edition(db, settings)
     return report, summaries, edition
 

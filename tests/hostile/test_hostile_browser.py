@@ -29,9 +29,7 @@ from sqlalchemy import select
 from archive.engine import Database
 from archive.models import Article, Edition
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
-)
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 PHONE = 375
 
 
@@ -60,9 +58,7 @@ def published(tmp_path_factory, hostile_sources) -> Iterator[Published]:
     folder = tmp_path_factory.mktemp("published")
     db = Database.connect(f"sqlite:///{folder / 'bantin.db'}")
     settings = hostile_settings(folder, db.url)
-    _report, _summaries, edition = crawl_summarize_publish(
-        db, settings, hostile_sources
-    )
+    _report, _summaries, edition = crawl_summarize_publish(db, settings, hostile_sources)
     _text, html = e_mail(edition)
     mail_html = folder / "mail.html"
     mail_html.write_text(html, encoding="utf-8")
@@ -70,11 +66,7 @@ def published(tmp_path_factory, hostile_sources) -> Iterator[Published]:
         ids = tuple(session.scalars(select(Article.id).order_by(Article.id)))
         edition_id = session.scalars(select(Edition.id)).one()
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, db), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, db), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -99,23 +91,16 @@ def published(tmp_path_factory, hostile_sources) -> Iterator[Published]:
 def assert_inert(seen: Any, where: str) -> None:
     assert seen.dialogs == [], f"{where}: dialogs {seen.dialogs}"
     assert seen.page_errors == [], f"{where}: page errors {seen.page_errors}"
-    assert seen.console_errors == [], (
-        f"{where}: console errors {seen.console_errors} {seen.failed_loads}"
-    )
+    assert seen.console_errors == [], f"{where}: console errors {seen.console_errors} {seen.failed_loads}"
     assert seen.pwned() is None, f"{where}: a script ran ({seen.pwned()})"
     assert (
-        seen.page.evaluate(
-            "document.querySelectorAll('script, iframe, object, embed, svg, math, base').length"
-        )
-        == 0
+        seen.page.evaluate("document.querySelectorAll('script, iframe, object, embed, svg, math, base').length") == 0
     ), where
     handlers = seen.page.evaluate(
         "[...document.querySelectorAll('*')].flatMap(e => [...e.attributes].map(a => a.name)).filter(n => n.startsWith('on'))"
     )
     assert handlers == [], f"{where}: event handler attributes {handlers}"
-    assert not UNSAFE.search(
-        seen.page.evaluate("document.title + document.body.innerText")
-    ), f"{where}: bidi/control"
+    assert not UNSAFE.search(seen.page.evaluate("document.title + document.body.innerText")), f"{where}: bidi/control"
 
 
 def test_the_harness_sees_a_script_run(watch, hostile_server):
@@ -130,15 +115,11 @@ def test_edition_and_mail_are_inert_and_fit_a_phone(watch, published, which):
     assert_inert(seen, which)
     assert seen.scroll_width() <= PHONE, f"{which}: horizontal scroll"
     links = seen.links()
-    assert links and all(link.startswith(("http://", "https://")) for link in links), (
-        links
-    )
+    assert links and all(link.startswith(("http://", "https://")) for link in links), links
 
 
 def _same_site_or_web(link: str) -> bool:
-    return link.startswith(("http://", "https://")) or (
-        link.startswith(("/", "?")) and not link.startswith("//")
-    )
+    return link.startswith(("http://", "https://")) or (link.startswith(("/", "?")) and not link.startswith("//"))
 
 
 def test_web_archive_pages_are_inert_fit_a_phone_and_link_safely(watch, published):
@@ -153,9 +134,7 @@ def test_web_archive_pages_are_inert_fit_a_phone_and_link_safely(watch, publishe
     for path in pages:
         seen = watch(published.web + path)
         assert_inert(seen, path)
-        assert seen.scroll_width() <= PHONE, (
-            f"{path}: horizontal scroll ({seen.scroll_width()} px)"
-        )
+        assert seen.scroll_width() <= PHONE, f"{path}: horizontal scroll ({seen.scroll_width()} px)"
         links = seen.links()
         assert all(_same_site_or_web(link) for link in links), (path, links)
         seen.page.close()

@@ -23,28 +23,17 @@ FAST = settings(
     suppress_health_check=list(HealthCheck),
 )
 URL = "https://vnexpress.net/mo-hinh-ai-4960001.html"
-BODY = (
-    "<p>"
-    + "Trí tuệ nhân tạo giúp các tòa soạn tóm tắt tin tức nhanh hơn và chính xác hơn. "
-    * 4
-    + "</p>"
-)
+BODY = "<p>" + "Trí tuệ nhân tạo giúp các tòa soạn tóm tắt tin tức nhanh hơn và chính xác hơn. " * 4 + "</p>"
 
 
 @FAST
 @given(extractor_input())
 def test_extractor_raises_only_extraction_error(value) -> None:
     try:
-        page = extract_page(
-            value.html, value.url, value.source, content_type=value.content_type
-        )
+        page = extract_page(value.html, value.url, value.source, content_type=value.content_type)
     except ExtractionError:
         return
-    assert (
-        page.title
-        and len(page.body) >= 200
-        and page.canonical_url.startswith(("http://", "https://"))
-    )
+    assert page.title and len(page.body) >= 200 and page.canonical_url.startswith(("http://", "https://"))
 
 
 @FAST
@@ -70,9 +59,7 @@ def test_feed_with_an_unbound_prefix_on_its_root_is_a_feed_error() -> None:
 
 def test_feed_with_an_unbound_prefix_still_gives_its_items() -> None:
     feed = b"<rss><channel><item><link>https://vnexpress.net/a-1234567.html</link><dc:date>2025-10-20</dc:date></item></channel></rss>"
-    assert [item.url for item in parse_feed(feed)] == [
-        "https://vnexpress.net/a-1234567.html"
-    ]
+    assert [item.url for item in parse_feed(feed)] == ["https://vnexpress.net/a-1234567.html"]
 
 
 def test_control_characters_next_to_a_dropped_node_are_not_a_crash() -> None:
@@ -90,9 +77,7 @@ def test_control_characters_next_to_a_dropped_node_are_not_a_crash() -> None:
         selectors=Selectors(title=("h1.title-detail",), body=("article.fck_detail",)),
     )
     page = extract_page(html, URL, source)
-    assert (
-        "Trước sau" in page.body and "ẩn" not in page.body and "\x11" not in page.body
-    )
+    assert "Trước sau" in page.body and "ẩn" not in page.body and "\x11" not in page.body
 
 
 def test_a_charset_whose_codec_ignores_errors_falls_back() -> None:
