@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import pytest
 from reliability_scenarios import (
+    FAST,
     crawl_killed,
+    crawl_settings,
     endless_sources,
     fresh_postgres,
+    run_statuses,
     sqlite_url,
 )
+
+from archive.engine import Database
+from archive.locking import pipeline_lock
+from spiders.mirror import write_sources_file
+from spiders.run import run_crawl
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
@@ -37,3 +45,20 @@ def test_sources_that_never_finish_are_cut_off_and_the_others_finish(mirror, tmp
     assert info["others"] == {"genk": "ok", "znews": "ok"}
     assert (result.stored, result.lost, result.duplicated) == (result.expected, 0, 0) and result.expected > 0
     assert sorted(info["statuses"]) == ["ok", "ok", "partial"]
+
+
+def test_a_source_another_crawl_holds_is_skipped_untouched(mirror, tmp_path):
+    url = sqlite_url(tmp_path / "bantin.db")
+    sources = write_sources_file(mirror.base_url, tmp_path / "sources.toml")
+    db = Database.connect(url)
+    try:
+        with pipeline_lock(db, name="crawl-genk"):  # what a live crawl of genk holds
+            report = run_crawl(crawl_settings(tmp_path, url), sources=["genk", "znews"], sources_file=sources,
+                               politeness=FAST)
+    finally:
+        db.close()
+    genk = report.by_key("genk")
+    assert genk.status == "failed" and genk.fetched == 0
+    assert "another crawl of genk is running" in genk.errors[0]
+    assert report.by_key("znews").status == "ok" and report.by_key("znews").new > 0
+    assert run_statuses(url) == ["ok"]  # genk's rows belong to the crawl holding it: none written, none closed
