@@ -27,34 +27,26 @@ warnings.filterwarnings("ignore")
 from hostile_fuzzing import TARGETS, Target
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
-BATCH = (
-    300  # examples per hypothesis run; a crash ends a run early, the next run goes on
-)
+BATCH = 300  # examples per hypothesis run; a crash ends a run early, the next run goes on
 
 
 @dataclass
 class Outcome:
     tried: int = 0
     seconds: float = 0.0
-    crashes: dict[str, str] = field(
-        default_factory=dict
-    )  # signature -> shrunk example and traceback
+    crashes: dict[str, str] = field(default_factory=dict)  # signature -> shrunk example and traceback
     hits: int = 0  # examples that hit an already recorded crash again
 
 
 def signature(exc: BaseException) -> str:
     """The exception type and the innermost frame of the project's code that it passed through."""
-    while (
-        isinstance(exc, BaseExceptionGroup) and exc.exceptions
-    ):  # FlakyFailure and friends wrap it
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:  # FlakyFailure and friends wrap it
         exc = exc.exceptions[0]
     frames = traceback.extract_tb(exc.__traceback__)
     ours = [
         f
         for f in frames
-        if str(ROOT) in f.filename
-        and "/.venv/" not in f.filename
-        and "hostile_fuzzing" not in f.filename
+        if str(ROOT) in f.filename and "/.venv/" not in f.filename and "hostile_fuzzing" not in f.filename
     ]
     where = ours[-1] if ours else (frames[-1] if frames else None)
     place = (
@@ -92,9 +84,7 @@ def fuzz(target: Target, seconds: float) -> Outcome:
                 target.call(value)
             except target.expected:
                 return
-            except (
-                Exception
-            ) as exc:  # a crash: raised to be shrunk, unless it is known already
+            except Exception as exc:  # a crash: raised to be shrunk, unless it is known already
                 if signature(exc) in outcome.crashes:
                     outcome.hits += 1
                     return
@@ -104,9 +94,7 @@ def fuzz(target: Target, seconds: float) -> Outcome:
             check()
         except Exception as exc:  # noqa: BLE001 - the shrunk crash hypothesis re-raised
             notes = "\n".join(getattr(exc, "__notes__", []))
-            tb = "".join(
-                traceback.format_exception(type(exc), exc, exc.__traceback__)[-4:]
-            )
+            tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)[-4:])
             outcome.crashes.setdefault(signature(exc), f"{notes}\n{tb}")
     outcome.seconds = time.monotonic() - started
     return outcome
@@ -120,9 +108,7 @@ def main() -> int:
         default=240.0,
         help="total fuzzing time, split over the targets",
     )
-    parser.add_argument(
-        "--target", choices=[t.name for t in TARGETS], help="fuzz only this target"
-    )
+    parser.add_argument("--target", choices=[t.name for t in TARGETS], help="fuzz only this target")
     args = parser.parse_args()
     chosen = [t for t in TARGETS if args.target in (None, t.name)]
     results = []
@@ -132,9 +118,7 @@ def main() -> int:
             flush=True,
         )
         results.append((target, fuzz(target, args.seconds / len(chosen))))
-    print(
-        f"\n{'target':<26} {'examples':>9} {'seconds':>8} {'per s':>7} {'crashes':>8} {'hits':>6}"
-    )
+    print(f"\n{'target':<26} {'examples':>9} {'seconds':>8} {'per s':>7} {'crashes':>8} {'hits':>6}")
     for target, outcome in results:
         rate = outcome.tried / outcome.seconds if outcome.seconds else 0.0
         print(

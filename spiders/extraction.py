@@ -235,10 +235,16 @@ def _language(meta: PageMeta, text: str, source: SourceConfig | None) -> str:
 
 
 def _canonical(meta: PageMeta, url: str) -> str:
-    """The page's declared canonical URL, unless it names a home page (then the URL itself)."""
+    """The page's declared canonical URL, unless it names a home page or is no http(s) URL at all
+    (``javascript:``, a port out of range, a broken IPv6 host): then the URL itself."""
     if meta.canonical:
-        declared = canonical_url(meta.canonical, base=url)
-        if urlsplit(declared).path.strip("/"):
+        try:
+            declared = canonical_url(meta.canonical, base=url)
+            parts = urlsplit(declared)
+            usable = parts.scheme in ("http", "https") and bool(parts.hostname) and bool(parts.path.strip("/"))
+        except ValueError:
+            usable = False
+        if usable:
             return declared
     return canonical_url(url)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -32,6 +33,18 @@ from spiders.urls import canonical_url, is_same_site
 __all__ = ["NewsSpider", "failure_reason"]
 
 _HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+
+
+def _request_url(link: str, base: str) -> str | None:
+    """``link`` made absolute against ``base``; None unless it is an http(s) URL a request can have
+    (feeds list ``javascript:`` links, relative paths, ports out of range, broken IPv6 hosts)."""
+    try:
+        url = urljoin(base, link.strip())
+        parts = urlsplit(url)
+        canonical_url(url)  # ValueError for a port out of range
+    except ValueError:
+        return None
+    return url if parts.scheme in ("http", "https") and parts.hostname else None
 
 
 def failure_reason(failure: Failure) -> str:
@@ -108,7 +121,7 @@ class NewsSpider(scrapy.Spider):
             yield from self._bad_discovery(response, exc)
             return
         self.counts.discovery_ok += 1
-        yield from self._articles(items)
+        yield from self._articles(items, response.url)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         try:
@@ -119,7 +132,7 @@ class NewsSpider(scrapy.Spider):
         self.counts.discovery_ok += 1
         for child in children[:50]:
             yield scrapy.Request(urljoin(response.url, child), self.parse_sitemap, errback=self.discovery_failed)
-        yield from self._articles(items)
+        yield from self._articles(items, response.url)
 
     def parse_section(self, response: Response) -> Iterator[scrapy.Request]:
         self.counts.discovery_ok += 1
@@ -127,14 +140,14 @@ class NewsSpider(scrapy.Spider):
         items, deeper = [], []
         prefix = urlsplit(response.url).path.rsplit("/", 1)[0]
         for href in response.css("a::attr(href)").getall():
-            url = urljoin(response.url, href.strip())
-            if not url.startswith(("http://", "https://")) or not is_same_site(url, response.url):
+            url = _request_url(href, response.url)
+            if url is None or not is_same_site(url, response.url):
                 continue
             if self.source.is_article_url(urlsplit(url).path):
                 items.append(FeedItem(url))
             elif depth < self.source.section_depth and urlsplit(url).path.startswith(prefix + "/"):
                 deeper.append(url)
-        yield from self._articles(items)
+        yield from self._articles(items, response.url)
         for url in deeper:
             yield scrapy.Request(url, self.parse_section, errback=self.discovery_failed, meta={"section_depth": depth + 1})
 
@@ -150,9 +163,14 @@ class NewsSpider(scrapy.Spider):
         self.counts.note("feed-" + failure_reason(failure), f"{failure.request.url}: {failure.getErrorMessage()}")
         self.progress()
 
-    def _articles(self, items: list[FeedItem]) -> Iterator[scrapy.Request]:
+    def _articles(self, items: list[FeedItem], base: str) -> Iterator[scrapy.Request]:
         fresh: dict[str, FeedItem] = {}
-        for item in items:
+        for listed in items:
+            link = _request_url(listed.url, base)
+            if link is None:
+                self.counts.note("bad-link", f"{base}: not an http(s) link: {listed.url[:200]!r}")
+                continue
+            item = replace(listed, url=link)
             url = canonical_url(item.url)
             if url in self.seen or url in fresh:
                 self.counts.note("duplicate-feed-item")

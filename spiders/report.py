@@ -8,10 +8,11 @@ from typing import Any
 __all__ = ["COUNTERS", "REJECT_REASONS", "CrawlReport", "SourceCounts", "SourceReport"]
 
 COUNTERS = ("discovered", "fetched", "new", "updated", "duplicate", "rejected", "failed", "used_fallback")
-# reasons that count as "rejected" (the page came, but holds nothing to store); every other
+# reasons that count as "rejected" (the page came but holds nothing to store, or the feed listed
+# a link no request can have: "bad-link"); every other
 # reason that is not a note counts as "failed" (the page or feed could not be had)
 REJECT_REASONS = frozenset(
-    {"not-html", "redirected-away", "no-article", "too-large", "robots-disallowed"}
+    {"not-html", "redirected-away", "no-article", "too-large", "robots-disallowed", "bad-link"}
 )
 # reasons that are notes only: counted in ``reasons`` but neither rejected nor failed
 NOTES = frozenset(

@@ -264,42 +264,33 @@ _json = st.recursive(
 _markup = st.recursive(_text().map(escape) | _text(), _element, max_leaves=25)
 
 
+ARTICLE_TEXT = "Trí tuệ nhân tạo giúp các tòa soạn tóm tắt tin tức nhanh hơn, theo các kỹ sư ở Hà Nội. "
+
+
+@st.composite
+def _article_core(draw: Callable[..., Any]) -> str:
+    """A title and enough body text to pass the extractor's checks, so the code after them runs too."""
+    title = draw(st.one_of(st.just("Trí tuệ nhân tạo thay đổi tòa soạn"), _text(60)))
+    paragraphs = "".join(f'<p class="Normal">{escape(ARTICLE_TEXT * 2)}{draw(_markup)}</p>'
+                         for _ in range(draw(st.integers(1, 4))))
+    return f'<h1 class="title-detail">{escape(title)}</h1><article class="fck_detail">{paragraphs}</article>'
+
+
 @st.composite
 def _document(draw: Callable[..., Any]) -> str:
-    head = "".join(
-        draw(
-            st.lists(
-                st.one_of(
-                    _markup,
-                    _json.map(
-                        lambda value: (
-                            f'<script type="application/ld+json">{json.dumps(value, ensure_ascii=False)}</script>'
-                        )
-                    ),
-                    st.sampled_from(VALUES + DATES).map(lambda v: f'<link rel="canonical" href="{escape(v)}">'),
-                    st.sampled_from(DATES).map(
-                        lambda v: f'<meta property="article:published_time" content="{escape(v)}">'
-                    ),
-                    st.sampled_from(CHARSETS).map(lambda c: f'<meta charset="{c}">'),
-                ),
-                max_size=5,
-            )
-        )
-    )
-    body = "".join(draw(st.lists(_markup, max_size=8)))
-    prefix = draw(
-        st.sampled_from(
-            (
-                "",
-                "<!DOCTYPE html>",
-                "\ufeff",
-                "<?xml version='1.0'?>",
-                "<!--",
-                "<html lang='vi'>",
-            )
-        )
-    )
-    return f"{prefix}<html><head>{head}</head><body>{body}</body></html>"
+    head = "".join(draw(st.lists(st.one_of(
+        _markup,
+        _json.map(lambda value: f'<script type="application/ld+json">{json.dumps(value, ensure_ascii=False)}</script>'),
+        st.sampled_from(VALUES + DATES).map(lambda v: f'<link rel="canonical" href="{escape(v)}">'),
+        st.sampled_from(VALUES + DATES).map(lambda v: f'<meta property="og:url" content="{escape(v)}">'),
+        st.sampled_from(DATES).map(lambda v: f'<meta property="article:published_time" content="{escape(v)}">'),
+        st.sampled_from(CHARSETS).map(lambda c: f'<meta charset="{c}">'),
+    ), max_size=5)))
+    body = draw(st.lists(_markup, max_size=6))
+    if draw(st.booleans()):
+        body.insert(draw(st.integers(0, len(body))), draw(_article_core()))
+    prefix = draw(st.sampled_from(("", "<!DOCTYPE html>", "\ufeff", "<?xml version='1.0'?>", "<!--", "<html lang='vi'>")))
+    return f"{prefix}<html><head>{head}</head><body>{''.join(body)}</body></html>"
 
 
 @st.composite

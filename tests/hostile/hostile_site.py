@@ -33,6 +33,14 @@ NESTED_PAGE = "long-nhau-5000-the-div-4980012.html"
 GENERATED = (WHITESPACE_PAGE, NESTED_PAGE)
 WHITESPACE_BYTES = 50 * 1024 * 1024
 NESTING = 5000
+# feed links no request can have: listed before the pages, they must not stop the feed
+BAD_FEED_LINKS = (
+    "javascript:alert('feed')",
+    "data:text/html,<script>alert('feed')</script>",
+    "http://[::1/doc/ipv6-hong-4980097.html",
+    "http://127.0.0.1:99999/doc/cong-qua-lon-4980098.html",
+)
+RELATIVE_PAGE = "ky-tu-dong-hinh-4980005.html"  # listed as "doc/NAME", relative to the feed
 # pages served without the charset parameter (their <meta> claims a wrong one)
 NO_HEADER_CHARSET = {"unicode-to-hop-4980009.html"}
 # watches a page: any script that runs sets this, and dialogs/errors are recorded
@@ -78,10 +86,12 @@ class HostileServer:
         return f"{self.base_url}/doc/{name}"
 
     def feed(self) -> bytes:
+        """RSS listing the bad links first (``BAD_FEED_LINKS``), then every page; one page relatively."""
         now = datetime.now(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
+        links = [*BAD_FEED_LINKS, *(f"doc/{n}" if n == RELATIVE_PAGE else self.page_url(n) for n in page_names())]
         items = "".join(
-            f"<item><title>{escape(name)}</title><link>{escape(self.page_url(name))}</link><pubDate>{now}</pubDate></item>"
-            for name in page_names()
+            f"<item><title>{escape(link[-60:])}</title><link>{escape(link)}</link><pubDate>{now}</pubDate></item>"
+            for link in links
         )
         return (
             f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Hostile</title>'

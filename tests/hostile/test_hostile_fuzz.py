@@ -109,3 +109,15 @@ def test_an_article_with_an_out_of_range_date_keeps_its_text() -> None:
     )
     page = extract_page(html, URL)
     assert page.published_at is None and "Trí tuệ nhân tạo" in page.body
+
+
+@pytest.mark.parametrize(
+    "declared", ["http://h:99999999/x-1.html", "http://[::1/a-2.html", "javascript:alert(1)", "data:text/html,x"]
+)
+def test_a_canonical_link_no_request_can_have_is_ignored(declared: str) -> None:
+    """Was ``ValueError: Port out of range`` / ``Invalid IPv6 URL``; ``javascript:`` was stored as the canonical URL."""
+    html = (
+        f'<html><head><link rel="canonical" href="{declared}"><title>Trí tuệ nhân tạo</title></head>'
+        f"<body><article><h1>Trí tuệ nhân tạo</h1>{BODY}</article></body></html>"
+    )
+    assert extract_page(html, URL).canonical_url == URL

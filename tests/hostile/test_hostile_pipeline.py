@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from hostile_site import (
+    BAD_FEED_LINKS,
     HIDDEN_MARK,
     NESTED_PAGE,
     UNSAFE,
@@ -44,6 +45,7 @@ def test_hostile_pages_are_crawled_into_safe_text(db, tmp_path, hostile_sources,
     assert item.status != "failed" and item.failed == 0, item.errors
     assert item.new == len(STORED), (item.reasons, item.errors)
     assert item.reasons.get("too-large") == 1  # the 50 MB page is refused at the size cap
+    assert item.reasons.get("bad-link") == len(BAD_FEED_LINKS)  # skipped; the feed goes on
     assert summaries.failed == 0 and summaries.summarized == len(STORED)
     with db.session() as session:
         articles = session.scalars(select(Article)).all()
@@ -57,6 +59,9 @@ def test_hostile_pages_are_crawled_into_safe_text(db, tmp_path, hostile_sources,
         assert "display:none" not in article.title and 'alert("h1")' not in article.title
     for text in texts:
         assert_clean_text(text, "summary")
+    # a javascript: and a broken IPv6 canonical link: the page's own URL is its canonical URL
+    for name in ("lien-ket-doc-hai-4980002.html", "chuoi-dai-khong-xuong-dong-4980006.html"):
+        assert by_name[name].canonical_url == hostile_server.page_url(name)
     # the bidi override is gone, the letters stay in their order
     assert "gpj.exe giả mạo" in by_name["ky-tu-dao-chieu-4980004.html"].title
     # wrong charsets: Vietnamese intact (no mojibake), NFC although the bytes were NFD / cp1258
