@@ -34,9 +34,13 @@ def hostile_sources(hostile_server: HostileServer, tmp_path_factory: pytest.Temp
     return write_sources(hostile_server.base_url, tmp_path_factory.mktemp("hostile") / "sources.toml")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Debian Chromium (JavaScript on, so that anything that could run would)."""
+    """Headless Debian Chromium (JavaScript on, so that anything that could run would).
+
+    Module-scoped: a Playwright sync session left open would make every later sync_playwright()
+    in the run fail ("Sync API inside the asyncio loop").
+    """
     if not CHROMIUM.exists():
         pytest.skip("needs Debian's chromium at /usr/bin/chromium")
     from playwright.sync_api import sync_playwright
