@@ -6,6 +6,7 @@ mildly broken XML (an unescaped ``&``) is read in lxml's recovery mode.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,9 +27,22 @@ class FeedItem:
     published: datetime | None = None
 
 
+_CHAR_REF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
+
+
+def _xml_char_ref(match: re.Match[bytes]) -> bytes:
+    """A numeric character reference if XML allows its character; nothing for ``&#xD800;`` and
+    the like (recovery mode would keep a surrogate as bytes that later fail to decode)."""
+    digits = match.group(1)
+    value = int(digits[1:], 16) if digits[:1] in b"xX" else int(digits)
+    allowed = value in (0x9, 0xA, 0xD) or 0x20 <= value <= 0xD7FF or 0xE000 <= value <= 0xFFFD or 0x10000 <= value <= 0x10FFFF
+    return match.group(0) if allowed else b""
+
+
 def _root(body: bytes, what: str) -> etree._Element:
     if not body.strip():
         raise FeedError(f"empty {what}")
+    body = _CHAR_REF.sub(_xml_char_ref, body)
     strict = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
         return etree.fromstring(body.strip(), strict)

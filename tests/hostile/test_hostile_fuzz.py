@@ -121,3 +121,12 @@ def test_a_canonical_link_no_request_can_have_is_ignored(declared: str) -> None:
         f"<body><article><h1>Trí tuệ nhân tạo</h1>{BODY}</article></body></html>"
     )
     assert extract_page(html, URL).canonical_url == URL
+
+
+@pytest.mark.parametrize("reference", [b"&#xD800;", b"&#55296;", b"&#xDFFF;", b"&#0;"])
+def test_a_character_reference_xml_forbids_is_dropped(reference: bytes) -> None:
+    """Was ``UnicodeDecodeError`` reading text that recovery mode kept as a lone surrogate."""
+    with pytest.raises(FeedError):
+        parse_feed(b"<item><link>" + reference + b"</link></item>")
+    feed = b"<rss><channel><item><link>https://a.vn/" + reference + b"b-1234567.html</link></item></channel></rss>"
+    assert [item.url for item in parse_feed(feed)] == ["https://a.vn/b-1234567.html"]
