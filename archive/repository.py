@@ -20,6 +20,7 @@ from archive.models import Article, CrawlRun, Source, Summary, utcnow
 from archive.text import collapse_space, content_hash
 
 __all__ = [
+    "COUNTERS",
     "ArticleIn",
     "SummaryIn",
     "Upsert",
@@ -236,6 +237,7 @@ def store_summary(session: Session, summary: SummaryIn) -> tuple[Summary, bool]:
     return row, True
 
 
+# The per-source counters of a crawl run (crawl_runs columns), in report order.
 COUNTERS = ("discovered", "fetched", "new", "updated", "duplicate", "rejected", "failed", "used_fallback")
 
 

@@ -14,6 +14,7 @@ from prefect import flow, get_run_logger
 
 from archive.engine import Database
 from archive.locking import pipeline_lock
+from archive.repository import COUNTERS
 from bantin.config import Settings
 from flows.stages import (
     crawl_source,
@@ -26,9 +27,6 @@ from flows.stages import (
 )
 
 __all__ = ["crawl_flow", "newsletter_flow", "pipeline_flow", "summarize_flow", "summarize_flow_for"]
-
-COUNTERS = ("discovered", "fetched", "new", "updated", "duplicate", "rejected", "failed", "used_fallback")
-
 
 @flow(name="bantin-crawl", log_prints=True)
 def crawl_flow(sources: list[str] | None = None, since: date | None = None, limit: int | None = None,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from archive.repository import COUNTERS
+
 __all__ = ["COUNTERS", "REJECT_REASONS", "CrawlReport", "SourceCounts", "SourceReport"]
 
-COUNTERS = ("discovered", "fetched", "new", "updated", "duplicate", "rejected", "failed", "used_fallback")
 # reasons that count as "rejected" (the page came but holds nothing to store, or the feed listed
 # a link no request can have: "bad-link"); every other
 # reason that is not a note counts as "failed" (the page or feed could not be had)
