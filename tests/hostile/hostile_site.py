@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -254,7 +254,9 @@ def crawl_summarize_publish(db, settings: Settings, sources: Path):
     """The daily pipeline's stages on ``db``: (crawl report, summary report, edition result)."""
     report = run_crawl(settings, sources_file=sources, politeness=FAST)
     summaries = summarize_pending(db, load_summarizer(settings, model_engine="extractive"), SummaryOptions())
-    edition = build_edition(db, settings)
+    # The pages say "published now" to the second and a period ends on a whole second, half-open:
+    # built within that same second, the edition would rightly leave them to the next one.
+    edition = build_edition(db, settings, now=datetime.now(UTC) + timedelta(seconds=1))
     return report, summaries, edition
 
 
