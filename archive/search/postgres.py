@@ -9,6 +9,7 @@ ever parsed as tsquery syntax. The work is bounded: only the newest ``cap`` matc
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import UTC, datetime
 from itertools import pairwise
@@ -50,7 +51,10 @@ def tsquery_sql(parsed: ParsedQuery, params: dict[str, Any]) -> str:
 def filter_sql(filters: SearchFilters, source_ids: tuple[int, ...], params: dict[str, Any]) -> list[str]:
     """WHERE conditions on ``s`` (article_search, which carries source, relevance and topics)."""
     conditions = []
-    if filters.sources:
+    if len(source_ids) == 1:  # equality: the (source, time) index then serves rows in time order
+        conditions.append("s.source_id = :source_id")
+        params["source_id"] = source_ids[0]
+    elif filters.sources:
         conditions.append("s.source_id = ANY(:source_ids)")
         params["source_ids"] = list(source_ids)
     if filters.topics:
@@ -103,19 +107,29 @@ def _words_sql(words: tuple[str, ...], operator: str, params: dict[str, Any]) ->
     return parts[0] if len(parts) == 1 else "(" + f" {operator} ".join(parts) + ")"
 
 
+# Above this share of the filtered archive, walking the newest rows in time order (the sort-time
+# index, checking each row's tsvector) finds ``cap`` matches sooner than building the GIN bitmap
+# of a term found in, say, a third of all articles; below it, the GIN bitmap is cheaper.
+DENSE_SHARE = 0.3
+
+
 def postgres_candidates(
     conn: Connection, parsed: ParsedQuery, filters: SearchFilters, source_ids: tuple[int, ...], cap: int
 ) -> list[Candidate]:
     """The newest ``cap`` articles matching ``parsed`` and ``filters``, each with its text rank.
 
-    (1) The GIN index finds the matches of the query, phrases looked up as their word pairs and
-    exclusions applied, exactly in the index, so no tsvector is read. (2) When the planner expects
-    many matches, a recency window comes first: only rows newer than the one ``2 * cap / share``
-    rows back are bitmap-AND-ed with the matches, which leaves about ``2 * cap`` rows to sort
-    instead of a third of the archive; if the window holds fewer than ``cap``, the whole index
-    is used. (3) Phrases of three words or more are checked word by word on the newest rows
-    only. (4) ``ts_rank`` over title and lead (``head``) ranks the survivors; a match in the body
-    alone ranks below any title or lead match.
+    Phrases are looked up as their word pairs (exact in the GIN index); phrases of three words
+    or more are then checked word by word. The planner's estimates say which share of the
+    filtered rows match, and so which way is cheaper:
+
+    * a frequent query (at least ``DENSE_SHARE``) walks the newest rows in time order and stops
+      at the ``cap``-th match;
+    * a rarer one bitmap-ANDs its GIN matches with the filters.
+
+    Either way it first looks only in a recency window expected to hold a few times what it
+    needs (cut from the sort-time histogram, see ``_window_start``), then, while the window holds
+    too few, in one eight times as large, and at last in everything the filters allow. ``ts_rank`` over title and lead (``head``)
+    ranks the survivors; a match in the body alone ranks below any title or lead match.
     """
     params: dict[str, Any] = {"cap": cap, "wide": cap * 4}
     exact_needed = any(len(t.words) > 2 for t in (*parsed.positive_terms, *parsed.excluded))
@@ -129,49 +143,106 @@ def postgres_candidates(
     rank = f"ts_rank('{_WEIGHTS}', c.head, {_words_sql(words, '||', params)}, 1) + 0.01"
     conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     conn.execute(text("SET LOCAL enable_seqscan = off"))
+    scope = _estimated_rows(conn, extra, params)
+    share = _text_share(conn, parsed)
+    ordered = share >= DENSE_SHARE
 
-    def ranked(conditions: list[str]) -> list[Candidate]:
-        newest = f"""SELECT s.article_id, s.sort_at, s.head, s.document FROM article_search s
-                     WHERE {" AND ".join([f"s.document @@ {loose}", *conditions])}
-                     ORDER BY s.sort_at + interval '0 s' DESC, s.article_id DESC LIMIT {":wide" if exact else ":cap"}"""
-        if exact:
-            newest = f"SELECT w.* FROM ({newest}) w WHERE w.document @@ {exact} LIMIT :cap"
+    def ranked(conditions: list[str], in_order: bool) -> list[Candidate]:
+        # the cheap filters first: a row's tsvector is read only when they let the row through
+        where = " AND ".join([*conditions, f"s.document @@ {loose}"])
+        if in_order:  # the sort-time index in order; each row's vector read until ``cap`` match
+            if exact:
+                where += f" AND s.document @@ {exact}"
+            newest = f"""SELECT s.article_id, s.sort_at, s.head FROM article_search s WHERE {where}
+                         ORDER BY s.sort_at DESC, s.article_id DESC LIMIT :cap"""
+        else:  # bitmaps only: matches found in the index, heap rows read only for the filters
+            newest = f"""SELECT s.article_id, s.sort_at, s.head, s.document FROM article_search s WHERE {where}
+                         ORDER BY s.sort_at + interval '0 s' DESC, s.article_id DESC LIMIT {":wide" if exact else ":cap"}"""
+            if exact:
+                newest = f"SELECT w.* FROM ({newest}) w WHERE w.document @@ {exact} LIMIT :cap"
+        conn.execute(text(f"SET LOCAL {'enable_bitmapscan' if in_order else 'enable_indexscan'} = off"))
+        conn.execute(text(f"SET LOCAL {'enable_indexscan' if in_order else 'enable_bitmapscan'} = on"))
         sql = text(f"SELECT c.article_id, c.sort_at, {rank} AS text_rank FROM ({newest}) c")
         rows = conn.execute(sql.bindparams(*typed_dates(params)), params).all()
         return [Candidate(row.article_id, float(row.text_rank), aware(row.sort_at)) for row in rows]
 
-    cutoff = _window_start(conn, clauses, extra, params, 2 * (cap * 4 if exact else cap))
-    conn.execute(text("SET LOCAL enable_indexscan = off"))  # bitmap scans only: no row-by-row vector reads
-    if cutoff is not None:
+    # a window expected to hold a few times what is needed; 8 times as large while it holds too few
+    fraction = (3 * cap if ordered else 4 * (params["wide"] if exact else cap)) / (share * scope)
+    while (cutoff := _window_start(conn, filters, fraction)) is not None:
         params["cutoff"] = cutoff
-        found = ranked([*extra, "s.sort_at >= :cutoff"])
+        found = ranked([*extra, "s.sort_at >= :cutoff"], ordered)
         if len(found) >= cap:
             return found
-    return ranked(extra)
+        fraction, ordered = fraction * 8, False
+    # everything the filters allow: in time order when the query is frequent (the scope is then
+    # small, or there would have been a window), else by bitmap, which reads matches only
+    return ranked(extra, ordered)
 
 
-def _window_start(
-    conn: Connection, clauses: list[str], extra: list[str], params: dict[str, Any], wanted: int
-) -> datetime | None:
-    """The sort time of the row ``wanted / share`` rows back, where ``share`` is the planner's
-    estimate of the rarest clause's share of the archive; None when the window would not be
-    smaller than half of the archive."""
+def _text_share(conn: Connection, parsed: ParsedQuery) -> float:
+    """The share of all articles expected to match ``parsed``, from the planner's estimate for each
+    word and word pair alone.
+
+    The planner multiplies the shares of words it ANDs; news words are far from independent ("trí
+    tuệ nhân tạo" is four words found together), so a word pair of a phrase counts as the phrase
+    and several words count as the geometric mean of their product and their rarest one.
+    """
     total = max(float(conn.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'article_search'::regclass"))
                       .scalar_one()), 1.0)
-    share = 1.0
-    for clause in clauses:
-        where = " AND ".join([f"s.document @@ {clause}", *extra])
-        sql = text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM article_search s WHERE {where}")
-        plan = conn.execute(sql.bindparams(*typed_dates(params)), params).scalar_one()
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        share = min(share, float(plan[0]["Plan"]["Plan Rows"]) / total)
-    window = int(wanted / max(share, 1e-9))
-    if window >= total / 2:
+    known: dict[str, float] = {}
+
+    def lexeme(value: str, phrase: bool) -> float:
+        if value not in known:
+            params: dict[str, Any] = {}
+            sql = _pairs_sql(tuple(value.split()), params) if phrase else _term_sql(Term((value,)), params)
+            known[value] = min(1.0, _estimated_rows(conn, [f"s.document @@ {sql}"], params) / total)
+        return known[value]
+
+    def together(shares: list[float]) -> float:
+        return math.sqrt(min(shares) * math.prod(shares)) if shares else 1.0
+
+    clauses = []
+    for clause in parsed.required:
+        alternatives = []
+        for term in clause.alternatives:
+            if term.is_phrase and len(term.words) > 1:
+                alternatives.append(min(lexeme(f"{a} {b}", True) for a, b in pairwise(term.words)))
+            else:
+                alternatives.append(together([lexeme(word, False) for word in dict.fromkeys(term.words)]))
+        clauses.append(min(1.0, sum(alternatives)))
+    return together(clauses)
+
+
+def _estimated_rows(conn: Connection, conditions: list[str], params: dict[str, Any]) -> float:
+    """The planner's estimate of the article_search rows meeting ``conditions`` (at least 1)."""
+    where = " AND ".join(conditions) or "true"
+    sql = text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM article_search s WHERE {where}")
+    plan = conn.execute(sql.bindparams(*typed_dates(params)), params).scalar_one()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return max(float(plan[0]["Plan"]["Plan Rows"]), 1.0)
+
+
+def _window_start(conn: Connection, filters: SearchFilters, fraction: float) -> datetime | None:
+    """The sort time after which about ``fraction`` of the rows of the filters' time range lie, read
+    from the planner's histogram of ``article_search.sort_at`` (no rows are read); None when that is
+    half of the range or more, or before the table's first ANALYZE.
+
+    Rows added since the last ANALYZE are newer than its last bound: the window then holds more
+    rows than asked, never fewer.
+    """
+    if fraction >= 0.5:
         return None
-    before = "WHERE s.sort_at < :until" if "until" in params else ""
-    sql = text(f"SELECT s.sort_at FROM article_search s {before} ORDER BY s.sort_at DESC OFFSET :window LIMIT 1")
-    values = {"window": window, **({"until": params["until"]} if before else {})}
-    return conn.execute(sql.bindparams(*typed_dates(values)), values).scalar()
+    bounds = conn.execute(text("""
+        SELECT CAST(CAST(histogram_bounds AS text) AS timestamptz[]) FROM pg_stats
+        WHERE tablename = 'article_search' AND attname = 'sort_at' AND schemaname = ANY(current_schemas(false))
+        LIMIT 1""")).scalar()
+    if not bounds:
+        return None
+    inside = [aware(b) for b in bounds]
+    inside = [b for b in inside if (filters.since is None or b >= filters.since)
+              and (filters.until is None or b < filters.until)]
+    buckets = math.ceil(fraction * len(inside)) + 1
+    return inside[-buckets] if buckets < len(inside) / 2 else None
 
 
 def postgres_suggestion(conn: Connection, word: str) -> str | None:

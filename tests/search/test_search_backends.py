@@ -190,17 +190,22 @@ def test_candidate_cap_is_bounded():
     assert 100 <= CANDIDATES <= 5000
 
 
+@pytest.mark.parametrize("in_order", [True, False], ids=["newest-rows-in-order", "gin-bitmap"])
 @pytest.mark.parametrize("query", ["tri tue nhan tao", '"tri tue nhan tao"', "ngan hang -bitcoin", "ai OR duong", "hoa",
                                    '"nhan tao" -"tien ao"'])
-def test_postgres_recency_window_and_full_index_agree(archive, monkeypatch, query):
-    """PostgreSQL first looks in a recency window, then in the whole index: both give the same page."""
+def test_postgres_recency_window_and_full_index_agree(archive, monkeypatch, query, in_order):
+    """PostgreSQL first looks in a recency window, then in a larger one or everything: each way,
+    in time order or by GIN bitmap, gives the same page."""
     if archive.db.backend != "postgresql":
         pytest.skip("the recency window exists on PostgreSQL only")
     monkeypatch.setattr("archive.search.CANDIDATES", 2)
+    monkeypatch.setattr("archive.search.postgres.DENSE_SHARE", 0.0 if in_order else 1.1)
     windows = []
 
-    def newest_rows_window(conn, *args):
-        windows.append(conn.execute(text("SELECT sort_at FROM article_search ORDER BY sort_at DESC OFFSET 4")).scalar())
+    def newest_rows_window(conn, filters, fraction):
+        """The newest 5 rows first; everything on the second call."""
+        windows.append(None if windows else
+                       conn.execute(text("SELECT sort_at FROM article_search ORDER BY sort_at DESC OFFSET 4")).scalar())
         return windows[-1]
 
     monkeypatch.setattr("archive.search.postgres._window_start", newest_rows_window)
@@ -210,20 +215,22 @@ def test_postgres_recency_window_and_full_index_agree(archive, monkeypatch, quer
     assert windows[0] is not None and windowed == full and full
 
 
-def test_postgres_window_start_with_date_filters(db):
-    """The recency window's first row, with every filter bound (a window of one match per row)."""
+def test_postgres_window_start_from_the_histogram(db):
+    """The recency window's start, read from the sort-time histogram within the date filters."""
     if db.backend != "postgresql":
         pytest.skip("the recency window exists on PostgreSQL only")
-    from archive.search import parse_query
-    from archive.search.postgres import _loose_clauses, _window_start, filter_sql
+    from archive.search.postgres import _window_start
 
-    fill(db, count_extra=30)
-    filters = SearchFilters(since=NOW - timedelta(days=400), until=NOW - timedelta(days=35), min_relevance=0.1,
-                            topics=("ai",))
-    params: dict = {}
-    clauses = _loose_clauses(parse_query("ai"), params)
-    extra = filter_sql(filters, (), params)
+    fill(db, count_extra=60)
+    filters = SearchFilters(since=NOW - timedelta(days=80), until=NOW - timedelta(days=35))
     with db.engine.begin() as conn:
+        assert _window_start(conn, filters, 0.1) is None  # no statistics yet: no window
         conn.execute(text("ANALYZE article_search"))
-        start = _window_start(conn, clauses, extra, params, wanted=1)
-    assert start is not None and start < filters.until
+        start = _window_start(conn, filters, 0.1)
+        assert _window_start(conn, filters, 0.5) is None  # half the range or more: no window
+        newer = conn.execute(text("SELECT count(*) FROM article_search WHERE sort_at >= :start AND sort_at < :until"),
+                             {"start": start, "until": filters.until}).scalar_one()
+        in_range = conn.execute(text("SELECT count(*) FROM article_search WHERE sort_at >= :since AND sort_at < :until"),
+                                {"since": filters.since, "until": filters.until}).scalar_one()
+    assert filters.since <= start < filters.until
+    assert 1 <= newer <= in_range // 2, (newer, in_range)
