@@ -234,7 +234,7 @@ def prepare(backend: str, args, words: list[str]) -> tuple[Database, Path | None
     upgrade(db, "head")
     with db.engine.begin() as conn:
         conn.execute(text("ANALYZE"))
-    print(f"[{backend}] search index built (migration 0002, backfill of {args.articles:,} rows) in "
+    print(f"[{backend}] search index built (migrations 0002-0003, backfill of {args.articles:,} rows) in "
           f"{time.perf_counter() - started:.1f} s; size: {index_size(db, path)}")
     return db, path
 
@@ -252,8 +252,11 @@ def run(backend: str, args, words: list[str]) -> None:
         search(db, query, filters, now=NOW)
     ours: dict[str, list[float]] = {}
     theirs: dict[str, list[float]] = {}
+    slowest: dict[str, tuple[float, str, SearchFilters]] = {}
     for kind, query, filters in queries:
         ours.setdefault(kind, []).append(timed(lambda q, f: search(db, q, f, now=NOW), query, filters))
+        if ours[kind][-1] > slowest.get(kind, (0.0,))[0]:
+            slowest[kind] = (ours[kind][-1], query, filters)
         if len(theirs.get(kind, [])) < args.peer_per_class:
             theirs.setdefault(kind, []).append(timed(peer, db, query, filters))
     print(f"\n[{backend}] {args.articles:,} articles, {len(queries)} queries (peer: {args.peer_per_class} per class)")
@@ -262,6 +265,10 @@ def run(backend: str, args, words: list[str]) -> None:
         p50, p95 = percentile(values, 0.5), percentile(values, 0.95)
         q50, q95 = percentile(theirs[kind], 0.5), percentile(theirs[kind], 0.95)
         print(f"{kind:20} {len(values):4} {p50:8.1f} {p95:8.1f} {q50:9.0f} {q95:9.0f} {q50 / p50:9.0f}")
+    print("slowest of each class:")
+    for kind, (ms, query, filters) in slowest.items():
+        shown = {k: v for k, v in filters.__dict__.items() if v not in ((), None) and k not in ("page", "per_page")}
+        print(f"  {kind:20} {ms:7.1f} ms  {query!r} {shown or ''}")
     db.close()
 
 
