@@ -60,7 +60,6 @@ def _source_ids(conn: Connection, keys: tuple[str, ...]) -> tuple[int, ...]:
 
 def _check_topics(conn: Connection, topics: tuple[str, ...]) -> None:
     if conn.dialect.name == "postgresql":  # the GIN index of migration 0003, also for a topic nobody has
-        conn.execute(text("SET LOCAL enable_seqscan = off"))
         sql = "SELECT 1 FROM article_search WHERE topics @> ARRAY[CAST(:t AS text)] LIMIT 1"
     else:
         sql = "SELECT 1 FROM articles, json_each(articles.topics) t WHERE t.value = :t LIMIT 1"
@@ -142,6 +141,8 @@ def search(
     with db.engine.begin() as conn:
         if db.backend == "postgresql":
             conn.execute(text("SET TRANSACTION READ ONLY"))
+            # indexes only: a search never scans the archive's tables (a topic nobody has, a frequent word)
+            conn.execute(text("SET LOCAL enable_seqscan = off"))
         source_ids = _source_ids(conn, filters.sources)
         _check_topics(conn, filters.topics)
         ranked = rank(candidates_of(conn, parsed, filters, source_ids, CANDIDATES), now)

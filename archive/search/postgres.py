@@ -128,8 +128,9 @@ def postgres_candidates(
 
     Either way it first looks only in a recency window expected to hold a few times what it
     needs (cut from the sort-time histogram, see ``_window_start``), then, while the window holds
-    too few, in one eight times as large, and at last in everything the filters allow. ``ts_rank`` over title and lead (``head``)
-    ranks the survivors; a match in the body alone ranks below any title or lead match.
+    too few, in one eight times as large, and at last in everything the filters allow.
+    ``ts_rank`` over title and lead (``head``) ranks the survivors; a match in the body alone
+    ranks below any title or lead match. The caller's transaction has sequential scans off.
     """
     params: dict[str, Any] = {"cap": cap, "wide": cap * 4}
     exact_needed = any(len(t.words) > 2 for t in (*parsed.positive_terms, *parsed.excluded))
@@ -142,9 +143,9 @@ def postgres_candidates(
     words = tuple(word for term in parsed.positive_terms for word in term.words)
     rank = f"ts_rank('{_WEIGHTS}', c.head, {_words_sql(words, '||', params)}, 1) + 0.01"
     conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    conn.execute(text("SET LOCAL enable_seqscan = off"))
-    scope = _estimated_rows(conn, extra, params)
-    share = _text_share(conn, parsed)
+    total = _estimated_rows(conn, [], {})
+    scope = _estimated_rows(conn, extra, params) if extra else total
+    share = _text_share(conn, parsed, total)
     ordered = share >= DENSE_SHARE
 
     def ranked(conditions: list[str], in_order: bool) -> list[Candidate]:
@@ -168,7 +169,8 @@ def postgres_candidates(
 
     # a window expected to hold a few times what is needed; 8 times as large while it holds too few
     fraction = (3 * cap if ordered else 4 * (params["wide"] if exact else cap)) / (share * scope)
-    while (cutoff := _window_start(conn, filters, fraction)) is not None:
+    bounds = _time_bounds(conn, filters) if fraction < WHOLE_RANGE else []
+    while (cutoff := _window_start(bounds, fraction)) is not None:
         params["cutoff"] = cutoff
         found = ranked([*extra, "s.sort_at >= :cutoff"], ordered)
         if len(found) >= cap:
@@ -179,16 +181,14 @@ def postgres_candidates(
     return ranked(extra, ordered)
 
 
-def _text_share(conn: Connection, parsed: ParsedQuery) -> float:
-    """The share of all articles expected to match ``parsed``, from the planner's estimate for each
-    word and word pair alone.
+def _text_share(conn: Connection, parsed: ParsedQuery, total: float) -> float:
+    """The share of all ``total`` articles expected to match ``parsed``, from the planner's
+    estimate for each word and word pair alone.
 
     The planner multiplies the shares of words it ANDs; news words are far from independent ("trí
     tuệ nhân tạo" is four words found together), so a word pair of a phrase counts as the phrase
     and several words count as the geometric mean of their product and their rarest one.
     """
-    total = max(float(conn.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'article_search'::regclass"))
-                      .scalar_one()), 1.0)
     known: dict[str, float] = {}
 
     def lexeme(value: str, phrase: bool) -> float:
@@ -222,27 +222,31 @@ def _estimated_rows(conn: Connection, conditions: list[str], params: dict[str, A
     return max(float(plan[0]["Plan"]["Plan Rows"]), 1.0)
 
 
-def _window_start(conn: Connection, filters: SearchFilters, fraction: float) -> datetime | None:
-    """The sort time after which about ``fraction`` of the rows of the filters' time range lie, read
-    from the planner's histogram of ``article_search.sort_at`` (no rows are read); None when that is
-    half of the range or more, or before the table's first ANALYZE.
-
-    Rows added since the last ANALYZE are newer than its last bound: the window then holds more
-    rows than asked, never fewer.
-    """
-    if fraction >= 0.5:
-        return None
+def _time_bounds(conn: Connection, filters: SearchFilters) -> list[datetime]:
+    """The bounds of the planner's histogram of ``article_search.sort_at`` (equal numbers of rows
+    between two bounds) inside the filters' time range, oldest first; none before the first
+    ANALYZE. Rows added since the last ANALYZE are newer than its last bound."""
     bounds = conn.execute(text("""
         SELECT CAST(CAST(histogram_bounds AS text) AS timestamptz[]) FROM pg_stats
         WHERE tablename = 'article_search' AND attname = 'sort_at' AND schemaname = ANY(current_schemas(false))
         LIMIT 1""")).scalar()
-    if not bounds:
+    return [moment for moment in map(aware, bounds or ())
+            if (filters.since is None or moment >= filters.since) and (filters.until is None or moment < filters.until)]
+
+
+# A window of this share of the time range or more is no window: the whole range is searched.
+WHOLE_RANGE = 0.5
+
+
+def _window_start(bounds: list[datetime], fraction: float) -> datetime | None:
+    """The histogram bound after which about ``fraction`` of the rows of ``bounds``' range lie
+    (no rows are read); None when that is ``WHOLE_RANGE`` or more, or without bounds. Rows added
+    since the last ANALYZE only make the window hold more rows than asked, never fewer.
+    """
+    if fraction >= WHOLE_RANGE:
         return None
-    inside = [aware(b) for b in bounds]
-    inside = [b for b in inside if (filters.since is None or b >= filters.since)
-              and (filters.until is None or b < filters.until)]
-    buckets = math.ceil(fraction * len(inside)) + 1
-    return inside[-buckets] if buckets < len(inside) / 2 else None
+    buckets = math.ceil(fraction * len(bounds)) + 1
+    return bounds[-buckets] if buckets < len(bounds) * WHOLE_RANGE else None
 
 
 def postgres_suggestion(conn: Connection, word: str) -> str | None:

@@ -200,12 +200,13 @@ def test_postgres_recency_window_and_full_index_agree(archive, monkeypatch, quer
         pytest.skip("the recency window exists on PostgreSQL only")
     monkeypatch.setattr("archive.search.CANDIDATES", 2)
     monkeypatch.setattr("archive.search.postgres.DENSE_SHARE", 0.0 if in_order else 1.1)
+    with archive.db.engine.connect() as conn:
+        fifth_newest = conn.execute(text("SELECT sort_at FROM article_search ORDER BY sort_at DESC OFFSET 4")).scalar()
     windows = []
 
-    def newest_rows_window(conn, filters, fraction):
+    def newest_rows_window(bounds, fraction):
         """The newest 5 rows first; everything on the second call."""
-        windows.append(None if windows else
-                       conn.execute(text("SELECT sort_at FROM article_search ORDER BY sort_at DESC OFFSET 4")).scalar())
+        windows.append(None if windows else fifth_newest)
         return windows[-1]
 
     monkeypatch.setattr("archive.search.postgres._window_start", newest_rows_window)
@@ -219,15 +220,16 @@ def test_postgres_window_start_from_the_histogram(db):
     """The recency window's start, read from the sort-time histogram within the date filters."""
     if db.backend != "postgresql":
         pytest.skip("the recency window exists on PostgreSQL only")
-    from archive.search.postgres import _window_start
+    from archive.search.postgres import _time_bounds, _window_start
 
     fill(db, count_extra=60)
     filters = SearchFilters(since=NOW - timedelta(days=80), until=NOW - timedelta(days=35))
     with db.engine.begin() as conn:
-        assert _window_start(conn, filters, 0.1) is None  # no statistics yet: no window
+        assert _window_start(_time_bounds(conn, filters), 0.1) is None  # no statistics yet: no window
         conn.execute(text("ANALYZE article_search"))
-        start = _window_start(conn, filters, 0.1)
-        assert _window_start(conn, filters, 0.5) is None  # half the range or more: no window
+        bounds = _time_bounds(conn, filters)
+        start = _window_start(bounds, 0.1)
+        assert _window_start(bounds, 0.5) is None  # half the range or more: no window
         newer = conn.execute(text("SELECT count(*) FROM article_search WHERE sort_at >= :start AND sort_at < :until"),
                              {"start": start, "until": filters.until}).scalar_one()
         in_range = conn.execute(text("SELECT count(*) FROM article_search WHERE sort_at >= :since AND sort_at < :until"),
