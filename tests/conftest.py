@@ -8,47 +8,26 @@ so runs never see each other's rows. SQLite: a file in the test's temp folder.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from bantin_test_support import migrate, new_postgres_database
+from sqlalchemy import text
 
 from archive.engine import Database
-from archive.migrate import upgrade
 from archive.models import Base
-
-PG_ADMIN_URL = os.environ.get("BANTIN_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped at the end."""
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"bantin_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    try:
+    with new_postgres_database(f"bantin_test_{os.getpid()}") as url:
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"),
-                {"n": name},
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")
 def pg_migrated(pg_url: str) -> str:
-    db = Database.connect(pg_url, upgrade_embedded=False)
-    try:
-        upgrade(db)
-    finally:
-        db.close()
+    migrate(pg_url)
     return pg_url
 
 

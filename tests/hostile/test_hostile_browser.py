@@ -8,15 +8,13 @@ link http(s) (or, in the web app, a same-site path).
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from bantin_test_support import serving
 from hostile_site import (
     CHROMIUM,
     UNSAFE,
@@ -42,17 +40,9 @@ class Published:
     edition_id: int
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def published(tmp_path_factory, hostile_sources) -> Iterator[Published]:
     """The corpus crawled into a SQLite archive, summarized, published, e-mailed and served."""
-    import uvicorn
-
     from archive.web import create_app
 
     folder = tmp_path_factory.mktemp("published")
@@ -65,26 +55,10 @@ def published(tmp_path_factory, hostile_sources) -> Iterator[Published]:
     with db.session() as session:
         ids = tuple(session.scalars(select(Article.id).order_by(Article.id)))
         edition_id = session.scalars(select(Edition.id)).one()
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, db), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
     try:
-        yield Published(
-            edition.output_dir / "edition.html",
-            mail_html,
-            f"http://127.0.0.1:{port}",
-            ids,
-            edition_id,
-        )
+        with serving(create_app(settings, db)) as url:
+            yield Published(edition.output_dir / "edition.html", mail_html, url, ids, edition_id)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         db.close()
 
 

@@ -21,18 +21,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bantin_test_support import PG_ADMIN_URL, migrate, new_postgres_database
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from archive.engine import Database
-from archive.migrate import upgrade
 from archive.models import Article, CrawlRun, Summary
 from bantin.config import Settings
 from spiders.crawlsettings import Politeness
 from spiders.mirror import MirrorServer, write_sources_file
 
 REPO = Path(__file__).resolve().parents[2]
-PG_ADMIN_URL = os.environ.get("BANTIN_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 FAST = Politeness(retry_times=1, backoff_s=0.05, max_delay_s=2.0, autothrottle_start_s=0.0)
 
 
@@ -130,22 +129,9 @@ def kill_hard(proc: subprocess.Popen) -> set[int]:
 @contextlib.contextmanager
 def fresh_postgres() -> Iterator[str]:
     """A new, migrated PostgreSQL database on the shared server, dropped afterwards."""
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"bantin_faults_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        db = Database.connect(url, upgrade_embedded=False)
-        try:
-            upgrade(db)
-        finally:
-            db.close()
+    with new_postgres_database("bantin_faults") as url:
+        migrate(url)
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def sqlite_url(path: Path) -> str:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from bantin_test_support import new_postgres_database
 
 from bantin.config import Settings
 from spiders.crawlsettings import Politeness
@@ -67,14 +64,5 @@ def crawl_settings(tmp_path: Path) -> Callable[[str], Settings]:
 @pytest.fixture
 def empty_pg_url() -> Iterator[str]:
     """A PostgreSQL database with no schema at all (never migrated), dropped afterwards."""
-    admin_url = os.environ.get("BANTIN_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"bantin_spiders_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with new_postgres_database("bantin_spiders") as url:
+        yield url
