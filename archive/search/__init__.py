@@ -141,9 +141,9 @@ def search(
     with db.engine.begin() as conn:
         if db.backend == "postgresql":
             conn.execute(text("SET TRANSACTION READ ONLY"))
-            # indexes only: a search never scans the archive's tables (a topic nobody has, a frequent word)
-            conn.execute(text("SET LOCAL enable_seqscan = off"))
         source_ids = _source_ids(conn, filters.sources)
+        if db.backend == "postgresql":  # indexes only from here: a topic nobody has, a frequent word
+            conn.execute(text("SET LOCAL enable_seqscan = off"))
         _check_topics(conn, filters.topics)
         ranked = rank(candidates_of(conn, parsed, filters, source_ids, CANDIDATES), now)
         start = (filters.page - 1) * filters.per_page
