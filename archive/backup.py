@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlalchemy import Table, func, insert, select, text
 
-from archive.engine import Database
-from archive.migrate import current_revision
-from archive.models import Base
-from archive.types import UTCDateTime
+from bantin.archive.engine import Database
+from bantin.archive.migrate import current_revision
+from bantin.archive.models import Base
+from bantin.archive.types import UTCDateTime
 from bantin.errors import DatabaseError
 
 __all__ = ["backup", "restore"]

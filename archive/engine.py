@@ -93,7 +93,7 @@ class Database:
             raise DatabaseUnavailable(f"cannot connect to database {shown}: {reason}") from None
         db = cls(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
         if upgrade_embedded and db.backend == "sqlite":
-            from archive.migrate import upgrade_if_behind
+            from bantin.archive.migrate import upgrade_if_behind
 
             upgrade_if_behind(db)
         return db

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from archive.engine import Database
+from bantin.archive.engine import Database
 from bantin.errors import PipelineBusy
 
 __all__ = ["pipeline_lock"]

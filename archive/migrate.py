@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -13,19 +12,23 @@ from alembic.util.exc import CommandError
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from archive.engine import Database
-from archive.models import Base
+from bantin.archive.engine import Database
+from bantin.archive.models import Base
 from bantin.errors import BantinError, MigrationError
+from bantin.resources import shipped
 
 __all__ = ["alembic_config", "current_revision", "downgrade", "head_revision", "status", "upgrade", "upgrade_if_behind"]
 
-ALEMBIC_DIR = Path(__file__).resolve().parent.parent / "alembic"
+# The migrations ship as package data (the repository's alembic/ folder, see pyproject.toml).
+MIGRATIONS = ("bantin", "migrations")
 
 
 def alembic_config(db: Database | None = None) -> Config:
     """An Alembic ``Config`` for bantin's migrations, bound to ``db``'s connection if given."""
+    shipped(*MIGRATIONS, "env.py")  # a broken install fails here with one clear line
+    shipped(*MIGRATIONS, "versions")
     cfg = Config()
-    cfg.set_main_option("script_location", str(ALEMBIC_DIR))
+    cfg.set_main_option("script_location", ":".join(MIGRATIONS))
     if db is not None:
         cfg.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
     return cfg

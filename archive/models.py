@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from archive.types import NFCText, UTCDateTime
+from bantin.archive.types import NFCText, UTCDateTime
 
 __all__ = ["Article", "Base", "CrawlRun", "Edition", "EditionItem", "Source", "Summary", "utcnow"]
 

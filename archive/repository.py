@@ -16,8 +16,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from archive.models import Article, CrawlRun, Source, Summary, utcnow
-from archive.text import collapse_space, content_hash
+from bantin.archive.models import Article, CrawlRun, Source, Summary, utcnow
+from bantin.archive.text import collapse_space, content_hash
 
 __all__ = [
     "COUNTERS",

@@ -9,7 +9,7 @@ from sqlalchemy import DateTime, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from archive.text import nfc
+from bantin.archive.text import nfc
 
 __all__ = ["NFCText", "UTCDateTime"]
 

@@ -12,11 +12,9 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from archive.engine import mask_url
+from bantin.archive.engine import mask_url
 
-__all__ = ["DEFAULT_SOURCES_FILE", "Settings", "load_settings"]
-
-DEFAULT_SOURCES_FILE = Path(__file__).resolve().parent.parent / "spiders" / "sources.toml"
+__all__ = ["Settings", "load_settings"]
 
 
 class Settings(BaseSettings):
@@ -35,7 +33,7 @@ class Settings(BaseSettings):
         None, description="SQLAlchemy URL; default: SQLite file bantin.db in the data folder."
     )
     out_dir: Path = Field(Path("out"), description="Where editions are written, one folder each.")
-    sources_file: Path = Field(DEFAULT_SOURCES_FILE, description="TOML file listing the sources.")
+    sources_file: Path | None = Field(None, description="TOML file listing the sources; unset: the shipped one.")
     timezone: str = Field("Asia/Ho_Chi_Minh", description="Local time zone of editions and dates.")
 
     # crawling

@@ -6,6 +6,7 @@ words. The CLI prints ``str(exc)`` as one line on stderr and exits with code 2.
 ::
 
     BantinError
+    ├── InstallError                a file the package ships is missing (a broken install)
     ├── ConfigError                 settings or a sources file are wrong
     │   └── SourcesFileError        sources.toml: syntax error, unknown key (names file, line, key)
     ├── DatabaseError
@@ -39,6 +40,7 @@ __all__ = [
     "ExtractionError",
     "FeedError",
     "FetchError",
+    "InstallError",
     "InputError",
     "MigrationError",
     "ModelError",
@@ -53,6 +55,10 @@ __all__ = [
 
 class BantinError(Exception):
     """Base of every error bantin raises on purpose."""
+
+
+class InstallError(BantinError):
+    """A template, migration or data file that ships inside the package is missing."""
 
 
 class ConfigError(BantinError):

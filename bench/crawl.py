@@ -26,10 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bantin.config import Settings
-from spiders import Politeness, run_crawl
-from spiders.mirror import MirrorServer, write_sources_file
-from spiders.mirror.server import _Reply
-from spiders.mirror.site import MirrorArticle
+from bantin.spiders import Politeness, run_crawl
+from bantin.spiders.mirror import MirrorServer, write_sources_file
+from bantin.spiders.mirror.server import _Reply
+from bantin.spiders.mirror.site import MirrorArticle
 
 _COPY = re.compile(r"^/(\w+)/bench/(\d+)\.html$")
 

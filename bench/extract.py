@@ -31,10 +31,9 @@ warnings.filterwarnings("ignore")
 import trafilatura
 from newspaper import Article as NewspaperArticle
 
-from archive.text import nfc
-from bantin.config import DEFAULT_SOURCES_FILE
-from spiders import extract_page, load_sources
-from spiders.mirror import Site
+from bantin.archive.text import nfc
+from bantin.spiders import extract_page, load_sources
+from bantin.spiders.mirror import Site
 
 _WORD = re.compile(r"\w+")
 GOAL_F1 = 0.97
@@ -73,7 +72,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="rounds over all pages for the speed figure")
     args = parser.parse_args()
     site = Site("http://mirror.bench")
-    sources = {s.key: s for s in load_sources(DEFAULT_SOURCES_FILE)}
+    sources = {s.key: s for s in load_sources()}
     pages = [(site.article_page(a), a.url, a.source, a.text) for a in site.articles if a.source != "bad"]
     extractors = {
         "bantin": _bantin(sources),

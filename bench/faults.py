@@ -57,7 +57,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="leave out the whole-pipeline scenarios")
     args = parser.parse_args()
 
-    from spiders.mirror import serve
+    from bantin.spiders.mirror import serve
 
     harness = contextlib.nullcontext()
     if not args.quick:

@@ -35,10 +35,10 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.engine import Database
-from archive.migrate import current_revision, downgrade, head_revision, upgrade
-from archive.search import SearchFilters, parse_query, search
-from archive.text import fold
+from bantin.archive.engine import Database
+from bantin.archive.migrate import current_revision, downgrade, head_revision, upgrade
+from bantin.archive.search import SearchFilters, parse_query, search
+from bantin.archive.text import fold
 
 CORPUS = ROOT.parent / "shared" / "data" / "vietnews-sample" / "vietnews_test_sample.jsonl"
 NOW = datetime(2026, 11, 29, tzinfo=UTC)

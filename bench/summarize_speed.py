@@ -32,10 +32,10 @@ VOCAB = 36_096
 
 
 def prepare(work: Path, device: str) -> tuple[Path, Path, list[str]]:
-    from summarizer.convert import convert_model
-    from summarizer.random_models import build_model, train_tokenizer
-    from summarizer.samples import SAMPLE_ARTICLE, TOKENIZER_CORPUS
-    from summarizer.sentences import split_sentences
+    from bantin.summarizer.convert import convert_model
+    from bantin.summarizer.random_models import build_model, train_tokenizer
+    from bantin.summarizer.samples import SAMPLE_ARTICLE, TOKENIZER_CORPUS
+    from bantin.summarizer.sentences import split_sentences
 
     hf, ct2 = work / "vit5-base-random", work / f"vit5-base-random-ct2-{device}"
     if not (hf / "config.json").is_file():
@@ -78,7 +78,7 @@ def bench_transformers(hf: Path, docs: list[str], device: str, repeat: int) -> f
 
 def bench_bantin(ct2: Path, docs: list[str], device: str, repeat: int) -> tuple[float, float, float, str, int]:
     from bantin.config import Settings
-    from summarizer import SummaryOptions, load_summarizer
+    from bantin.summarizer import SummaryOptions, load_summarizer
 
     engine = load_summarizer(Settings(model_path=ct2), model_device=device)
     options = SummaryOptions(max_length=NEW_TOKENS, min_length=NEW_TOKENS, beam_size=BEAM, no_repeat_ngram_size=0,

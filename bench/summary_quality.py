@@ -14,8 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarizer.options import SummaryOptions  # noqa: E402
-from summarizer.quality import load_sample, sample_path, score_sample  # noqa: E402
+from bantin.summarizer.options import SummaryOptions  # noqa: E402
+from bantin.summarizer.quality import load_sample, sample_path, score_sample  # noqa: E402
 
 
 def main() -> None:

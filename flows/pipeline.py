@@ -12,11 +12,11 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
-from archive.engine import Database
-from archive.locking import pipeline_lock
-from archive.repository import COUNTERS
+from bantin.archive.engine import Database
+from bantin.archive.locking import pipeline_lock
+from bantin.archive.repository import COUNTERS
 from bantin.config import Settings
-from flows.stages import (
+from bantin.flows.stages import (
     crawl_source,
     deliver_editions,
     make_edition,
@@ -38,7 +38,7 @@ def crawl_flow(sources: list[str] | None = None, since: date | None = None, limi
     3. regroup story clusters across the sources that were crawled apart;
     4. add up the totals.
     """
-    from spiders.sources import load_sources, select_sources
+    from bantin.spiders.sources import load_sources, select_sources
 
     settings = settings_for(overrides)
     # 1. choose the sources

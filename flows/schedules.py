@@ -8,7 +8,7 @@ from prefect import serve
 from prefect.schedules import Cron
 
 from bantin.config import Settings
-from flows.pipeline import pipeline_flow
+from bantin.flows.pipeline import pipeline_flow
 
 __all__ = ["deployments", "serve_schedules"]
 

@@ -13,7 +13,7 @@ from typing import Any
 from prefect import task
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from archive.engine import Database
+from bantin.archive.engine import Database
 from bantin.config import Settings, load_settings
 from bantin.errors import DatabaseUnavailable, FetchError
 
@@ -50,7 +50,7 @@ def _retry_transient(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect r
 def crawl_source(overrides: dict[str, Any] | None, key: str, *, since: date | None = None,
                  limit: int | None = None, refresh: bool = False) -> dict[str, Any]:
     """Crawl one source in its own process; its report as a dict."""
-    from spiders.run import run_crawl
+    from bantin.spiders.run import run_crawl
 
     report = run_crawl(settings_for(overrides), sources=[key], since=since, limit=limit, refresh=refresh)
     return asdict(report.sources[0])
@@ -59,7 +59,7 @@ def crawl_source(overrides: dict[str, Any] | None, key: str, *, since: date | No
 @task(name="recluster stories", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_retry_transient)
 def recluster(overrides: dict[str, Any] | None, days: int = 7) -> int:
     """Group stories that parallel crawls stored apart; returns how many articles moved."""
-    from spiders.regroup import recluster_recent
+    from bantin.spiders.regroup import recluster_recent
 
     db = Database.connect(settings_for(overrides).effective_database_url)
     try:
@@ -72,8 +72,8 @@ def recluster(overrides: dict[str, Any] | None, days: int = 7) -> int:
 @task(name="list pending summaries", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_retry_transient)
 def pending_ids(overrides: dict[str, Any] | None, limit: int | None = None) -> list[int]:
     """Ids of the articles that still lack a summary by the configured model and options."""
-    from archive.repository import pending_articles
-    from summarizer import SummaryOptions, load_summarizer
+    from bantin.archive.repository import pending_articles
+    from bantin.summarizer import SummaryOptions, load_summarizer
 
     settings = settings_for(overrides)
     engine = load_summarizer(settings)
@@ -90,7 +90,7 @@ def pending_ids(overrides: dict[str, Any] | None, limit: int | None = None) -> l
 def summarize_batch(overrides: dict[str, Any] | None, article_ids: list[int] | None = None,
                     limit: int | None = None) -> dict[str, Any]:
     """Summarize and store ``article_ids`` (all pending when None); the model loads once per process."""
-    from summarizer import SummaryOptions, load_summarizer, summarize_pending
+    from bantin.summarizer import SummaryOptions, load_summarizer, summarize_pending
 
     settings = settings_for(overrides)
     db = Database.connect(settings.effective_database_url)
@@ -106,7 +106,7 @@ def summarize_batch(overrides: dict[str, Any] | None, article_ids: list[int] | N
 def make_edition(overrides: dict[str, Any] | None, period: str, *, since: datetime | None = None,
                  until: datetime | None = None) -> dict[str, Any]:
     """Build, store and write the edition of ``period``."""
-    from newsletter import build_edition
+    from bantin.newsletter import build_edition
 
     settings = settings_for(overrides)
     db = Database.connect(settings.effective_database_url)
@@ -124,7 +124,7 @@ def make_edition(overrides: dict[str, Any] | None, period: str, *, since: dateti
 @task(name="deliver editions", retries=2, retry_delay_seconds=[5, 30], retry_condition_fn=_retry_transient)
 def deliver_editions(overrides: dict[str, Any] | None) -> dict[str, Any]:
     """E-mail every undelivered edition (a no-op when SMTP is not configured)."""
-    from newsletter import deliver_pending
+    from bantin.newsletter import deliver_pending
 
     settings = settings_for(overrides)
     db = Database.connect(settings.effective_database_url)

@@ -5,15 +5,15 @@
 the templates in ``templates/newsletter/``; the sections come from ``newsletter/sections.toml``.
 """
 
-from newsletter.build import EditionResult, build_edition, render_stored
-from newsletter.deliver import DeliveryReport, deliver_pending
-from newsletter.editions import EditionDetail, EditionInfo, ItemInfo, edition_detail, list_editions
-from newsletter.render import Rendered, Renderer
-from newsletter.sections import DEFAULT_SECTIONS_FILE, Section, SectionConfig, load_sections
-from newsletter.select import KINDS
+from bantin.newsletter.build import EditionResult, build_edition, render_stored
+from bantin.newsletter.deliver import DeliveryReport, deliver_pending
+from bantin.newsletter.editions import EditionDetail, EditionInfo, ItemInfo, edition_detail, list_editions
+from bantin.newsletter.render import Rendered, Renderer
+from bantin.newsletter.sections import default_sections_file, Section, SectionConfig, load_sections
+from bantin.newsletter.select import KINDS
 
 __all__ = [
-    "DEFAULT_SECTIONS_FILE",
+    "default_sections_file",
     "KINDS",
     "DeliveryReport",
     "EditionDetail",

@@ -22,19 +22,19 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from archive.engine import Database
-from archive.locking import pipeline_lock
-from archive.models import Edition, EditionItem, utcnow
+from bantin.archive.engine import Database
+from bantin.archive.locking import pipeline_lock
+from bantin.archive.models import Edition, EditionItem, utcnow
 from bantin import __version__
 from bantin.config import Settings
 from bantin.errors import NewsletterError
-from newsletter.mail import MailSettings
-from newsletter.output import FILE_NAMES, edition_folder, files_present, write_files
-from newsletter.rank import PlannedItem, plan_edition
-from newsletter.render import Rendered, Renderer
-from newsletter.sections import SectionConfig, load_sections
-from newsletter.select import Period, resolve_period, select_stories
-from newsletter.view import EditionView, compose_view, planned_from_stored
+from bantin.newsletter.mail import MailSettings
+from bantin.newsletter.output import FILE_NAMES, edition_folder, files_present, write_files
+from bantin.newsletter.rank import PlannedItem, plan_edition
+from bantin.newsletter.render import Rendered, Renderer
+from bantin.newsletter.sections import SectionConfig, load_sections
+from bantin.newsletter.select import Period, resolve_period, select_stories
+from bantin.newsletter.view import EditionView, compose_view, planned_from_stored
 
 __all__ = ["LOCK_WAIT_S", "EditionResult", "build_edition", "render_stored", "stored_view"]
 

@@ -15,15 +15,15 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.engine import Database
-from archive.locking import pipeline_lock
-from archive.models import Edition, utcnow
+from bantin.archive.engine import Database
+from bantin.archive.locking import pipeline_lock
+from bantin.archive.models import Edition, utcnow
 from bantin.config import Settings
 from bantin.errors import DeliveryError
-from newsletter.build import LOCK_WAIT_S, render_stored
-from newsletter.mail import MailSettings, compose_message, send_message, smtp_connection
-from newsletter.output import FILE_NAMES, files_present
-from newsletter.sections import SectionConfig
+from bantin.newsletter.build import LOCK_WAIT_S, render_stored
+from bantin.newsletter.mail import MailSettings, compose_message, send_message, smtp_connection
+from bantin.newsletter.output import FILE_NAMES, files_present
+from bantin.newsletter.sections import SectionConfig
 
 __all__ = ["DeliveryReport", "deliver_pending"]
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.models import Article, Edition, EditionItem, Source
+from bantin.archive.models import Article, Edition, EditionItem, Source
 from bantin.errors import NewsletterError
 
 __all__ = ["EditionDetail", "EditionInfo", "ItemInfo", "edition_detail", "list_editions"]

@@ -14,8 +14,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bantin.errors import DeliveryError
-from newsletter.render import Rendered
-from newsletter.view import EditionView
+from bantin.newsletter.render import Rendered
+from bantin.newsletter.view import EditionView
 
 __all__ = ["FILE_NAMES", "edition_folder", "files_present", "write_files"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from newsletter.sections import SectionConfig
-from newsletter.select import Candidate, Period, Story
+from bantin.newsletter.sections import SectionConfig
+from bantin.newsletter.select import Candidate, Period, Story
 
 __all__ = ["TOP_SECTION", "PlannedItem", "plan_edition", "score"]
 

@@ -24,11 +24,16 @@ import nh3
 from markupsafe import Markup, escape
 
 from bantin.errors import ConfigError, TemplateError
-from newsletter.view import EditionView
+from bantin.resources import shipped
+from bantin.newsletter.view import EditionView
 
-__all__ = ["DEFAULT_TEMPLATES_DIR", "TEMPLATES", "Rendered", "Renderer"]
+__all__ = ["TEMPLATES", "Rendered", "Renderer", "default_templates_dir"]
 
-DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates" / "newsletter"
+def default_templates_dir() -> Path:
+    """The shipped newsletter templates (package data of ``bantin``)."""
+    return shipped("bantin", "templates", "newsletter")
+
+
 # output name -> template file
 TEMPLATES = {
     "subject": "subject.txt.j2",
@@ -107,7 +112,7 @@ class Renderer:
     """Loads the newsletter templates once (a broken one fails here, naming itself) and renders."""
 
     def __init__(self, templates_dir: Path | None = None) -> None:
-        self.templates_dir = Path(templates_dir) if templates_dir is not None else DEFAULT_TEMPLATES_DIR
+        self.templates_dir = Path(templates_dir) if templates_dir is not None else default_templates_dir()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.templates_dir),
             autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from bantin.errors import ConfigError
+from bantin.resources import shipped
 
-__all__ = ["DEFAULT_SECTIONS_FILE", "Ranking", "Section", "SectionConfig", "load_sections"]
+__all__ = ["default_sections_file", "Ranking", "Section", "SectionConfig", "load_sections"]
 
-DEFAULT_SECTIONS_FILE = Path(__file__).resolve().parent / "sections.toml"
 
 _TABLE_KEYS = {
     "edition": {"top_stories", "max_items"},
@@ -25,6 +25,11 @@ _TABLE_KEYS = {
 }
 _SECTION_KEYS = {"key", "title", "tags", "fallback"}
 _KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def default_sections_file() -> Path:
+    """The shipped sections file (package data of ``bantin.newsletter``)."""
+    return shipped("bantin.newsletter", "sections.toml")
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,7 @@ def load_sections(path: Path | None = None) -> SectionConfig:
 
     Raises ``ConfigError`` naming the file, the line where known, and the offending key.
     """
-    path = Path(path) if path is not None else DEFAULT_SECTIONS_FILE
+    path = Path(path) if path is not None else default_sections_file()
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

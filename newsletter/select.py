@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from archive.models import Article, Edition, EditionItem, Source, Summary
+from bantin.archive.models import Article, Edition, EditionItem, Source, Summary
 from bantin.errors import NewsletterError
 
 __all__ = ["KINDS", "Candidate", "Period", "Story", "previous_edition", "resolve_period", "select_stories"]

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.models import Article, EditionItem, Source, Summary
-from newsletter.rank import TOP_SECTION, PlannedItem
-from newsletter.sections import SectionConfig
-from newsletter.select import Period
+from bantin.archive.models import Article, EditionItem, Source, Summary
+from bantin.newsletter.rank import TOP_SECTION, PlannedItem
+from bantin.newsletter.sections import SectionConfig
+from bantin.newsletter.select import Period
 
 __all__ = ["EditionView", "ItemView", "Link", "SectionView", "compose_view", "planned_from_stored"]
 

@@ -6,14 +6,14 @@ long-lived process) and returns a ``CrawlReport``; ``extract_page`` turns one pa
 relevance. Importing this package does not import Scrapy.
 """
 
-from spiders.crawlsettings import Politeness
-from spiders.extraction import ExtractedPage, extract_page
-from spiders.regroup import recluster_recent
-from spiders.relevance import Relevance, score_relevance
-from spiders.report import CrawlReport, SourceReport
-from spiders.run import run_crawl
-from spiders.sources import Selectors, SourceConfig, load_sources, select_sources
-from spiders.urls import canonical_url
+from bantin.spiders.crawlsettings import Politeness
+from bantin.spiders.extraction import ExtractedPage, extract_page
+from bantin.spiders.regroup import recluster_recent
+from bantin.spiders.relevance import Relevance, score_relevance
+from bantin.spiders.report import CrawlReport, SourceReport
+from bantin.spiders.run import run_crawl
+from bantin.spiders.sources import Selectors, SourceConfig, load_sources, select_sources
+from bantin.spiders.urls import canonical_url
 
 __all__ = [
     "CrawlReport",

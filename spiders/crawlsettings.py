@@ -51,7 +51,7 @@ def scrapy_settings(
     polite = politeness or Politeness()
     values: dict[str, Any] = {
         "BOT_NAME": "bantin",
-        "SPIDER_MODULES": ["spiders.news"],
+        "SPIDER_MODULES": ["bantin.spiders.news"],
         "USER_AGENT": settings.user_agent,
         "ROBOTSTXT_OBEY": settings.crawl_obey_robots,
         "CONCURRENT_REQUESTS": polite.concurrent_requests,
@@ -73,11 +73,11 @@ def scrapy_settings(
         "BANTIN_RETRY_MAX_DELAY_S": polite.max_delay_s,
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-            "spiders.middlewares.BackoffRetryMiddleware": 550,
+            "bantin.spiders.middlewares.BackoffRetryMiddleware": 550,
             "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-            "spiders.middlewares.SafeMetaRefreshMiddleware": 580,
+            "bantin.spiders.middlewares.SafeMetaRefreshMiddleware": 580,
         },
-        "ITEM_PIPELINES": {"spiders.pipelines.ArchivePipeline": 300},
+        "ITEM_PIPELINES": {"bantin.spiders.pipelines.ArchivePipeline": 300},
         "HTTPCACHE_ENABLED": settings.crawl_http_cache,
         "HTTPCACHE_DIR": str((Path(settings.data_dir) / "httpcache").resolve()),
         "HTTPCACHE_IGNORE_HTTP_CODES": [429, 500, 502, 503, 504],
@@ -85,7 +85,7 @@ def scrapy_settings(
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "WARNING",
         "BANTIN_DATABASE_URL": settings.effective_database_url,
-        "BANTIN_SOURCES_FILE": str(settings.sources_file),
+        "BANTIN_SOURCES_FILE": str(settings.sources_file) if settings.sources_file else None,
         "BANTIN_SINCE": since.isoformat() if since else None,
         "BANTIN_LIMIT": limit or 0,
         "BANTIN_REFRESH": refresh,

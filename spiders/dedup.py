@@ -16,8 +16,8 @@ from datasketch import MinHash, MinHashLSH
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.models import Article, utcnow
-from archive.text import canonical_tones, fold
+from bantin.archive.models import Article, utcnow
+from bantin.archive.text import canonical_tones, fold
 
 __all__ = ["NUM_PERM", "StoryClusters", "minhash_from_values", "minhash_of", "shingles"]
 

@@ -31,13 +31,13 @@ from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 from parsel import Selector
 
-from archive.text import collapse_space
+from bantin.archive.text import collapse_space
 from bantin.errors import ExtractionError
-from spiders.dates import parse_datetime
-from spiders.decoding import decode_html
-from spiders.metadata import PageMeta, read_meta
-from spiders.sources import Selectors, SourceConfig
-from spiders.urls import canonical_url
+from bantin.spiders.dates import parse_datetime
+from bantin.spiders.decoding import decode_html
+from bantin.spiders.metadata import PageMeta, read_meta
+from bantin.spiders.sources import Selectors, SourceConfig
+from bantin.spiders.urls import canonical_url
 
 __all__ = ["MIN_BODY_CHARS", "ExtractedPage", "extract_page"]
 

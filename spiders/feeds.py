@@ -13,7 +13,7 @@ from datetime import datetime
 from lxml import etree
 
 from bantin.errors import FeedError
-from spiders.dates import parse_datetime
+from bantin.spiders.dates import parse_datetime
 
 __all__ = ["FeedItem", "parse_feed", "parse_sitemap"]
 

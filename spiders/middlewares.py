@@ -15,7 +15,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
 
-from archive.models import utcnow
+from bantin.archive.models import utcnow
 
 __all__ = ["BackoffRetryMiddleware", "SafeMetaRefreshMiddleware", "retry_delay"]
 

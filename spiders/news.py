@@ -21,14 +21,14 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from bantin.errors import ExtractionError, FeedError
-from spiders.dates import VIETNAM
-from spiders.extraction import extract_page
-from spiders.feeds import FeedItem, parse_feed, parse_sitemap
-from spiders.pipelines import ArticleItem
-from spiders.report import SourceCounts
-from spiders.sources import SourceConfig, load_sources
-from spiders.store import shared_store
-from spiders.urls import canonical_url, is_same_site
+from bantin.spiders.dates import VIETNAM
+from bantin.spiders.extraction import extract_page
+from bantin.spiders.feeds import FeedItem, parse_feed, parse_sitemap
+from bantin.spiders.pipelines import ArticleItem
+from bantin.spiders.report import SourceCounts
+from bantin.spiders.sources import SourceConfig, load_sources
+from bantin.spiders.store import shared_store
+from bantin.spiders.urls import canonical_url, is_same_site
 
 __all__ = ["NewsSpider", "failure_reason"]
 

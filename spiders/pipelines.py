@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from scrapy.exceptions import DropItem
 
-from archive.repository import Upsert
-from spiders.extraction import MIN_BODY_CHARS, ExtractedPage
-from spiders.store import shared_store
+from bantin.archive.repository import Upsert
+from bantin.spiders.extraction import MIN_BODY_CHARS, ExtractedPage
+from bantin.spiders.store import shared_store
 
 __all__ = ["ArchivePipeline", "ArticleItem"]
 

@@ -16,7 +16,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from spiders.report import SourceCounts
+from bantin.spiders.report import SourceCounts
 
 __all__ = ["CrawlProgress"]
 

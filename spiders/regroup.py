@@ -14,8 +14,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.models import Article, utcnow
-from spiders.dedup import NUM_PERM, StoryClusters, minhash_from_values
+from bantin.archive.models import Article, utcnow
+from bantin.spiders.dedup import NUM_PERM, StoryClusters, minhash_from_values
 
 __all__ = ["recluster_recent"]
 

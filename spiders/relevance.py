@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from archive.text import canonical_tones, nfc
+from bantin.archive.text import canonical_tones, nfc
 from bantin.errors import ConfigError
+from bantin.resources import shipped
 
-__all__ = ["LEXICON_FILE", "Lexicon", "Relevance", "load_lexicon", "score_relevance"]
+__all__ = ["Lexicon", "Relevance", "load_lexicon", "score_relevance"]
 
-LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_CAP, SCALE = 3.0, 1.5, 5, 4.0
 
 
@@ -51,8 +51,9 @@ def _alternation(terms: list[str]) -> str:
 
 
 @cache
-def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
-    """The lexicon at ``path``; ``ConfigError`` naming the file when it is unusable."""
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    """The lexicon at ``path`` (default: the shipped one); ``ConfigError`` naming the file when it is unusable."""
+    path = Path(path) if path is not None else shipped("bantin.spiders", "lexicon.toml")
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         topics = []

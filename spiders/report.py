@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from archive.repository import COUNTERS
+from bantin.archive.repository import COUNTERS
 
 __all__ = ["COUNTERS", "REJECT_REASONS", "CrawlReport", "SourceCounts", "SourceReport"]
 

@@ -33,11 +33,11 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from archive.engine import Database
-from archive.locking import pipeline_lock
-from archive.migrate import current_revision, head_revision
-from archive.models import CrawlRun, Source
-from archive.repository import (
+from bantin.archive.engine import Database
+from bantin.archive.locking import pipeline_lock
+from bantin.archive.migrate import current_revision, head_revision
+from bantin.archive.models import CrawlRun, Source
+from bantin.archive.repository import (
     ensure_source,
     finish_crawl_run,
     record_source_failure,
@@ -46,11 +46,11 @@ from archive.repository import (
 )
 from bantin.config import Settings
 from bantin.errors import ConfigError, MigrationError, PipelineBusy
-from spiders.crawlsettings import Politeness, scrapy_settings
-from spiders.progress import CrawlProgress
-from spiders.report import COUNTERS as COUNTER_NAMES
-from spiders.report import CrawlReport, SourceCounts, SourceReport
-from spiders.sources import SourceConfig, load_sources, select_sources
+from bantin.spiders.crawlsettings import Politeness, scrapy_settings
+from bantin.spiders.progress import CrawlProgress
+from bantin.spiders.report import COUNTERS as COUNTER_NAMES
+from bantin.spiders.report import CrawlReport, SourceCounts, SourceReport
+from bantin.spiders.sources import SourceConfig, default_sources_file, load_sources, select_sources
 
 __all__ = ["run_crawl"]
 
@@ -80,7 +80,7 @@ def _child(job: _Job, channel: Any) -> None:
     try:
         from scrapy.crawler import AsyncCrawlerProcess
 
-        from spiders.news import NewsSpider
+        from bantin.spiders.news import NewsSpider
 
         values = dict(job.scrapy)
         values["BANTIN_PROGRESS_HOOK"] = lambda key, counts: channel.put(("progress", key, asdict(counts)))
@@ -271,7 +271,7 @@ def run_crawl(
     ``DatabaseUnavailable`` and ``MigrationError`` (archive not upgraded) are raised before
     anything is crawled.
     """
-    path = Path(sources_file or settings.sources_file)
+    path = Path(sources_file or settings.sources_file or default_sources_file())
     chosen = select_sources(load_sources(path), sources)
     if not chosen:
         raise ConfigError(f"{path}: no enabled sources to crawl")

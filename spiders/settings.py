@@ -5,7 +5,7 @@ and ``.env`` once; ``bantin crawl`` does not use it (it builds the same settings
 """
 
 from bantin.config import load_settings
-from spiders.crawlsettings import scrapy_settings
+from bantin.spiders.crawlsettings import scrapy_settings
 
 globals().update(scrapy_settings(load_settings()))
 LOG_LEVEL = "INFO"

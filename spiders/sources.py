@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from bantin.errors import SourcesFileError
+from bantin.resources import shipped
 
-__all__ = ["Selectors", "SourceConfig", "load_sources", "select_sources"]
+__all__ = ["Selectors", "SourceConfig", "default_sources_file", "load_sources", "select_sources"]
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -146,9 +147,15 @@ class _Reader:
         )
 
 
-def load_sources(path: Path) -> list[SourceConfig]:
-    """The sources listed in the TOML file at ``path`` (disabled ones included, in file order)."""
-    path = Path(path)
+def default_sources_file() -> Path:
+    """The shipped sources file (package data of ``bantin.spiders``)."""
+    return shipped("bantin.spiders", "sources.toml")
+
+
+def load_sources(path: Path | None = None) -> list[SourceConfig]:
+    """The sources listed in the TOML file at ``path`` (default: the shipped one), disabled ones
+    included, in file order."""
+    path = Path(path) if path is not None else default_sources_file()
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

@@ -9,19 +9,19 @@ from dataclasses import dataclass
 
 from sqlalchemy import update
 
-from archive.engine import Database
-from archive.models import Article
-from archive.repository import (
+from bantin.archive.engine import Database
+from bantin.archive.models import Article
+from bantin.archive.repository import (
     ArticleIn,
     Upsert,
     ensure_source,
     known_urls,
     upsert_article,
 )
-from spiders.dedup import StoryClusters, minhash_of
-from spiders.extraction import ExtractedPage
-from spiders.relevance import score_relevance
-from spiders.sources import SourceConfig
+from bantin.spiders.dedup import StoryClusters, minhash_of
+from bantin.spiders.extraction import ExtractedPage
+from bantin.spiders.relevance import score_relevance
+from bantin.spiders.sources import SourceConfig
 
 __all__ = ["ArchiveStore", "Stored", "shared_store"]
 

@@ -4,15 +4,15 @@ Call ``load_summarizer(settings)`` once, then ``summarizer.summarize(docs, Summa
 ``summarize_pending(db, summarizer, options)`` fills the archive's missing summaries.
 """
 
-from summarizer.convert import ModelCard, convert_model, model_card
-from summarizer.device import Placement, choose_placement
-from summarizer.extractive import ExtractiveSummarizer
-from summarizer.loading import clear_cache, load_summarizer
-from summarizer.options import Summary, SummaryInfo, SummaryOptions
-from summarizer.parity import check_parity
-from summarizer.pending import PendingReport, summarize_pending
-from summarizer.protocol import Summarizer
-from summarizer.sentences import split_sentences
+from bantin.summarizer.convert import ModelCard, convert_model, model_card
+from bantin.summarizer.device import Placement, choose_placement
+from bantin.summarizer.extractive import ExtractiveSummarizer
+from bantin.summarizer.loading import clear_cache, load_summarizer
+from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
+from bantin.summarizer.parity import check_parity
+from bantin.summarizer.pending import PendingReport, summarize_pending
+from bantin.summarizer.protocol import Summarizer
+from bantin.summarizer.sentences import split_sentences
 
 __all__ = [
     "ExtractiveSummarizer",

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bantin.errors import ModelError
-from summarizer.generation import CT2Engine
-from summarizer.options import SummaryOptions
+from bantin.summarizer.generation import CT2Engine
+from bantin.summarizer.options import SummaryOptions
 
 __all__ = ["DecoderOnlySummarizer"]
 

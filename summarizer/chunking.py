@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from summarizer.sentences import paragraphs, split_sentences
+from bantin.summarizer.sentences import paragraphs, split_sentences
 
 __all__ = ["Fitted", "chunk_text", "truncate_text"]
 

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from summarizer.generation import check_documents
-from summarizer.options import Summary, SummaryInfo, SummaryOptions
-from summarizer.protocol import Progress
-from summarizer.sentences import split_sentences
+from bantin.summarizer.generation import check_documents
+from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
+from bantin.summarizer.protocol import Progress
+from bantin.summarizer.sentences import split_sentences
 
 __all__ = ["ExtractiveSummarizer", "Weights", "rank_sentences"]
 

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from bantin.errors import InputError
-from summarizer.chunking import chunk_text, truncate_text
-from summarizer.convert import ModelCard
-from summarizer.device import Placement
-from summarizer.language import looks_vietnamese
-from summarizer.options import Summary, SummaryInfo, SummaryOptions
-from summarizer.protocol import Progress
+from bantin.summarizer.chunking import chunk_text, truncate_text
+from bantin.summarizer.convert import ModelCard
+from bantin.summarizer.device import Placement
+from bantin.summarizer.language import looks_vietnamese
+from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
+from bantin.summarizer.protocol import Progress
 
 __all__ = ["CT2Engine", "Generated", "check_documents"]
 

@@ -37,7 +37,7 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _from_html(data: bytes, url: str, content_type: str | None = None) -> str:
-    from spiders.extraction import extract_page
+    from bantin.spiders.extraction import extract_page
 
     page = extract_page(data, url, content_type=content_type)
     return "\n".join(part for part in (page.title, page.lead, page.body) if part)

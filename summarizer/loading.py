@@ -10,12 +10,12 @@ import ctranslate2
 
 from bantin.config import Settings
 from bantin.errors import ModelError
-from summarizer.causal import DecoderOnlySummarizer
-from summarizer.convert import TOKENIZER_FILES, model_card
-from summarizer.device import choose_placement, cuda_device_count
-from summarizer.extractive import ExtractiveSummarizer
-from summarizer.protocol import Summarizer
-from summarizer.seq2seq import EncoderDecoderSummarizer
+from bantin.summarizer.causal import DecoderOnlySummarizer
+from bantin.summarizer.convert import TOKENIZER_FILES, model_card
+from bantin.summarizer.device import choose_placement, cuda_device_count
+from bantin.summarizer.extractive import ExtractiveSummarizer
+from bantin.summarizer.protocol import Summarizer
+from bantin.summarizer.seq2seq import EncoderDecoderSummarizer
 
 __all__ = ["clear_cache", "load_summarizer"]
 

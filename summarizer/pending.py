@@ -11,12 +11,12 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from archive.engine import Database
-from archive.models import Article
-from archive.repository import SummaryIn, pending_articles, store_summary
+from bantin.archive.engine import Database
+from bantin.archive.models import Article
+from bantin.archive.repository import SummaryIn, pending_articles, store_summary
 from bantin.errors import InputError, ModelError
-from summarizer.options import Summary, SummaryOptions
-from summarizer.protocol import Summarizer
+from bantin.summarizer.options import Summary, SummaryOptions
+from bantin.summarizer.protocol import Summarizer
 
 __all__ = ["PendingReport", "article_text", "summarize_pending"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
-from summarizer.options import Summary, SummaryOptions
+from bantin.summarizer.options import Summary, SummaryOptions
 
 __all__ = ["Progress", "Summarizer"]
 

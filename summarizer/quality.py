@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from summarizer.extractive import ExtractiveSummarizer
-from summarizer.options import SummaryOptions
-from summarizer.rouge import RougeScores, rouge_mean
-from summarizer.sentences import split_sentences
+from bantin.summarizer.extractive import ExtractiveSummarizer
+from bantin.summarizer.options import SummaryOptions
+from bantin.summarizer.rouge import RougeScores, rouge_mean
+from bantin.summarizer.sentences import split_sentences
 
 __all__ = ["SAMPLE_RELATIVE", "load_sample", "sample_path", "score_sample"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from summarizer.generation import CT2Engine
-from summarizer.options import SummaryOptions
+from bantin.summarizer.generation import CT2Engine
+from bantin.summarizer.options import SummaryOptions
 
 __all__ = ["EncoderDecoderSummarizer", "DEFAULT_WINDOW"]
 

@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from archive.engine import Database
-from archive.migrate import upgrade
+from bantin.archive.engine import Database
+from bantin.archive.migrate import upgrade
 
 PG_ADMIN_URL = os.environ.get("BANTIN_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -14,8 +14,8 @@ import pytest
 from bantin_test_support import migrate, new_postgres_database
 from sqlalchemy import text
 
-from archive.engine import Database
-from archive.models import Base
+from bantin.archive.engine import Database
+from bantin.archive.models import Base
 
 
 @pytest.fixture(scope="session")

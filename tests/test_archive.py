@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from archive.models import Article, CrawlRun, Source, Summary
-from archive.repository import (
+from bantin.archive.models import Article, CrawlRun, Source, Summary
+from bantin.archive.repository import (
     ArticleIn,
     SummaryIn,
     Upsert,

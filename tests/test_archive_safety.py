@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from archive.backup import backup, restore
-from archive.engine import Database
-from archive.locking import pipeline_lock
-from archive.models import Base
-from archive.repository import ArticleIn, SummaryIn, finish_crawl_run, start_crawl_run, store_summary, upsert_article
+from bantin.archive.backup import backup, restore
+from bantin.archive.engine import Database
+from bantin.archive.locking import pipeline_lock
+from bantin.archive.models import Base
+from bantin.archive.repository import ArticleIn, SummaryIn, finish_crawl_run, start_crawl_run, store_summary, upsert_article
 from bantin.errors import DatabaseError, PipelineBusy
 
 
@@ -82,8 +82,8 @@ def test_bad_backup_file(db, tmp_path):
 def test_second_pipeline_is_refused(db):
     with pipeline_lock(db):
         code = textwrap.dedent(f"""
-            from archive.engine import Database
-            from archive.locking import pipeline_lock
+            from bantin.archive.engine import Database
+            from bantin.archive.locking import pipeline_lock
             from bantin.errors import PipelineBusy
             db = Database.connect({db.url!r}, upgrade_embedded=False)
             try:
@@ -101,8 +101,8 @@ def test_second_pipeline_is_refused(db):
 def test_lock_released_when_holder_is_killed(db):
     code = textwrap.dedent(f"""
         import os, signal, sys
-        from archive.engine import Database
-        from archive.locking import pipeline_lock
+        from bantin.archive.engine import Database
+        from bantin.archive.locking import pipeline_lock
         db = Database.connect({db.url!r}, upgrade_embedded=False)
         with pipeline_lock(db):
             print("held", flush=True)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from archive.engine import Database
-from archive.migrate import current_revision, downgrade, head_revision, status, upgrade
+from bantin.archive.engine import Database
+from bantin.archive.migrate import current_revision, downgrade, head_revision, status, upgrade
 from bantin.errors import DatabaseUnavailable, MigrationError
 
 

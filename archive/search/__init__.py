@@ -13,13 +13,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, text
 
-from archive.engine import Database
-from archive.search.filters import MAX_PER_PAGE, SearchFilters, parse_day
-from archive.search.highlight import Segment, mark, plain, snippet, to_html
-from archive.search.postgres import aware, postgres_candidates, postgres_suggestion
-from archive.search.query import Clause, ParsedQuery, Term, parse_query, tokens
-from archive.search.results import CANDIDATES, Candidate, SearchHit, SearchPage, rank
-from archive.search.sqlite import (
+from bantin.archive.engine import Database
+from bantin.archive.search.filters import MAX_PER_PAGE, SearchFilters, parse_day
+from bantin.archive.search.highlight import Segment, mark, plain, snippet, to_html
+from bantin.archive.search.postgres import aware, postgres_candidates, postgres_suggestion
+from bantin.archive.search.query import Clause, ParsedQuery, Term, parse_query, tokens
+from bantin.archive.search.results import CANDIDATES, Candidate, SearchHit, SearchPage, rank
+from bantin.archive.search.sqlite import (
     sqlite_candidates,
     sqlite_suggestion,
     sqlite_word_exists,

@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from archive.search.query import TOKEN_CLASS, Term
-from archive.text import fold
+from bantin.archive.search.query import TOKEN_CLASS, Term
+from bantin.archive.text import fold
 
 __all__ = ["Segment", "mark", "plain", "snippet", "to_html"]
 

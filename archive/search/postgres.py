@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlalchemy import BindParameter, Connection, bindparam, text
 
-from archive.search.filters import SearchFilters
-from archive.search.query import TOKEN_CLASS, ParsedQuery, Term
-from archive.search.results import Candidate
-from archive.types import UTCDateTime
+from bantin.archive.search.filters import SearchFilters
+from bantin.archive.search.query import TOKEN_CLASS, ParsedQuery, Term
+from bantin.archive.search.results import Candidate
+from bantin.archive.types import UTCDateTime
 
 __all__ = ["aware", "filter_sql", "postgres_candidates", "postgres_suggestion", "time_and_relevance_sql", "tsquery_sql", "typed_dates"]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from archive.search.highlight import Segment, plain, to_html
+from bantin.archive.search.highlight import Segment, plain, to_html
 
 __all__ = ["CANDIDATES", "HALF_LIFE_DAYS", "Candidate", "SearchHit", "SearchPage", "rank"]
 

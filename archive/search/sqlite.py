@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from archive.search.filters import SearchFilters
-from archive.search.postgres import aware, time_and_relevance_sql, typed_dates
-from archive.search.query import ParsedQuery, Term
-from archive.search.results import Candidate
+from bantin.archive.search.filters import SearchFilters
+from bantin.archive.search.postgres import aware, time_and_relevance_sql, typed_dates
+from bantin.archive.search.query import ParsedQuery, Term
+from bantin.archive.search.results import Candidate
 
 __all__ = ["match_expression", "sqlite_candidates", "sqlite_suggestion", "sqlite_word_exists"]
 

@@ -54,7 +54,7 @@ def crawl_cmd(
     Example: [bold]bantin crawl --source vnexpress --source genk --since 2025-10-20 --limit 50[/bold]
     """
     from bantin.cli import settings_of
-    from spiders import run_crawl
+    from bantin.spiders import run_crawl
 
     report = run_crawl(
         settings_of(), sources=source or None, sources_file=sources_file, since=_day(since), limit=limit,

@@ -10,9 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from archive.backup import backup, restore
-from archive.engine import Database
-from archive.migrate import downgrade, status, upgrade
+from bantin.archive.backup import backup, restore
+from bantin.archive.engine import Database
+from bantin.archive.migrate import downgrade, status, upgrade
 
 __all__ = ["db_app", "register", "open_database"]
 

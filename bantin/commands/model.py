@@ -50,8 +50,8 @@ def convert_cmd(
 
     Example: [bold]bantin model convert ./vit5-base-vietnews-summarization ./vit5-ct2 --prefix "vietnews: "[/bold]
     """
-    from summarizer.convert import convert_model
-    from summarizer.parity import check_parity
+    from bantin.summarizer.convert import convert_model
+    from bantin.summarizer.parity import check_parity
 
     card = convert_model(
         source, out, quantization=quantization, trust_remote_code=trust_remote_code, force=force, prefix=prefix
@@ -76,7 +76,7 @@ def info_cmd(
 
     Example: [bold]bantin model info ./vit5-ct2[/bold]
     """
-    from summarizer.convert import model_card
+    from bantin.summarizer.convert import model_card
 
     card = model_card(folder)
     if as_json:

@@ -70,7 +70,7 @@ def newsletter_cmd(
     """
     from bantin.cli import fail, settings_of
     from bantin.commands.db import open_database
-    from newsletter import build_edition, deliver_pending, load_sections
+    from bantin.newsletter import build_edition, deliver_pending, load_sections
 
     settings = settings_of()
     config = load_sections(sections or settings.newsletter_sections)
@@ -128,7 +128,7 @@ def list_cmd(
     """
     from bantin.cli import settings_of
     from bantin.commands.db import open_database
-    from newsletter import list_editions
+    from bantin.newsletter import list_editions
 
     zone = settings_of().timezone
     db = open_database()
@@ -165,7 +165,7 @@ def show_cmd(
     """
     from bantin.cli import settings_of
     from bantin.commands.db import open_database
-    from newsletter import edition_detail
+    from bantin.newsletter import edition_detail
 
     zone = settings_of().timezone
     db = open_database()

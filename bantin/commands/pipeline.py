@@ -66,8 +66,8 @@ def run_cmd(
     Example: [bold]bantin run --period daily[/bold]
     """
     from bantin.cli import settings_of
-    from flows import pipeline_flow
-    from spiders.sources import load_sources, select_sources
+    from bantin.flows import pipeline_flow
+    from bantin.spiders.sources import load_sources, select_sources
 
     _check_period(period)
     select_sources(load_sources(settings_of().sources_file), source)  # bad input fails before any work
@@ -89,8 +89,8 @@ def demo_cmd(
     Example: [bold]bantin demo[/bold]
     """
     from bantin.cli import settings_of
-    from flows import pipeline_flow
-    from spiders.mirror import serve, write_sources_file
+    from bantin.flows import pipeline_flow
+    from bantin.spiders.mirror import serve, write_sources_file
 
     _check_period(period)
     settings = settings_of()
@@ -122,7 +122,7 @@ def schedule_cmd() -> None:
     Example: [bold]bantin schedule[/bold]
     """
     from bantin.cli import settings_of
-    from flows import serve_schedules
+    from bantin.flows import serve_schedules
 
     serve_schedules(settings_of(), _overrides())
 

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from archive.search import SearchFilters, SearchPage, Segment, parse_day, search
+from bantin.archive.search import SearchFilters, SearchPage, Segment, parse_day, search
 
 __all__ = ["register", "search_cmd"]
 

@@ -15,7 +15,7 @@ __all__ = ["register", "summarize_cmd"]
 
 
 def _options(**values: Any) -> Any:
-    from summarizer.options import SummaryOptions
+    from bantin.summarizer.options import SummaryOptions
 
     try:
         return SummaryOptions().with_(**values)
@@ -47,7 +47,7 @@ def _render(names: list[str], summaries: list[Any], fmt: str) -> str:
 
 def _pending(summarizer: Any, options: Any, limit: int | None, batch_size: int) -> None:
     from bantin.commands.db import open_database
-    from summarizer.pending import summarize_pending
+    from bantin.summarizer.pending import summarize_pending
 
     db = open_database()
     try:
@@ -87,8 +87,8 @@ def summarize_cmd(
     Example: [bold]bantin summarize https://vnexpress.net/some-article.html --format json[/bold]
     """
     from bantin.cli import settings_of
-    from summarizer.inputs import read_input
-    from summarizer.loading import load_summarizer
+    from bantin.summarizer.inputs import read_input
+    from bantin.summarizer.loading import load_summarizer
 
     if fmt not in ("text", "json"):
         raise InputError(f"--format must be text or json, not {fmt!r}")

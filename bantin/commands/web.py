@@ -19,7 +19,7 @@ def web_cmd(
     """
     import uvicorn
 
-    from archive.web import create_app
+    from bantin.web import create_app
     from bantin.cli import settings_of
     from bantin.commands.db import open_database
 

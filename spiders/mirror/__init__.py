@@ -5,8 +5,8 @@ relative to the server's anchor time (``now`` when it starts), so a daily newsle
 after a demo crawl has fresh articles; pass ``now=`` for fixed, repeatable dates.
 """
 
-from spiders.mirror.server import BAD_CASES, MirrorServer, serve
-from spiders.mirror.site import MirrorArticle, Site
-from spiders.mirror.sources_file import BAD_SOURCES, write_sources_file
+from bantin.spiders.mirror.server import BAD_CASES, MirrorServer, serve
+from bantin.spiders.mirror.site import MirrorArticle, Site
+from bantin.spiders.mirror.sources_file import BAD_SOURCES, write_sources_file
 
 __all__ = ["BAD_CASES", "BAD_SOURCES", "MirrorArticle", "MirrorServer", "Site", "serve", "write_sources_file"]

@@ -19,7 +19,7 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from spiders.mirror.site import MirrorArticle, Site
+from bantin.spiders.mirror.site import MirrorArticle, Site
 
 __all__ = ["BAD_CASES", "FAULT_CASES", "MirrorServer", "serve"]
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
-from spiders.dates import VIETNAM
+from bantin.resources import shipped
+from bantin.spiders.dates import VIETNAM
 
 __all__ = ["SITE_NAMES", "MirrorArticle", "Site"]
 
-HERE = Path(__file__).resolve().parent
 SITE_NAMES = {
     "vnexpress": "VnExpress - Số hóa",
     "vietnamnet": "VietNamNet - Thông tin và Truyền thông",
@@ -56,7 +56,7 @@ class MirrorArticle:
 
 @cache
 def _raw_articles() -> tuple[dict, ...]:
-    with (HERE / "articles.toml").open("rb") as handle:
+    with shipped("bantin.spiders", "mirror", "articles.toml").open("rb") as handle:
         return tuple(tomllib.load(handle)["article"])
 
 
@@ -81,7 +81,7 @@ class Site:
         self.base_url = base_url.rstrip("/")
         anchor = (now or datetime.now(VIETNAM)).astimezone(VIETNAM)
         self.now = anchor.replace(second=0, microsecond=0)
-        self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
+        self.env = Environment(loader=FileSystemLoader(shipped("bantin.spiders", "mirror", "templates")), autoescape=True)
         _filters(self.env)
         self.articles = tuple(self._article(raw) for raw in _raw_articles())
         self.by_path = {f"/{a.source}/{a.path}": a for a in self.articles}

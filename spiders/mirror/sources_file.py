@@ -6,8 +6,7 @@ import json
 from dataclasses import fields
 from pathlib import Path
 
-from bantin.config import DEFAULT_SOURCES_FILE
-from spiders.sources import Selectors, SourceConfig, load_sources
+from bantin.spiders.sources import Selectors, SourceConfig, load_sources
 
 __all__ = ["BAD_SOURCES", "write_sources_file"]
 
@@ -62,11 +61,11 @@ def write_sources_file(base_url: str, path: Path, *, include_bad: bool = False, 
     base = base_url.rstrip("/")
     sources = [
         _mirrored(source, base, sitemap=source.key == "thanhnien")
-        for source in load_sources(shipped or DEFAULT_SOURCES_FILE)
+        for source in load_sources(shipped)
         if source.enabled
     ]
     if include_bad:
-        vnexpress = next(s for s in load_sources(shipped or DEFAULT_SOURCES_FILE) if s.key == "vnexpress")
+        vnexpress = next(s for s in load_sources(shipped) if s.key == "vnexpress")
         for key, feed in BAD_SOURCES.items():
             sources.append(SourceConfig(
                 key=key, name=f"Bad case: {feed}", homepage=f"{base}/", feeds=(f"{base}/bad/{feed}",),

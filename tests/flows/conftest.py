@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
-from spiders.mirror import MirrorServer, serve
+from bantin.spiders.mirror import MirrorServer, serve
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from prefect.settings import PREFECT_API_URL
 
-from archive.engine import Database
-from archive.locking import pipeline_lock
-from spiders.mirror import write_sources_file
+from bantin.archive.engine import Database
+from bantin.archive.locking import pipeline_lock
+from bantin.spiders.mirror import write_sources_file
 
 
 def error_lines(result: subprocess.CompletedProcess) -> list[str]:

@@ -9,10 +9,10 @@ import pytest
 from distributed import LocalCluster
 from sqlalchemy import func, select
 
-from archive.models import Summary
-from archive.repository import ArticleIn, upsert_article
+from bantin.archive.models import Summary
+from bantin.archive.repository import ArticleIn, upsert_article
 from bantin.config import load_settings
-from flows import summarize_flow_for
+from bantin.flows import summarize_flow_for
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from archive.models import Article, CrawlRun, Edition, EditionItem, Summary
-from flows import pipeline_flow
-from spiders.mirror import write_sources_file
+from bantin.archive.models import Article, CrawlRun, Edition, EditionItem, Summary
+from bantin.flows import pipeline_flow
+from bantin.spiders.mirror import write_sources_file
 
 
 def _overrides(db, tmp_path: Path, sources: Path) -> dict[str, str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from bantin.config import load_settings
-from flows import deployments
+from bantin.flows import deployments
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -21,11 +21,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from bantin.config import DEFAULT_SOURCES_FILE
 from bantin.errors import ExtractionError, FeedError
-from spiders.extraction import extract_page
-from spiders.feeds import parse_feed, parse_sitemap
-from spiders.sources import SourceConfig, load_sources
+from bantin.spiders.extraction import extract_page
+from bantin.spiders.feeds import parse_feed, parse_sitemap
+from bantin.spiders.sources import SourceConfig, load_sources
 
 __all__ = ["TARGETS", "Target", "extractor_input", "feed_input"]
 
@@ -314,7 +313,7 @@ def _encoded(draw: Callable[..., Any], documents: st.SearchStrategy[str]) -> byt
 
 @cache
 def shipped_sources() -> tuple[SourceConfig, ...]:
-    return tuple(load_sources(DEFAULT_SOURCES_FILE))
+    return tuple(load_sources())
 
 
 @dataclass(frozen=True)

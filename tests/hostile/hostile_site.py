@@ -19,12 +19,12 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from bantin.config import Settings
-from newsletter import build_edition
-from newsletter.mail import MailSettings, compose_message
-from newsletter.output import FILE_NAMES
-from spiders import run_crawl
-from spiders.crawlsettings import Politeness
-from summarizer import SummaryOptions, load_summarizer, summarize_pending
+from bantin.newsletter import build_edition
+from bantin.newsletter.mail import MailSettings, compose_message
+from bantin.newsletter.output import FILE_NAMES
+from bantin.spiders import run_crawl
+from bantin.spiders.crawlsettings import Politeness
+from bantin.summarizer import SummaryOptions, load_summarizer, summarize_pending
 
 PAGES = Path(__file__).resolve().parent / "pages"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -176,10 +176,9 @@ def serve(state: HostileServer) -> ThreadingHTTPServer:
 
 def write_sources(base_url: str, path: Path) -> Path:
     """A sources file with one source reading the hostile feed with VnExpress's selectors."""
-    from bantin.config import DEFAULT_SOURCES_FILE
-    from spiders.sources import load_sources
+    from bantin.spiders.sources import load_sources
 
-    selectors = next(s for s in load_sources(DEFAULT_SOURCES_FILE) if s.key == "vnexpress").selectors
+    selectors = next(s for s in load_sources() if s.key == "vnexpress").selectors
     lines = [
         "[sources.hostile]",
         'name = "Trang độc hại"',

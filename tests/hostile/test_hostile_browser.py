@@ -24,8 +24,8 @@ from hostile_site import (
 )
 from sqlalchemy import select
 
-from archive.engine import Database
-from archive.models import Article, Edition
+from bantin.archive.engine import Database
+from bantin.archive.models import Article, Edition
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 PHONE = 375
@@ -43,7 +43,7 @@ class Published:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory, hostile_sources) -> Iterator[Published]:
     """The corpus crawled into a SQLite archive, summarized, published, e-mailed and served."""
-    from archive.web import create_app
+    from bantin.web import create_app
 
     folder = tmp_path_factory.mktemp("published")
     db = Database.connect(f"sqlite:///{folder / 'bantin.db'}")

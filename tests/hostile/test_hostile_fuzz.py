@@ -11,10 +11,10 @@ from hostile_fuzzing import TARGETS, extractor_input, feed_input
 from hypothesis import HealthCheck, given, settings
 
 from bantin.errors import ExtractionError, FeedError
-from spiders.dates import parse_datetime
-from spiders.decoding import decode_html
-from spiders.extraction import extract_page
-from spiders.feeds import parse_feed, parse_sitemap
+from bantin.spiders.dates import parse_datetime
+from bantin.spiders.decoding import decode_html
+from bantin.spiders.extraction import extract_page
+from bantin.spiders.feeds import parse_feed, parse_sitemap
 
 # Derandomized: CI sees the same 100 examples every run (no flaky landings); bench/fuzz.py is
 # where random exploration happens, and every crash it finds becomes a regression test below.
@@ -68,7 +68,7 @@ def test_control_characters_next_to_a_dropped_node_are_not_a_crash() -> None:
         f'<html><body><h1 class="title-detail">Tiêu đề</h1><article class="fck_detail">{BODY}'
         "<p>Trước\x11 <span hidden>ẩn</span>\x0b sau\x00</p></article></body></html>"
     )
-    from spiders.sources import Selectors, SourceConfig
+    from bantin.spiders.sources import Selectors, SourceConfig
 
     source = SourceConfig(
         "x",

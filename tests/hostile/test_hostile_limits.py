@@ -19,7 +19,7 @@ import pytest
 from hostile_site import CHROMIUM, WHITESPACE_BYTES, article_shell, nested_page
 
 from bantin.errors import ExtractionError
-from spiders.extraction import extract_page
+from bantin.spiders.extraction import extract_page
 
 URL = "https://vnexpress.net/trang-thu-4980011.html"
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +28,7 @@ import json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 sys.path[:0] = [{root!r}, {here!r}]
 from hostile_site import WHITESPACE_BYTES, article_shell
-from spiders.extraction import extract_page
+from bantin.spiders.extraction import extract_page
 head, tail = article_shell(b"", "Năm mươi megabyte khoảng trắng")
 data = head + b" \\n\\t" * (WHITESPACE_BYTES // 3) + tail
 page = extract_page(data, {url!r}, None)
@@ -58,7 +58,7 @@ def test_fifty_megabytes_of_whitespace_extract_within_two_gib() -> None:
 def test_five_thousand_nested_divs_keep_the_text_before_the_depth_limit(
     with_selectors: bool,
 ) -> None:
-    from spiders.sources import Selectors, SourceConfig
+    from bantin.spiders.sources import Selectors, SourceConfig
 
     source = SourceConfig(
         "x",
@@ -88,9 +88,9 @@ def test_a_stored_bidi_override_stays_isolated_in_the_web_archive(tmp_path, watc
 
     import uvicorn
 
-    from archive.engine import Database
-    from archive.repository import ArticleIn, upsert_article
-    from archive.web import create_app
+    from bantin.archive.engine import Database
+    from bantin.archive.repository import ArticleIn, upsert_article
+    from bantin.web import create_app
     from bantin.config import Settings
 
     db = Database.connect(f"sqlite:///{tmp_path / 'bantin.db'}")  # the web layer is the same on both backends

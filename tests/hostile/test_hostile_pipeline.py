@@ -24,8 +24,8 @@ from hostile_site import (
 )
 from sqlalchemy import select
 
-from archive.models import Article, Summary
-from newsletter.output import FILE_NAMES
+from bantin.archive.models import Article, Summary
+from bantin.newsletter.output import FILE_NAMES
 
 STORED = [name for name in page_names() if name != WHITESPACE_PAGE]
 HREF = re.compile(r"""\bhref\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)

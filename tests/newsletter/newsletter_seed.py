@@ -10,8 +10,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from archive.models import Article, Source
-from archive.repository import ArticleIn, SummaryIn, store_summary, upsert_article
+from bantin.archive.models import Article, Source
+from bantin.archive.repository import ArticleIn, SummaryIn, store_summary, upsert_article
 from bantin.config import Settings
 
 NOW = datetime(2026, 11, 29, 23, 30, tzinfo=UTC)  # 06:30 on 30/11 in Hà Nội

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from newsletter_seed import NOW, add_article, seed_hostile, seed_news_day
 
-from archive.engine import Database
-from newsletter import build_edition
+from bantin.archive.engine import Database
+from bantin.newsletter import build_edition
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")

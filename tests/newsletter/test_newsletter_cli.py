@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from newsletter_seed import free_port, seed_news_day
 
-from archive.engine import Database
+from bantin.archive.engine import Database
 from bantin.cli import main
 
 

@@ -14,9 +14,9 @@ from aiosmtpd.smtp import AuthResult
 from newsletter_seed import NOW, MailboxHandler, add_article, free_port, make_settings
 from sqlalchemy import func, select
 
-from archive.models import Edition
+from bantin.archive.models import Edition
 from bantin.errors import DeliveryError
-from newsletter import build_edition, deliver_pending
+from bantin.newsletter import build_edition, deliver_pending
 
 
 def _edition(db, edition_id):  # noqa: ANN001, ANN202

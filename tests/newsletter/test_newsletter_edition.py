@@ -9,9 +9,9 @@ import pytest
 from newsletter_seed import NOW, add_article, make_settings, seed_news_day
 from sqlalchemy import func, select
 
-from archive.models import Edition, EditionItem
+from bantin.archive.models import Edition, EditionItem
 from bantin.errors import NewsletterError
-from newsletter import build_edition, load_sections
+from bantin.newsletter import build_edition, load_sections
 
 
 def _items(db, edition_id):  # noqa: ANN001, ANN202
@@ -58,7 +58,7 @@ def test_edition_has_one_item_per_story_ranked_into_top_and_sections(db, setting
 
 def test_newest_summary_wins(db, settings):
     article = add_article(db, "hai-ban", summary="Bản tóm tắt cũ.", model_id="model-a")
-    from archive.repository import SummaryIn, store_summary
+    from bantin.archive.repository import SummaryIn, store_summary
 
     with db.session() as session:
         store_summary(session, SummaryIn(article_id=article, model_id="model-b", options_hash="o2",

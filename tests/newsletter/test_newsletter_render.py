@@ -10,10 +10,10 @@ from markdown_it import MarkdownIt
 from newsletter_seed import HOSTILE_TITLE, NOW, add_article, seed_hostile
 from sqlalchemy import func, select
 
-from archive.models import Edition
+from bantin.archive.models import Edition
 from bantin.errors import TemplateError
-from newsletter import build_edition
-from newsletter.render import DEFAULT_TEMPLATES_DIR, Renderer, href, md, paragraphs
+from bantin.newsletter import build_edition
+from bantin.newsletter.render import Renderer, default_templates_dir, href, md, paragraphs
 
 class _TagParser(HTMLParser):
     def __init__(self) -> None:
@@ -68,7 +68,7 @@ def test_filters():
 @pytest.fixture
 def templates(tmp_path):  # noqa: ANN001, ANN201
     folder = tmp_path / "templates"
-    shutil.copytree(DEFAULT_TEMPLATES_DIR, folder)
+    shutil.copytree(default_templates_dir(), folder)
     return folder
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bantin.errors import ConfigError
-from newsletter import load_sections
+from bantin.newsletter import load_sections
 
 
 def test_default_layout_maps_tags_to_sections_with_a_fallback():

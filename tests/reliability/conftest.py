@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from spiders.mirror import MirrorServer, serve
+from bantin.spiders.mirror import MirrorServer, serve
 
 
 @pytest.fixture(scope="session")

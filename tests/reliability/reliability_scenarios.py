@@ -25,11 +25,11 @@ from bantin_test_support import PG_ADMIN_URL, migrate, new_postgres_database
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from archive.engine import Database
-from archive.models import Article, CrawlRun, Summary
+from bantin.archive.engine import Database
+from bantin.archive.models import Article, CrawlRun, Summary
 from bantin.config import Settings
-from spiders.crawlsettings import Politeness
-from spiders.mirror import MirrorServer, write_sources_file
+from bantin.spiders.crawlsettings import Politeness
+from bantin.spiders.mirror import MirrorServer, write_sources_file
 
 REPO = Path(__file__).resolve().parents[2]
 FAST = Politeness(retry_times=1, backoff_s=0.05, max_delay_s=2.0, autothrottle_start_s=0.0)
@@ -179,7 +179,7 @@ def summary_census(url: str) -> tuple[int, int, int]:
 
 def archive_snapshot(url: str) -> dict[str, Any]:
     """Everything a failed edition must leave untouched: rows of every table, summarized."""
-    from archive.models import Base
+    from bantin.archive.models import Base
 
     with opened(url) as db, db.engine.connect() as conn:
         return {table.name: sorted(map(repr, conn.execute(table.select()).all())) for table in Base.metadata.sorted_tables}
@@ -199,7 +199,7 @@ def crawl_settings(workdir: Path, url: str, **changes: Any) -> Settings:
 
 def reference_urls(mirror: MirrorServer, workdir: Path, keys: list[str] | None = None) -> set[str]:
     """What an undisturbed crawl of the mirror stores (canonical URLs), measured once per mirror."""
-    from spiders.run import run_crawl
+    from bantin.spiders.run import run_crawl
 
     cache = (mirror.base_url, tuple(keys) if keys else None)
     if cache not in _REFERENCE:
@@ -239,7 +239,7 @@ def crawl_killed(mirror: MirrorServer, workdir: Path, url: str) -> FaultResult:
         finally:
             mirror.slow_s = 0.0
     running_after_kill = run_statuses(url).count("running")
-    from spiders.run import (
+    from bantin.spiders.run import (
         run_crawl,  # the next crawl: what `bantin crawl` runs, in this process
     )
 
@@ -266,8 +266,8 @@ delay_s = 0.0
 
 def endless_sources(mirror: MirrorServer, workdir: Path, url: str, keys: tuple[str, ...] = ("genk", "znews")) -> FaultResult:
     """Crawl ``keys`` next to a source whose every article hangs, drips, never ends or loops."""
-    from spiders.mirror.server import FAULT_CASES
-    from spiders.run import run_crawl
+    from bantin.spiders.mirror.server import FAULT_CASES
+    from bantin.spiders.run import run_crawl
 
     expected = reference_urls(mirror, workdir, list(keys))
     sources = write_sources_file(mirror.base_url, workdir / "sources.toml")
@@ -301,7 +301,7 @@ SENTENCES = (
 
 def seed_articles(url: str, count: int, source: str = "vnexpress", published: datetime | None = None) -> None:
     """``count`` distinct AI news articles with a body of eight sentences each."""
-    from archive.repository import ArticleIn, upsert_article
+    from bantin.archive.repository import ArticleIn, upsert_article
 
     with opened(url) as db, db.session() as session:
         for n in range(count):
@@ -348,7 +348,7 @@ def duplicate_summary_refused(url: str) -> tuple[bool, bool]:
     """(store_summary answers "exists", a raw INSERT of the same key fails): the key is unique."""
     from sqlalchemy.exc import IntegrityError
 
-    from archive.repository import SummaryIn, store_summary
+    from bantin.archive.repository import SummaryIn, store_summary
 
     with opened(url) as db:
         with db.session() as session:
@@ -401,7 +401,7 @@ def fill(folder: Path, leave: int = 2048) -> Path:
 
 def _edition_attempt(db: Database, settings: Settings, now: datetime) -> str:
     from bantin.errors import DeliveryError
-    from newsletter import build_edition
+    from bantin.newsletter import build_edition
 
     try:
         build_edition(db, settings, now=now)
@@ -412,9 +412,9 @@ def _edition_attempt(db: Database, settings: Settings, now: datetime) -> str:
 
 def edition_output_broken(workdir: Path, url: str, articles: int = 12) -> list[FaultResult]:
     """Write an edition onto a full file system, then a read-only one; then onto a healthy one."""
-    from archive.models import Edition
-    from newsletter import build_edition
-    from summarizer import ExtractiveSummarizer, SummaryOptions, summarize_pending
+    from bantin.archive.models import Edition
+    from bantin.newsletter import build_edition
+    from bantin.summarizer import ExtractiveSummarizer, SummaryOptions, summarize_pending
 
     now = datetime.now(UTC).replace(microsecond=0)
     seed_articles(url, articles, published=now - timedelta(hours=2))
@@ -454,7 +454,7 @@ def edition_output_broken(workdir: Path, url: str, articles: int = 12) -> list[F
 
 def pipeline_census(url: str, expected: set[str]) -> dict[str, int]:
     """Articles, summaries and editions as stored, with their duplicates and losses."""
-    from archive.models import Edition, EditionItem
+    from bantin.archive.models import Edition, EditionItem
 
     stored, duplicated, lost = article_census(url, expected)
     _, summaries, summary_dups = summary_census(url)

@@ -13,10 +13,10 @@ from reliability_scenarios import (
     sqlite_url,
 )
 
-from archive.engine import Database
-from archive.locking import pipeline_lock
-from spiders.mirror import write_sources_file
-from spiders.run import run_crawl
+from bantin.archive.engine import Database
+from bantin.archive.locking import pipeline_lock
+from bantin.spiders.mirror import write_sources_file
+from bantin.spiders.run import run_crawl
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])

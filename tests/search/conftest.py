@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from search_corpus import Archive, fill
 
-from archive.engine import Database
+from bantin.archive.engine import Database
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def client(archive):
     """A TestClient over the web app on the filled archive."""
     from fastapi.testclient import TestClient
 
-    from archive.web import create_app
+    from bantin.web import create_app
     from bantin.config import Settings
 
     with TestClient(create_app(Settings(web_token="s3cret"), archive.db)) as test_client:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from archive.engine import Database
-from archive.repository import (
+from bantin.archive.engine import Database
+from bantin.archive.repository import (
     ArticleIn,
     SummaryIn,
     ensure_source,

@@ -8,9 +8,9 @@ import pytest
 from search_corpus import NOW, fill
 from sqlalchemy import delete, select, text, update
 
-from archive.models import Article
-from archive.search import SearchFilters, parse_day, search
-from archive.search.results import CANDIDATES
+from bantin.archive.models import Article
+from bantin.archive.search import SearchFilters, parse_day, search
+from bantin.archive.search.results import CANDIDATES
 from bantin.errors import BadQuery
 
 
@@ -133,7 +133,7 @@ def test_pages_and_past_the_end(db):
 
 def test_frequent_terms_rank_a_bounded_window(db, monkeypatch):
     fill(db, count_extra=30)
-    monkeypatch.setattr("archive.search.CANDIDATES", 10)
+    monkeypatch.setattr("bantin.archive.search.CANDIDATES", 10)
     page = search(db, "ai", SearchFilters(per_page=50), now=NOW)
     assert page.total == 10 and page.capped
 
@@ -198,8 +198,8 @@ def test_postgres_recency_window_and_full_index_agree(archive, monkeypatch, quer
     in time order or by GIN bitmap, gives the same page."""
     if archive.db.backend != "postgresql":
         pytest.skip("the recency window exists on PostgreSQL only")
-    monkeypatch.setattr("archive.search.CANDIDATES", 2)
-    monkeypatch.setattr("archive.search.postgres.DENSE_SHARE", 0.0 if in_order else 1.1)
+    monkeypatch.setattr("bantin.archive.search.CANDIDATES", 2)
+    monkeypatch.setattr("bantin.archive.search.postgres.DENSE_SHARE", 0.0 if in_order else 1.1)
     with archive.db.engine.connect() as conn:
         fifth_newest = conn.execute(text("SELECT sort_at FROM article_search ORDER BY sort_at DESC OFFSET 4")).scalar()
     windows = []
@@ -209,9 +209,9 @@ def test_postgres_recency_window_and_full_index_agree(archive, monkeypatch, quer
         windows.append(None if windows else fifth_newest)
         return windows[-1]
 
-    monkeypatch.setattr("archive.search.postgres._window_start", newest_rows_window)
+    monkeypatch.setattr("bantin.archive.search.postgres._window_start", newest_rows_window)
     windowed = [(h.article_id, round(h.score, 9)) for h in search(archive.db, query, now=NOW).hits]
-    monkeypatch.setattr("archive.search.postgres._window_start", lambda *args: None)
+    monkeypatch.setattr("bantin.archive.search.postgres._window_start", lambda *args: None)
     full = [(h.article_id, round(h.score, 9)) for h in search(archive.db, query, now=NOW).hits]
     assert windows[0] is not None and windowed == full and full
 
@@ -220,7 +220,7 @@ def test_postgres_window_start_from_the_histogram(db):
     """The recency window's start, read from the sort-time histogram within the date filters."""
     if db.backend != "postgresql":
         pytest.skip("the recency window exists on PostgreSQL only")
-    from archive.search.postgres import _time_bounds, _window_start
+    from bantin.archive.search.postgres import _time_bounds, _window_start
 
     fill(db, count_extra=60)
     filters = SearchFilters(since=NOW - timedelta(days=80), until=NOW - timedelta(days=35))

@@ -8,7 +8,7 @@ import pytest
 from bantin_test_support import serving
 from search_corpus import fill
 
-from archive.web import create_app
+from bantin.web import create_app
 from bantin.config import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from search_corpus import NOW
 
-from archive.search import parse_query, search
-from archive.search.query import TOKEN_CLASS
+from bantin.archive.search import parse_query, search
+from bantin.archive.search.query import TOKEN_CLASS
 from bantin.errors import BadQuery
 
 TOKEN = re.compile(f"[{TOKEN_CLASS}]+")

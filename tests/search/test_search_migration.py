@@ -9,8 +9,8 @@ from search_corpus import NOW, fill
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from archive.migrate import current_revision, downgrade, head_revision, upgrade
-from archive.search import search, tokens
+from bantin.archive.migrate import current_revision, downgrade, head_revision, upgrade
+from bantin.archive.search import search, tokens
 
 
 def test_backfill_and_round_trip(db):
@@ -34,7 +34,7 @@ TRICKY = "Đường “AI” GPT-4o, 3.5 tỷ – Hoà/Thuý… email@x.vn https
 
 
 def test_postgres_splits_words_like_the_parser(pg_migrated):
-    from archive.engine import Database
+    from bantin.archive.engine import Database
 
     db = Database.connect(pg_migrated, upgrade_embedded=False)
     try:

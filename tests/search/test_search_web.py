@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive.web import CSP, safe_url
+from bantin.web import CSP, safe_url
 
 
 def test_search_page_highlights_without_diacritics(client):
@@ -51,7 +51,7 @@ def test_editions_pages(client, archive):
 
     from search_corpus import NOW
 
-    from archive.models import Edition, EditionItem
+    from bantin.archive.models import Edition, EditionItem
 
     with archive.db.session() as session:
         edition = Edition(kind="daily", period_start=NOW - timedelta(days=1), period_end=NOW, title="Bản tin AI 29/11",

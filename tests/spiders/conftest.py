@@ -10,9 +10,9 @@ import pytest
 from bantin_test_support import new_postgres_database
 
 from bantin.config import Settings
-from spiders.crawlsettings import Politeness
-from spiders.dates import VIETNAM
-from spiders.mirror import MirrorServer, serve, write_sources_file
+from bantin.spiders.crawlsettings import Politeness
+from bantin.spiders.dates import VIETNAM
+from bantin.spiders.mirror import MirrorServer, serve, write_sources_file
 
 # the mirror's anchor time in tests: articles are dated relative to it, so dates are exact
 ANCHOR = datetime(2025, 10, 22, 10, 0, tzinfo=VIETNAM)

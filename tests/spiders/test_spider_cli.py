@@ -11,11 +11,11 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from archive.engine import Database
+from bantin.archive.engine import Database
 from bantin.cli import app
-from spiders import load_sources
-from spiders.dates import VIETNAM
-from spiders.mirror import MirrorServer, serve, write_sources_file
+from bantin.spiders import load_sources
+from bantin.spiders.dates import VIETNAM
+from bantin.spiders.mirror import MirrorServer, serve, write_sources_file
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from archive.engine import Database
-from archive.models import Article, CrawlRun, Source
+from bantin.archive.engine import Database
+from bantin.archive.models import Article, CrawlRun, Source
 from bantin.config import Settings
 from bantin.errors import MigrationError
-from spiders import Politeness, run_crawl
-from spiders.mirror import BAD_CASES, MirrorServer
-from spiders.relevance import score_relevance
+from bantin.spiders import Politeness, run_crawl
+from bantin.spiders.mirror import BAD_CASES, MirrorServer
+from bantin.spiders.relevance import score_relevance
 
 SHIPPED = ("vnexpress", "vietnamnet", "tuoitre", "thanhnien", "dantri", "genk", "znews", "vneconomy")
 BAD_REASONS = {

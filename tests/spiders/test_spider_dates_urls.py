@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from spiders.dates import VIETNAM, parse_datetime
-from spiders.urls import canonical_url, host_of
+from bantin.spiders.dates import VIETNAM, parse_datetime
+from bantin.spiders.urls import canonical_url, host_of
 
 AT = datetime(2025, 10, 22, 19, 25, tzinfo=VIETNAM)
 

@@ -7,15 +7,14 @@ from datetime import datetime
 
 import pytest
 
-from bantin.config import DEFAULT_SOURCES_FILE
 from bantin.errors import ExtractionError
-from spiders import SourceConfig, extract_page, load_sources
-from spiders.dates import VIETNAM
-from spiders.mirror import Site
-from spiders.mirror.server import JPEG, PDF
+from bantin.spiders import SourceConfig, extract_page, load_sources
+from bantin.spiders.dates import VIETNAM
+from bantin.spiders.mirror import Site
+from bantin.spiders.mirror.server import JPEG, PDF
 
 SITE = Site("http://mirror.test", now=datetime(2025, 10, 22, 10, 0, tzinfo=VIETNAM))
-SOURCES = {source.key: source for source in load_sources(DEFAULT_SOURCES_FILE)}
+SOURCES = {source.key: source for source in load_sources()}
 ARTICLES = [a for a in SITE.articles if a.source != "bad"]
 
 

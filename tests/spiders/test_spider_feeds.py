@@ -7,9 +7,9 @@ from datetime import datetime
 import pytest
 
 from bantin.errors import FeedError
-from spiders.dates import VIETNAM
-from spiders.feeds import parse_feed, parse_sitemap
-from spiders.middlewares import retry_delay
+from bantin.spiders.dates import VIETNAM
+from bantin.spiders.feeds import parse_feed, parse_sitemap
+from bantin.spiders.middlewares import retry_delay
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Số hóa</title>
 <item><title>Một</title><link>https://vnexpress.net/mot-4950001.html</link><pubDate>Wed, 22 Oct 2025 19:25:00 +0700</pubDate></item>

@@ -6,13 +6,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from archive.engine import Database
-from archive.models import Article
-from archive.repository import ArticleIn, upsert_article
-from spiders.dates import VIETNAM
-from spiders.dedup import minhash_of
-from spiders.mirror import Site
-from spiders.regroup import recluster_recent
+from bantin.archive.engine import Database
+from bantin.archive.models import Article
+from bantin.archive.repository import ArticleIn, upsert_article
+from bantin.spiders.dates import VIETNAM
+from bantin.spiders.dedup import minhash_of
+from bantin.spiders.mirror import Site
+from bantin.spiders.regroup import recluster_recent
 
 SITE = Site("http://mirror.test", now=datetime(2025, 10, 22, 10, 0, tzinfo=VIETNAM))
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from spiders.dates import VIETNAM
-from spiders.dedup import StoryClusters, minhash_of, shingles
-from spiders.mirror import Site
-from spiders.relevance import score_relevance
+from bantin.spiders.dates import VIETNAM
+from bantin.spiders.dedup import StoryClusters, minhash_of, shingles
+from bantin.spiders.mirror import Site
+from bantin.spiders.relevance import score_relevance
 
 SITE = Site("http://mirror.test", now=datetime(2025, 10, 22, 10, 0, tzinfo=VIETNAM))
 ARTICLES = [a for a in SITE.articles if a.source != "bad"]

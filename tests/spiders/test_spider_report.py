@@ -14,8 +14,8 @@ from twisted.internet.error import ConnectionRefusedError as TwistedConnectionRe
 from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
-from spiders.news import failure_reason
-from spiders.report import CrawlReport, SourceCounts, SourceReport
+from bantin.spiders.news import failure_reason
+from bantin.spiders.report import CrawlReport, SourceCounts, SourceReport
 
 
 def test_notes_rejections_and_failures_count_apart() -> None:

@@ -6,16 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from bantin.config import DEFAULT_SOURCES_FILE
 from bantin.errors import SourcesFileError
-from spiders import load_sources, select_sources
-from spiders.mirror import BAD_SOURCES, write_sources_file
+from bantin.spiders import load_sources, select_sources
+from bantin.spiders.mirror import BAD_SOURCES, write_sources_file
 
 SHIPPED = ("vnexpress", "vietnamnet", "tuoitre", "thanhnien", "dantri", "genk", "znews", "vneconomy")
 
 
 def test_shipped_sources_cover_the_outlets_with_feeds_and_selectors() -> None:
-    sources = {s.key: s for s in load_sources(DEFAULT_SOURCES_FILE)}
+    sources = {s.key: s for s in load_sources()}
     assert tuple(sources) == SHIPPED
     for key, source in sources.items():
         assert source.feeds and all(f.startswith("https://") for f in source.feeds), key
@@ -87,7 +86,7 @@ def test_missing_file_and_empty_file(tmp_path: Path) -> None:
 
 
 def test_select_sources_by_key_and_unknown_keys() -> None:
-    sources = load_sources(DEFAULT_SOURCES_FILE)
+    sources = load_sources()
     assert [s.key for s in select_sources(sources, ["genk", "dantri", "genk"])] == ["genk", "dantri"]
     assert len(select_sources(sources, None)) == len(SHIPPED)
     with pytest.raises(SourcesFileError, match="unknown source\\(s\\): nope"):
@@ -97,7 +96,7 @@ def test_select_sources_by_key_and_unknown_keys() -> None:
 def test_mirror_sources_file_round_trips(tmp_path: Path) -> None:
     path = write_sources_file("http://127.0.0.1:9", tmp_path / "m.toml", include_bad=True)
     sources = {s.key: s for s in load_sources(path)}
-    shipped = {s.key: s for s in load_sources(DEFAULT_SOURCES_FILE)}
+    shipped = {s.key: s for s in load_sources()}
     assert set(sources) == set(SHIPPED) | set(BAD_SOURCES)
     for key in SHIPPED:
         assert sources[key].feeds == (f"http://127.0.0.1:9/{key}/rss.xml",)

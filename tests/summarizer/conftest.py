@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.loading import clear_cache
-from summarizer.random_models import FAMILIES, build_model, train_tokenizer
-from summarizer.samples import TOKENIZER_CORPUS
+from bantin.summarizer.loading import clear_cache
+from bantin.summarizer.random_models import FAMILIES, build_model, train_tokenizer
+from bantin.summarizer.samples import TOKENIZER_CORPUS
 
 
 def run_cli(args: list[str]) -> None:

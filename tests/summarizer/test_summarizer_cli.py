@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from archive.engine import Database
-from archive.models import Summary as SummaryRow
+from bantin.archive.engine import Database
+from bantin.archive.models import Summary as SummaryRow
 from bantin.cli import main
 
-from summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
+from bantin.summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
 
 PAGE = f"""<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trí tuệ nhân tạo thay đổi tòa soạn</title>
 <meta property="og:title" content="Trí tuệ nhân tạo thay đổi tòa soạn"></head><body><article>
@@ -138,7 +138,7 @@ def test_bad_models_and_devices(article_file: Path, ct2_models: dict[str, Path],
 
 def test_pending_stores_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ct2_models: dict[str, Path],
                              capsys: pytest.CaptureFixture[str]) -> None:
-    from archive.repository import ArticleIn, upsert_article
+    from bantin.archive.repository import ArticleIn, upsert_article
 
     url = f"sqlite:///{tmp_path / 'bantin.db'}"
     db = Database.connect(url)

@@ -10,8 +10,8 @@ import pytest
 from ctranslate2.converters import TransformersConverter
 
 from bantin.errors import ModelError
-from summarizer.convert import convert_model, model_card
-from summarizer.parity import check_parity
+from bantin.summarizer.convert import convert_model, model_card
+from bantin.summarizer.parity import check_parity
 
 PAIRS = [
     ("Nhiều tòa soạn tại TP.HCM đã dùng trí tuệ nhân tạo.", "Mô hình ngôn ngữ lớn giúp biên tập viên."),
@@ -61,7 +61,7 @@ def test_int8_conversion_with_check(cli, hf_models: dict[str, Path], tmp_path: P
     card = model_card(tmp_path / "q")
     assert card.quantization == "int8" and card.prefix == "vietnews: "
     from bantin.config import Settings
-    from summarizer import SummaryOptions, load_summarizer
+    from bantin.summarizer import SummaryOptions, load_summarizer
 
     engine = load_summarizer(Settings(model_path=tmp_path / "q"))
     options = SummaryOptions(max_length=4, beam_size=1)

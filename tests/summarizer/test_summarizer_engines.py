@@ -9,10 +9,10 @@ import pytest
 
 from bantin.config import Settings
 from bantin.errors import InputError, ModelError
-from summarizer import Summarizer, SummaryOptions, load_summarizer
-from summarizer.generation import NOT_VIETNAMESE
+from bantin.summarizer import Summarizer, SummaryOptions, load_summarizer
+from bantin.summarizer.generation import NOT_VIETNAMESE
 
-from summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
+from bantin.summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
 
 DOCS = [
     "Nhiều tòa soạn tại TP.HCM đã dùng trí tuệ nhân tạo để tóm tắt tin tức.",

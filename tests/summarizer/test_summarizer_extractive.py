@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from bantin.errors import InputError
-from summarizer import ExtractiveSummarizer, SummaryOptions
-from summarizer.generation import NOT_VIETNAMESE
-from summarizer.sentences import split_sentences
+from bantin.summarizer import ExtractiveSummarizer, SummaryOptions
+from bantin.summarizer.generation import NOT_VIETNAMESE
+from bantin.summarizer.sentences import split_sentences
 
-from summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
+from bantin.summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
 
 ENGINE = ExtractiveSummarizer()
 

@@ -6,8 +6,8 @@ import ctranslate2
 import pytest
 
 from bantin.errors import ModelError
-from summarizer import SummaryOptions
-from summarizer.device import choose_placement
+from bantin.summarizer import SummaryOptions
+from bantin.summarizer.device import choose_placement
 
 
 def test_options_hash_is_stable_and_ignores_speed_knobs() -> None:

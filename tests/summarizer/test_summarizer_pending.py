@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from archive.engine import Database
-from archive.models import Summary as SummaryRow
-from archive.repository import ArticleIn, upsert_article
+from bantin.archive.engine import Database
+from bantin.archive.models import Summary as SummaryRow
+from bantin.archive.repository import ArticleIn, upsert_article
 from bantin.config import Settings
-from summarizer import ExtractiveSummarizer, SummaryOptions, load_summarizer, summarize_pending
-from summarizer.pending import article_text
+from bantin.summarizer import ExtractiveSummarizer, SummaryOptions, load_summarizer, summarize_pending
+from bantin.summarizer.pending import article_text
 
-from summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
+from bantin.summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
 
 OPTIONS = SummaryOptions(max_length=8, beam_size=1)
 

@@ -1,5 +1,5 @@
-from summarizer.chunking import chunk_text, truncate_text
-from summarizer.sentences import split_sentences
+from bantin.summarizer.chunking import chunk_text, truncate_text
+from bantin.summarizer.sentences import split_sentences
 
 
 def test_abbreviations_decimals_and_money_survive() -> None:

@@ -1,7 +1,7 @@
 """The web archive: search pages, articles, editions and sources, plus a JSON API under /api/."""
 
-from archive.web.app import CSP, create_app, filters_from
-from archive.web.reads import (
+from bantin.web.app import CSP, create_app, filters_from
+from bantin.web.reads import (
     article_view,
     edition_view,
     editions_list,

@@ -20,14 +20,14 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from archive.engine import Database
-from archive.search import SearchFilters, parse_day
+from bantin.archive.engine import Database
+from bantin.archive.search import SearchFilters, parse_day
 from bantin.config import Settings
 from bantin.errors import BadQuery, BantinError
+from bantin.resources import shipped
 
 __all__ = ["CSP", "create_app", "filters_from"]
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "web"
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
        "frame-ancestors 'none'")
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -64,8 +64,8 @@ def _wants_json(request: Request) -> bool:
 
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     """The app over ``db`` (default: the configured archive, opened once)."""
-    from archive.web.api import router as api_router
-    from archive.web.pages import router as pages_router
+    from bantin.web.api import router as api_router
+    from bantin.web.pages import router as pages_router
 
     if db is None:
         db = Database.connect(settings.effective_database_url)
@@ -73,7 +73,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
                   openapi_url="/api/openapi.json")
     app.state.db = db
     app.state.settings = settings
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(shipped("bantin", "templates", "web"))), autoescape=True)
     app.state.templates = Jinja2Templates(env=env)
 
     @app.middleware("http")

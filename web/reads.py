@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
-from archive.engine import Database
-from archive.models import Article, Edition, EditionItem, Source, Summary
+from bantin.archive.engine import Database
+from bantin.archive.models import Article, Edition, EditionItem, Source, Summary
 
 __all__ = ["EDITIONS_PER_PAGE", "article_view", "edition_view", "editions_list", "safe_url", "sources_list"]
 

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from archive.search import search
-from archive.web.app import filters_from
-from archive.web.reads import article_view, edition_view, editions_list, sources_list
+from bantin.archive.search import search
+from bantin.web.app import filters_from
+from bantin.web.reads import article_view, edition_view, editions_list, sources_list
 
 __all__ = ["router"]
 

@@ -9,9 +9,10 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from archive.search import SearchPage, search, to_html
-from archive.web.app import TEMPLATES, filters_from
-from archive.web.reads import (
+from bantin.archive.search import SearchPage, search, to_html
+from bantin.resources import shipped
+from bantin.web.app import filters_from
+from bantin.web.reads import (
     article_view,
     edition_view,
     editions_list,
@@ -95,4 +96,4 @@ async def sources_page(request: Request) -> Response:
 
 @router.get("/style.css")
 async def stylesheet() -> Response:
-    return FileResponse(TEMPLATES / "style.css", media_type="text/css")
+    return FileResponse(shipped("bantin", "templates", "web", "style.css"), media_type="text/css")
