@@ -13,16 +13,9 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, S
 from sqlalchemy.orm import Session, sessionmaker
 
 from bantin.errors import DatabaseUnavailable
+from bantin.safety import mask_url
 
-__all__ = ["Database", "mask_url"]
-
-
-def mask_url(url: str) -> str:
-    """``url`` with its password replaced by ``***`` (safe to print)."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url.split("@")[-1] if "@" in url else url
+__all__ = ["Database"]
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI hook
@@ -49,8 +42,9 @@ def _sqlite_begin(conn) -> None:  # noqa: ANN001 - SQLAlchemy hook
 
 @dataclass
 class Database:
-    """An archive database: the engine and its session factory.
+    """An archive database: the engine and its session factory; a context manager that closes it.
 
+    ``with Database.connect(url) as db: ...``.
     ``Database.connect(url)`` checks the connection and, for the embedded SQLite default, brings
     the schema to the newest revision; PostgreSQL is upgraded by ``bantin db upgrade``.
     """
@@ -110,4 +104,11 @@ class Database:
                 raise
 
     def close(self) -> None:
+        """Close every pooled connection (the ``with`` block does this on exit)."""
         self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

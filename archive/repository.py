@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bantin.archive.models import Article, CrawlRun, Source, Summary, utcnow
-from bantin.archive.text import collapse_space, content_hash
+from bantin.text import collapse_space, content_hash
 
 __all__ = [
     "COUNTERS",

@@ -9,7 +9,7 @@ from sqlalchemy import DateTime, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from bantin.archive.text import nfc
+from bantin.text import nfc
 
 __all__ = ["NFCText", "UTCDateTime"]
 

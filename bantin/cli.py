@@ -10,16 +10,15 @@ import importlib
 import os
 import sys
 import traceback
-from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from bantin import __version__
-from bantin.config import Settings, load_settings
+from bantin.commands.state import AppState, state_of
 from bantin.errors import BantinError
 
-__all__ = ["AppState", "app", "main", "settings_of"]
+__all__ = ["app", "main"]
 
 # Each module registers its commands with ``register(app)``; a new area adds one line here.
 COMMAND_MODULES = (
@@ -44,28 +43,6 @@ app = typer.Typer(
 )
 
 
-@dataclass
-class AppState:
-    """What the global options say; commands turn it into ``Settings`` once."""
-
-    debug: bool = False
-    overrides: dict[str, Any] = field(default_factory=dict)
-    _settings: Settings | None = None
-
-    def settings(self) -> Settings:
-        if self._settings is None:
-            self._settings = load_settings(**self.overrides)
-        return self._settings
-
-
-STATE = AppState()
-
-
-def settings_of(ctx: typer.Context | None = None) -> Settings:
-    """The process's settings, read once from the environment, ``.env`` and global options."""
-    return STATE.settings()
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"bantin {__version__}")
@@ -74,6 +51,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     database_url: Annotated[
         str | None, typer.Option("--database-url", help="Archive database (overrides BANTIN_DATABASE_URL).")
     ] = None,
@@ -86,16 +64,16 @@ def _root(
 
     Example: [bold]bantin db upgrade && bantin db status[/bold]
     """
-    STATE.debug = debug
-    STATE.overrides = {"database_url": database_url}
-    STATE._settings = None
+    state = state_of(ctx)
+    state.debug = debug
+    state.database_url = database_url
 
 
 for _module in COMMAND_MODULES:
     importlib.import_module(_module).register(app)
 
 
-def fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int) -> None:
     """Print ``message`` as one line on stderr and exit with ``code``."""
     print(f"bantin: error: {' '.join(message.split())}", file=sys.stderr)
     sys.exit(code)
@@ -105,16 +83,19 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``bantin`` console script."""
     # Prefect's ephemeral server would try to send telemetry, which an offline machine cannot.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    state = AppState()
     try:
-        app(args=argv, prog_name="bantin")
+        app(args=argv, prog_name="bantin", obj=state)
     except BantinError as exc:
-        fail(str(exc) or type(exc).__name__, 2)
+        if state.debug:  # the error and the cause it keeps (raise ... from exc)
+            traceback.print_exception(exc)
+        _fail(str(exc) or type(exc).__name__, 2)
     except KeyboardInterrupt:
-        fail("interrupted", 130)
+        _fail("interrupted", 130)
     except Exception as exc:  # noqa: BLE001 - the edge that turns bugs into one line
-        if STATE.debug:
-            traceback.print_exc()
-        fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", 1)
+        if state.debug:
+            traceback.print_exception(exc)
+        _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", 1)
 
 
 if __name__ == "__main__":

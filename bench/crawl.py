@@ -25,7 +25,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bantin.config import Settings
+from bantin.configure import crawl_options
+from bantin.settings import Settings
 from bantin.spiders import Politeness, run_crawl
 from bantin.spiders.mirror import MirrorServer, write_sources_file
 from bantin.spiders.mirror.server import _Reply
@@ -78,7 +79,7 @@ def main() -> None:
                             crawl_concurrency_per_domain=args.concurrency)
         polite = Politeness(retry_times=1, backoff_s=0.05, autothrottle_start_s=0.0, concurrent_requests=64)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        report = run_crawl(settings, sources_file=sources, politeness=polite,
+        report = run_crawl(crawl_options(settings), sources_file=sources, politeness=polite,
                            scrapy_overrides={"AUTOTHROTTLE_ENABLED": False})
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
     finally:

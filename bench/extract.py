@@ -31,7 +31,7 @@ warnings.filterwarnings("ignore")
 import trafilatura
 from newspaper import Article as NewspaperArticle
 
-from bantin.archive.text import nfc
+from bantin.text import nfc
 from bantin.spiders import extract_page, load_sources
 from bantin.spiders.mirror import Site
 

@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from bantin.archive.engine import Database
 from bantin.archive.migrate import current_revision, downgrade, head_revision, upgrade
 from bantin.archive.search import SearchFilters, parse_query, search
-from bantin.archive.text import fold
+from bantin.text import fold
 
 CORPUS = ROOT.parent / "shared" / "data" / "vietnews-sample" / "vietnews_test_sample.jsonl"
 NOW = datetime(2026, 11, 29, tzinfo=UTC)

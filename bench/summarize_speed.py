@@ -77,10 +77,9 @@ def bench_transformers(hf: Path, docs: list[str], device: str, repeat: int) -> f
 
 
 def bench_bantin(ct2: Path, docs: list[str], device: str, repeat: int) -> tuple[float, float, float, str, int]:
-    from bantin.config import Settings
-    from bantin.summarizer import SummaryOptions, load_summarizer
+    from bantin.summarizer import ModelSpec, SummaryOptions, load_summarizer
 
-    engine = load_summarizer(Settings(model_path=ct2), model_device=device)
+    engine = load_summarizer(ModelSpec(path=ct2, device=device))
     options = SummaryOptions(max_length=NEW_TOKENS, min_length=NEW_TOKENS, beam_size=BEAM, no_repeat_ngram_size=0,
                              max_input_tokens=INPUT_TOKENS, max_batch_size=DOCS)
     summaries = engine.summarize(docs, options)  # warm-up, and the token counts to check

@@ -15,7 +15,7 @@ from prefect import flow, get_run_logger
 from bantin.archive.engine import Database
 from bantin.archive.locking import pipeline_lock
 from bantin.archive.repository import COUNTERS
-from bantin.config import Settings
+from bantin.settings import Settings
 from bantin.flows.stages import (
     crawl_source,
     deliver_editions,
@@ -134,18 +134,14 @@ def pipeline_flow(period: str = "daily", sources: list[str] | None = None, limit
     5. return the totals of every stage.
     """
     settings = settings_for(overrides)
-    db = Database.connect(settings.effective_database_url)
-    try:
-        # 1. lock
-        with pipeline_lock(db):
-            # 2. crawl
-            crawl = crawl_flow(sources=sources, limit=limit, overrides=overrides)
-            # 3. summarize
-            summaries = summarize_flow_for(settings)(overrides=overrides)
-            # 4. publish
-            publish = newsletter_flow(period=period, overrides=overrides)
-    finally:
-        db.close()
+    # 1. lock
+    with Database.connect(settings.effective_database_url) as db, pipeline_lock(db):
+        # 2. crawl
+        crawl = crawl_flow(sources=sources, limit=limit, overrides=overrides)
+        # 3. summarize
+        summaries = summarize_flow_for(settings)(overrides=overrides)
+        # 4. publish
+        publish = newsletter_flow(period=period, overrides=overrides)
     # 5. totals
     status = crawl["status"]
     if status == "ok" and (summaries.get("failed") or publish["delivery"]["failed"]):

@@ -7,7 +7,7 @@ from typing import Any
 from prefect import serve
 from prefect.schedules import Cron
 
-from bantin.config import Settings
+from bantin.settings import Settings
 from bantin.flows.pipeline import pipeline_flow
 
 __all__ = ["deployments", "serve_schedules"]

@@ -1,12 +1,15 @@
-"""Prefect tasks: thin wrappers that call the packages. Each opens what it needs from settings.
+"""Prefect tasks: thin wrappers that call the packages with the options ``bantin.configure`` makes.
 
 Tasks take JSON-friendly arguments (settings overrides as a dict) so the same code runs in this
-process, on a Prefect worker, or on a Dask worker.
+process, on a Prefect worker, or on a Dask worker; each process reads its settings once (its own
+environment: a GPU worker has its own ``BANTIN_MODEL_DEVICE``) and reuses them for every task.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
+from functools import lru_cache
 from datetime import date, datetime
 from typing import Any
 
@@ -14,7 +17,8 @@ from prefect import task
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bantin.archive.engine import Database
-from bantin.config import Settings, load_settings
+from bantin import configure
+from bantin.settings import Settings, load_settings
 from bantin.errors import DatabaseUnavailable, FetchError
 
 __all__ = [
@@ -32,8 +36,14 @@ TRANSIENT = (DatabaseUnavailable, OperationalError, InterfaceError, FetchError, 
 
 
 def settings_for(overrides: dict[str, Any] | None) -> Settings:
-    """The settings a flow run uses: environment and ``.env``, then ``overrides``."""
-    return load_settings(**(overrides or {}))
+    """The settings a flow run uses: this process's environment and ``.env``, then ``overrides``
+    (read once per process and set of overrides)."""
+    return _settings(json.dumps(overrides or {}, sort_keys=True, default=str))
+
+
+@lru_cache(maxsize=16)
+def _settings(overrides_json: str) -> Settings:
+    return load_settings(**json.loads(overrides_json))
 
 
 def _retry_transient(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect retry hook
@@ -52,7 +62,8 @@ def crawl_source(overrides: dict[str, Any] | None, key: str, *, since: date | No
     """Crawl one source in its own process; its report as a dict."""
     from bantin.spiders.run import run_crawl
 
-    report = run_crawl(settings_for(overrides), sources=[key], since=since, limit=limit, refresh=refresh)
+    options = configure.crawl_options(settings_for(overrides))
+    report = run_crawl(options, sources=[key], since=since, limit=limit, refresh=refresh)
     return asdict(report.sources[0])
 
 
@@ -61,29 +72,21 @@ def recluster(overrides: dict[str, Any] | None, days: int = 7) -> int:
     """Group stories that parallel crawls stored apart; returns how many articles moved."""
     from bantin.spiders.regroup import recluster_recent
 
-    db = Database.connect(settings_for(overrides).effective_database_url)
-    try:
-        with db.session() as session:
-            return recluster_recent(session, days=days)
-    finally:
-        db.close()
+    with Database.connect(settings_for(overrides).effective_database_url) as db, db.session() as session:
+        return recluster_recent(session, days=days)
 
 
 @task(name="list pending summaries", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_retry_transient)
 def pending_ids(overrides: dict[str, Any] | None, limit: int | None = None) -> list[int]:
     """Ids of the articles that still lack a summary by the configured model and options."""
     from bantin.archive.repository import pending_articles
-    from bantin.summarizer import SummaryOptions, load_summarizer
+    from bantin.summarizer import SummaryOptions
 
     settings = settings_for(overrides)
-    engine = load_summarizer(settings)
-    db = Database.connect(settings.effective_database_url)
-    try:
-        with db.session() as session:
-            rows = pending_articles(session, engine.model_id, SummaryOptions().options_hash(), limit=limit)
-            return [row.id for row in rows]
-    finally:
-        db.close()
+    model_id = configure.model_spec(settings).model_id  # known without loading the model
+    with Database.connect(settings.effective_database_url) as db, db.session() as session:
+        rows = pending_articles(session, model_id, SummaryOptions().options_hash(), limit=limit)
+        return [row.id for row in rows]
 
 
 @task(name="summarize batch", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_retry_transient)
@@ -93,12 +96,9 @@ def summarize_batch(overrides: dict[str, Any] | None, article_ids: list[int] | N
     from bantin.summarizer import SummaryOptions, load_summarizer, summarize_pending
 
     settings = settings_for(overrides)
-    db = Database.connect(settings.effective_database_url)
-    try:
-        report = summarize_pending(db, load_summarizer(settings), SummaryOptions(), limit=limit,
-                                   batch_size=settings.summarize_batch_size, article_ids=article_ids)
-    finally:
-        db.close()
+    with Database.connect(settings.effective_database_url) as db:
+        report = summarize_pending(db, load_summarizer(configure.model_spec(settings)), SummaryOptions(),
+                                   limit=limit, batch_size=settings.summarize_batch_size, article_ids=article_ids)
     return asdict(report)
 
 
@@ -109,11 +109,8 @@ def make_edition(overrides: dict[str, Any] | None, period: str, *, since: dateti
     from bantin.newsletter import build_edition
 
     settings = settings_for(overrides)
-    db = Database.connect(settings.effective_database_url)
-    try:
-        result = build_edition(db, settings, period=period, since=since, until=until)
-    finally:
-        db.close()
+    with Database.connect(settings.effective_database_url) as db:
+        result = build_edition(db, configure.newsletter_options(settings), period=period, since=since, until=until)
     return {
         "edition_id": result.edition_id, "created": result.created, "items": result.item_count,
         "skipped": result.skipped, "output_dir": str(result.output_dir) if result.output_dir else None,
@@ -127,10 +124,7 @@ def deliver_editions(overrides: dict[str, Any] | None) -> dict[str, Any]:
     from bantin.newsletter import deliver_pending
 
     settings = settings_for(overrides)
-    db = Database.connect(settings.effective_database_url)
-    try:
-        report = deliver_pending(db, settings)
-    finally:
-        db.close()
+    with Database.connect(settings.effective_database_url) as db:
+        report = deliver_pending(db, configure.newsletter_options(settings))
     return {"configured": report.configured, "sent": list(report.sent),
             "failed": [list(pair) for pair in report.failed]}

@@ -8,6 +8,8 @@ the templates in ``templates/newsletter/``; the sections come from ``newsletter/
 from bantin.newsletter.build import EditionResult, build_edition, render_stored
 from bantin.newsletter.deliver import DeliveryReport, deliver_pending
 from bantin.newsletter.editions import EditionDetail, EditionInfo, ItemInfo, edition_detail, list_editions
+from bantin.newsletter.mail import MailSettings
+from bantin.newsletter.options import NewsletterOptions
 from bantin.newsletter.render import Rendered, Renderer
 from bantin.newsletter.sections import default_sections_file, Section, SectionConfig, load_sections
 from bantin.newsletter.select import KINDS
@@ -20,6 +22,8 @@ __all__ = [
     "EditionInfo",
     "EditionResult",
     "ItemInfo",
+    "MailSettings",
+    "NewsletterOptions",
     "Rendered",
     "Renderer",
     "Section",

@@ -26,9 +26,8 @@ from bantin.archive.engine import Database
 from bantin.archive.locking import pipeline_lock
 from bantin.archive.models import Edition, EditionItem, utcnow
 from bantin import __version__
-from bantin.config import Settings
 from bantin.errors import NewsletterError
-from bantin.newsletter.mail import MailSettings
+from bantin.newsletter.options import NewsletterOptions
 from bantin.newsletter.output import FILE_NAMES, edition_folder, files_present, write_files
 from bantin.newsletter.rank import PlannedItem, plan_edition
 from bantin.newsletter.render import Rendered, Renderer
@@ -70,7 +69,7 @@ class EditionResult:
 
 def build_edition(
     db: Database,
-    settings: Settings,
+    options: NewsletterOptions,
     *,
     period: str = "daily",
     since: datetime | None = None,
@@ -87,7 +86,7 @@ def build_edition(
     bad period, ``TemplateError`` naming a broken template, ``DeliveryError`` naming a folder
     that cannot be written (nothing is stored then), ``ConfigError`` for a bad sections file.
     """
-    job = _Job(settings, sections or load_sections(settings.newsletter_sections), Renderer(templates_dir), now or utcnow(), out_dir)
+    job = _Job(options, sections or load_sections(options.sections_file), Renderer(templates_dir), now or utcnow(), out_dir)
     if dry_run:
         with db.sessions() as session:
             return job.run(session, period, since, until, dry_run=True)
@@ -97,7 +96,7 @@ def build_edition(
 
 @dataclass(frozen=True)
 class _Job:
-    settings: Settings
+    options: NewsletterOptions
     config: SectionConfig
     renderer: Renderer
     now: datetime
@@ -106,7 +105,7 @@ class _Job:
     @property
     def out(self) -> Path:
         """The folder of edition folders, absolute: the stored path must not depend on the cwd."""
-        folder = Path(self.out_dir) if self.out_dir is not None else Path(self.settings.out_dir)
+        folder = Path(self.out_dir) if self.out_dir is not None else Path(self.options.out_dir)
         return folder.expanduser().absolute()
 
     def run(
@@ -119,9 +118,9 @@ class _Job:
         if existing is not None:
             return self._existing(session, existing, dry_run=dry_run)
         # 3. stories, ranked
-        plan = plan_edition(select_stories(session, span, self.settings.relevance_threshold), span, self.config)
+        plan = plan_edition(select_stories(session, span, self.options.relevance_threshold), span, self.config)
         # 4. an empty period
-        if not plan and self.settings.newsletter_empty == "skip":
+        if not plan and self.options.empty == "skip":
             return EditionResult(kind, span.start, span.end, None, 0, (), False, dry_run=dry_run, skipped=True)
         if dry_run:
             view = self._view(session, plan, span, None, self.now)
@@ -133,7 +132,7 @@ class _Job:
         rendered, paths = self._write(view)
         edition.title = rendered.subject
         edition.output_dir = str(paths[0].parent)
-        if MailSettings.of(self.settings) is None:  # files are the only channel: delivered now
+        if self.options.mail is None:  # files are the only channel: delivered now
             edition.delivered, edition.delivered_at = True, self.now
         session.flush()
         return self._result(view, paths, created=True, title=rendered.subject)
@@ -143,7 +142,7 @@ class _Job:
     ) -> EditionView:
         return compose_view(
             session, plan, span, self.config, edition_id=edition_id, generated_at=at,
-            timezone=self.settings.timezone, threshold=self.settings.relevance_threshold, version=__version__,
+            timezone=self.options.timezone, threshold=self.options.relevance_threshold, version=__version__,
         )
 
     def _write(self, view: EditionView) -> tuple[Rendered, tuple[Path, ...]]:
@@ -151,7 +150,7 @@ class _Job:
         return rendered, write_files(edition_folder(self.out, view), rendered)
 
     def _existing(self, session: Session, edition: Edition, *, dry_run: bool) -> EditionResult:
-        view = stored_view(session, edition, self.settings, self.config)
+        view = stored_view(session, edition, self.options, self.config)
         if dry_run:
             view = _as_preview(view)
         stored = Path(edition.output_dir) if edition.output_dir else None
@@ -204,27 +203,27 @@ def _insert(session: Session, span: Period, plan: list[PlannedItem], now: dateti
     return edition
 
 
-def stored_view(session: Session, edition: Edition, settings: Settings, config: SectionConfig) -> EditionView:
+def stored_view(session: Session, edition: Edition, options: NewsletterOptions, config: SectionConfig) -> EditionView:
     """The view of a stored edition, laid out as it was stored."""
     span = Period(edition.kind, edition.period_start, edition.period_end)
     return compose_view(
         session, planned_from_stored(edition.items), span, config, edition_id=edition.id,
-        generated_at=edition.created_at, timezone=settings.timezone,
-        threshold=settings.relevance_threshold, version=__version__,
+        generated_at=edition.created_at, timezone=options.timezone,
+        threshold=options.relevance_threshold, version=__version__,
     )
 
 
 def render_stored(
-    session: Session, edition: Edition, settings: Settings, *, out_dir: Path | None = None,
+    session: Session, edition: Edition, options: NewsletterOptions, *, out_dir: Path | None = None,
     sections: SectionConfig | None = None, templates_dir: Path | None = None,
 ) -> tuple[Rendered, tuple[Path, ...]]:
     """Render a stored edition again and write its files (into ``out_dir`` or its own folder)."""
-    view = stored_view(session, edition, settings, sections or load_sections(settings.newsletter_sections))
+    view = stored_view(session, edition, options, sections or load_sections(options.sections_file))
     rendered = Renderer(templates_dir).render(view)
     if out_dir is None and edition.output_dir:
         folder = Path(edition.output_dir)
     else:
-        base = Path(out_dir) if out_dir is not None else Path(settings.out_dir)
+        base = Path(out_dir) if out_dir is not None else Path(options.out_dir)
         folder = edition_folder(base.expanduser().absolute(), view)
     paths = write_files(folder, rendered)
     if not files_present(edition.output_dir):

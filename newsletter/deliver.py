@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from bantin.archive.engine import Database
 from bantin.archive.locking import pipeline_lock
 from bantin.archive.models import Edition, utcnow
-from bantin.config import Settings
 from bantin.errors import DeliveryError
 from bantin.newsletter.build import LOCK_WAIT_S, render_stored
-from bantin.newsletter.mail import MailSettings, compose_message, send_message, smtp_connection
+from bantin.newsletter.mail import compose_message, send_message, smtp_connection
+from bantin.newsletter.options import NewsletterOptions
 from bantin.newsletter.output import FILE_NAMES, files_present
 from bantin.newsletter.sections import SectionConfig
 
@@ -45,7 +45,7 @@ class DeliveryReport:
 
 def deliver_pending(
     db: Database,
-    settings: Settings,
+    options: NewsletterOptions,
     *,
     sections: SectionConfig | None = None,
     templates_dir: Path | None = None,
@@ -55,7 +55,7 @@ def deliver_pending(
     Without SMTP this is a successful no-op. Send failures never raise: each failed edition keeps its
     error in ``delivery_error`` and is listed in the report, and the next call retries it.
     """
-    mail = MailSettings.of(settings)
+    mail = options.mail
     if mail is None:
         return DeliveryReport(configured=False)
     with pipeline_lock(db, name="newsletter-delivery", wait_s=LOCK_WAIT_S):
@@ -65,13 +65,13 @@ def deliver_pending(
             return DeliveryReport(configured=True)
         try:
             with smtp_connection(mail) as client:
-                return _send_all(db, settings, mail, client, pending, sections, templates_dir)
+                return _send_all(db, options, client, pending, sections, templates_dir)
         except DeliveryError as exc:  # no connection or no login: every pending edition waits
             _record_failure(db, pending, str(exc))
             return DeliveryReport(configured=True, failed=tuple((edition_id, str(exc)) for edition_id in pending))
 
 
-def _send_all(db, settings, mail, client, pending, sections, templates_dir) -> DeliveryReport:  # noqa: ANN001
+def _send_all(db, options, client, pending, sections, templates_dir) -> DeliveryReport:  # noqa: ANN001
     sent: list[int] = []
     failed: list[tuple[int, str]] = []
     notes: list[tuple[int, str]] = []
@@ -81,8 +81,8 @@ def _send_all(db, settings, mail, client, pending, sections, templates_dir) -> D
             if edition is None or edition.delivered:
                 continue
             try:
-                subject, text, html = _bodies(session, edition, settings, sections, templates_dir)
-                note = send_message(client, mail, compose_message(mail, subject, text, html))
+                subject, text, html = _bodies(session, edition, options, sections, templates_dir)
+                note = send_message(client, options.mail, compose_message(options.mail, subject, text, html))
             except DeliveryError as exc:
                 edition.delivery_error = str(exc)
                 failed.append((edition_id, str(exc)))
@@ -95,7 +95,7 @@ def _send_all(db, settings, mail, client, pending, sections, templates_dir) -> D
 
 
 def _bodies(
-    session: Session, edition: Edition, settings: Settings, sections: SectionConfig | None, templates_dir: Path | None
+    session: Session, edition: Edition, options: NewsletterOptions, sections: SectionConfig | None, templates_dir: Path | None
 ) -> tuple[str, str, str]:
     """Subject, text and HTML of ``edition``: its files, or rendered again if they are gone."""
     if files_present(edition.output_dir) and edition.title:
@@ -106,7 +106,7 @@ def _bodies(
         except OSError as exc:
             raise DeliveryError(f"cannot read edition files in {folder}: {exc.strerror or exc}") from None
         return edition.title, text, html
-    rendered, _paths = render_stored(session, edition, settings, sections=sections, templates_dir=templates_dir)
+    rendered, _paths = render_stored(session, edition, options, sections=sections, templates_dir=templates_dir)
     edition.title = rendered.subject
     return rendered.subject, rendered.text, rendered.html
 

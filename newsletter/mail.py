@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from bantin.config import Settings
 from bantin.errors import DeliveryError
 
 __all__ = ["MailSettings", "compose_message", "send_message", "smtp_connection"]
@@ -26,7 +25,7 @@ SMTPS_PORT = 465
 
 @dataclass(frozen=True)
 class MailSettings:
-    """The SMTP part of ``Settings``; ``None`` from ``of`` when e-mail is not configured."""
+    """Where and how to send editions by SMTP (the edges build it from settings when SMTP is set)."""
 
     host: str
     port: int
@@ -36,21 +35,6 @@ class MailSettings:
     sender: str
     recipients: tuple[str, ...]
     timeout_s: float = 30.0
-
-    @classmethod
-    def of(cls, settings: Settings) -> MailSettings | None:
-        if not settings.smtp_host or not settings.smtp_recipients:
-            return None
-        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
-        return cls(
-            host=settings.smtp_host,
-            port=settings.smtp_port,
-            starttls=settings.smtp_starttls,
-            user=settings.smtp_user or None,
-            password=password,
-            sender=settings.smtp_from,
-            recipients=tuple(settings.smtp_recipients),
-        )
 
     @property
     def where(self) -> str:

@@ -6,7 +6,7 @@ long-lived process) and returns a ``CrawlReport``; ``extract_page`` turns one pa
 relevance. Importing this package does not import Scrapy.
 """
 
-from bantin.spiders.crawlsettings import Politeness
+from bantin.spiders.crawlsettings import CrawlOptions, Politeness
 from bantin.spiders.extraction import ExtractedPage, extract_page
 from bantin.spiders.regroup import recluster_recent
 from bantin.spiders.relevance import Relevance, score_relevance
@@ -16,6 +16,7 @@ from bantin.spiders.sources import Selectors, SourceConfig, load_sources, select
 from bantin.spiders.urls import canonical_url
 
 __all__ = [
+    "CrawlOptions",
     "CrawlReport",
     "ExtractedPage",
     "Politeness",

@@ -1,4 +1,4 @@
-"""Scrapy settings for a crawl, derived from bantin's ``Settings``: politeness, limits, cache.
+"""Scrapy settings for a crawl, derived from ``CrawlOptions``: politeness, limits, cache.
 
 Polite by default: robots.txt obeyed, AutoThrottle on, bounded per-domain concurrency, a
 configurable User-Agent, retries with backoff on 429/5xx honouring ``Retry-After``, pages over
@@ -15,9 +15,28 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bantin.config import Settings
+__all__ = ["CrawlOptions", "Politeness", "scrapy_settings"]
 
-__all__ = ["Politeness", "scrapy_settings"]
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    """What a crawl needs from the configuration; the edges build it from ``Settings``.
+
+    ``database_url``: the archive; ``sources_file``: the sources (None: the shipped file);
+    ``data_dir``: where ``crawl.log`` and the development HTTP cache go; the rest are the polite
+    limits a real site gets (User-Agent, parallel requests per domain, page size cap, download
+    timeout, robots.txt, HTTP cache).
+    """
+
+    database_url: str
+    sources_file: Path | None = None
+    data_dir: Path = Path("bantin-data")
+    user_agent: str = "bantin/0.1 (+https://example.invalid/bantin)"
+    concurrency_per_domain: int = 2
+    max_page_bytes: int = 5_000_000
+    timeout_s: float = 30.0
+    obey_robots: bool = True
+    http_cache: bool = False
 
 
 @dataclass(frozen=True)
@@ -39,7 +58,7 @@ class Politeness:
 
 
 def scrapy_settings(
-    settings: Settings,
+    options: CrawlOptions,
     *,
     since: date | None = None,
     limit: int | None = None,
@@ -52,17 +71,17 @@ def scrapy_settings(
     values: dict[str, Any] = {
         "BOT_NAME": "bantin",
         "SPIDER_MODULES": ["bantin.spiders.news"],
-        "USER_AGENT": settings.user_agent,
-        "ROBOTSTXT_OBEY": settings.crawl_obey_robots,
+        "USER_AGENT": options.user_agent,
+        "ROBOTSTXT_OBEY": options.obey_robots,
         "CONCURRENT_REQUESTS": polite.concurrent_requests,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": settings.crawl_concurrency_per_domain,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": options.concurrency_per_domain,
         "DOWNLOAD_DELAY": 0.5,  # `bantin crawl` sets each source's own delay_s
         "AUTOTHROTTLE_ENABLED": True,
         "AUTOTHROTTLE_START_DELAY": polite.autothrottle_start_s,
         "AUTOTHROTTLE_MAX_DELAY": polite.autothrottle_max_s,
-        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(settings.crawl_concurrency_per_domain),
-        "DOWNLOAD_TIMEOUT": settings.crawl_timeout_s,
-        "DOWNLOAD_MAXSIZE": settings.crawl_max_page_bytes,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(options.concurrency_per_domain),
+        "DOWNLOAD_TIMEOUT": options.timeout_s,
+        "DOWNLOAD_MAXSIZE": options.max_page_bytes,
         "DOWNLOAD_WARNSIZE": 0,
         "REDIRECT_MAX_TIMES": 5,  # news articles redirect once or twice; a loop stops here
         "DNS_TIMEOUT": 20,
@@ -78,14 +97,14 @@ def scrapy_settings(
             "bantin.spiders.middlewares.SafeMetaRefreshMiddleware": 580,
         },
         "ITEM_PIPELINES": {"bantin.spiders.pipelines.ArchivePipeline": 300},
-        "HTTPCACHE_ENABLED": settings.crawl_http_cache,
-        "HTTPCACHE_DIR": str((Path(settings.data_dir) / "httpcache").resolve()),
+        "HTTPCACHE_ENABLED": options.http_cache,
+        "HTTPCACHE_DIR": str((Path(options.data_dir) / "httpcache").resolve()),
         "HTTPCACHE_IGNORE_HTTP_CODES": [429, 500, 502, 503, 504],
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "WARNING",
-        "BANTIN_DATABASE_URL": settings.effective_database_url,
-        "BANTIN_SOURCES_FILE": str(settings.sources_file) if settings.sources_file else None,
+        "BANTIN_DATABASE_URL": options.database_url,
+        "BANTIN_SOURCES_FILE": str(options.sources_file) if options.sources_file else None,
         "BANTIN_SINCE": since.isoformat() if since else None,
         "BANTIN_LIMIT": limit or 0,
         "BANTIN_REFRESH": refresh,

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bantin.archive.models import Article, utcnow
-from bantin.archive.text import canonical_tones, fold
+from bantin.text import canonical_tones, fold
 
 __all__ = ["NUM_PERM", "StoryClusters", "minhash_from_values", "minhash_of", "shingles"]
 

@@ -31,7 +31,7 @@ from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 from parsel import Selector
 
-from bantin.archive.text import collapse_space
+from bantin.text import collapse_space
 from bantin.errors import ExtractionError
 from bantin.spiders.dates import parse_datetime
 from bantin.spiders.decoding import decode_html

@@ -12,7 +12,7 @@ from typing import Any
 
 from parsel import Selector
 
-from bantin.archive.text import collapse_space
+from bantin.text import collapse_space
 
 __all__ = ["PageMeta", "read_meta"]
 

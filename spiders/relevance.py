@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from bantin.archive.text import canonical_tones, nfc
+from bantin.text import canonical_tones, nfc
 from bantin.errors import ConfigError
 from bantin.resources import shipped
 

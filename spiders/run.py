@@ -44,9 +44,8 @@ from bantin.archive.repository import (
     record_source_success,
     start_crawl_run,
 )
-from bantin.config import Settings
 from bantin.errors import ConfigError, MigrationError, PipelineBusy
-from bantin.spiders.crawlsettings import Politeness, scrapy_settings
+from bantin.spiders.crawlsettings import CrawlOptions, Politeness, scrapy_settings
 from bantin.spiders.progress import CrawlProgress
 from bantin.spiders.report import COUNTERS as COUNTER_NAMES
 from bantin.spiders.report import CrawlReport, SourceCounts, SourceReport
@@ -250,7 +249,7 @@ def _busy_report(source: SourceConfig, db: Database) -> SourceReport:
 
 
 def run_crawl(
-    settings: Settings,
+    options: CrawlOptions,
     *,
     sources: Sequence[str] | None = None,
     sources_file: Path | None = None,
@@ -271,31 +270,44 @@ def run_crawl(
     ``DatabaseUnavailable`` and ``MigrationError`` (archive not upgraded) are raised before
     anything is crawled.
     """
-    path = Path(sources_file or settings.sources_file or default_sources_file())
+    path = Path(sources_file or options.sources_file or default_sources_file())
     chosen = select_sources(load_sources(path), sources)
     if not chosen:
         raise ConfigError(f"{path}: no enabled sources to crawl")
-    db = Database.connect(settings.effective_database_url)  # fails early; upgrades the embedded archive
-    if current_revision(db) != head_revision():
-        db.close()
-        raise MigrationError(f"the archive {db.shown_url} is not at the newest schema; run: bantin db upgrade")
-    log_dir = Path(settings.data_dir)
+    with Database.connect(options.database_url) as db:  # fails early; upgrades the embedded archive
+        if current_revision(db) != head_revision():
+            raise MigrationError(f"the archive {db.shown_url} is not at the newest schema; run: bantin db upgrade")
+        return _crawl(db, options, chosen, path, since=since, limit=limit, refresh=refresh, progress=progress,
+                      politeness=politeness, scrapy_overrides=scrapy_overrides)
+
+
+def _crawl(
+    db: Database,
+    options: CrawlOptions,
+    chosen: Sequence[SourceConfig],
+    path: Path,
+    *,
+    since: date | None,
+    limit: int | None,
+    refresh: bool,
+    progress: bool,
+    politeness: Politeness | None,
+    scrapy_overrides: Mapping[str, Any] | None,
+) -> CrawlReport:
+    log_dir = Path(options.data_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
-    values = scrapy_settings(settings, since=since, limit=limit, refresh=refresh, politeness=politeness,
+    values = scrapy_settings(options, since=since, limit=limit, refresh=refresh, politeness=politeness,
                              extra={"BANTIN_SOURCES_FILE": str(path), "LOG_FILE": str(log_dir / "crawl.log"),
                                     "LOG_LEVEL": "INFO", **(scrapy_overrides or {})})
     started = time.perf_counter()
-    try:
-        with _source_locks(db, [source.key for source in chosen]) as held:
-            mine = [source for source in chosen if source.key in held]
-            runs = _open_runs(db, mine)
-            results, error, exitcode = ({}, None, 0)
-            if mine:
-                results, error, exitcode = _crawl_in_child(_Job(tuple(mine), values, os.getpid()), progress)
-            reports = [_source_report(source, results, error, exitcode) if source.key in held
-                       else _busy_report(source, db) for source in chosen]
-            report = CrawlReport(tuple(reports), time.perf_counter() - started)
-            _record(db, mine, report, runs)
-    finally:
-        db.close()
+    with _source_locks(db, [source.key for source in chosen]) as held:
+        mine = [source for source in chosen if source.key in held]
+        runs = _open_runs(db, mine)
+        results, error, exitcode = ({}, None, 0)
+        if mine:
+            results, error, exitcode = _crawl_in_child(_Job(tuple(mine), values, os.getpid()), progress)
+        reports = [_source_report(source, results, error, exitcode) if source.key in held
+                   else _busy_report(source, db) for source in chosen]
+        report = CrawlReport(tuple(reports), time.perf_counter() - started)
+        _record(db, mine, report, runs)
     return report

@@ -1,6 +1,6 @@
 """Vietnamese summaries: CTranslate2 encoder-decoder and decoder-only engines, an extractive fallback.
 
-Call ``load_summarizer(settings)`` once, then ``summarizer.summarize(docs, SummaryOptions())``;
+Call ``load_summarizer(ModelSpec(path))`` once, then ``summarizer.summarize(docs, SummaryOptions())``;
 ``summarize_pending(db, summarizer, options)`` fills the archive's missing summaries.
 """
 
@@ -12,11 +12,13 @@ from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
 from bantin.summarizer.parity import check_parity
 from bantin.summarizer.pending import PendingReport, summarize_pending
 from bantin.summarizer.protocol import Summarizer
+from bantin.summarizer.spec import ModelSpec
 from bantin.summarizer.sentences import split_sentences
 
 __all__ = [
     "ExtractiveSummarizer",
     "ModelCard",
+    "ModelSpec",
     "PendingReport",
     "Placement",
     "Summarizer",

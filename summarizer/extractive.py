@@ -26,6 +26,7 @@ from bantin.summarizer.generation import check_documents
 from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
 from bantin.summarizer.protocol import Progress
 from bantin.summarizer.sentences import split_sentences
+from bantin.summarizer.spec import EXTRACTIVE_MODEL_ID
 
 __all__ = ["ExtractiveSummarizer", "Weights", "rank_sentences"]
 
@@ -117,7 +118,7 @@ class ExtractiveSummarizer:
     """Picks the article's most central sentences (see the module docstring)."""
 
     engine = "extractive"
-    model_id = "extractive-v1"
+    model_id = EXTRACTIVE_MODEL_ID
     device = "cpu"
     compute_type = "none"
 

@@ -8,13 +8,13 @@ from typing import Any
 
 import ctranslate2
 
-from bantin.config import Settings
 from bantin.errors import ModelError
 from bantin.summarizer.causal import DecoderOnlySummarizer
 from bantin.summarizer.convert import TOKENIZER_FILES, model_card
 from bantin.summarizer.device import choose_placement, cuda_device_count
 from bantin.summarizer.extractive import ExtractiveSummarizer
 from bantin.summarizer.protocol import Summarizer
+from bantin.summarizer.spec import ModelSpec
 from bantin.summarizer.seq2seq import EncoderDecoderSummarizer
 
 __all__ = ["clear_cache", "load_summarizer"]
@@ -55,38 +55,24 @@ def _load_ct2(folder: Path, engine: str, device: str, compute_type: str) -> Summ
     return engine_class(folder, card, tokenizer, placement, model)
 
 
-def load_summarizer(settings: Settings, **overrides: Any) -> Summarizer:
-    """The engine ``settings`` name (``model_path``, ``model_engine``, ``model_device``,
-    ``model_compute_type``; ``overrides`` replace any of them, ``None`` values ignored).
+def load_summarizer(spec: ModelSpec) -> Summarizer:
+    """The engine ``spec`` names, loaded once per process per (path, engine, device, compute type).
 
-    Extractive when no model path is set or the engine is ``extractive``. Loaded once per process
-    per (path, engine, device, compute type). Raises ``ModelError``.
+    Extractive when the spec has no model path or its engine is ``extractive``. Raises ``ModelError``.
     """
-    values = {
-        "model_path": settings.model_path,
-        "model_engine": settings.model_engine,
-        "model_device": settings.model_device,
-        "model_compute_type": settings.model_compute_type,
-    }
-    unknown = set(overrides) - set(values)
-    if unknown:
-        raise TypeError(f"unknown overrides: {', '.join(sorted(unknown))}")
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    path, engine = values["model_path"], values["model_engine"]
-    if values["model_device"] == "cuda" and cuda_device_count() == 0:
+    if spec.device == "cuda" and cuda_device_count() == 0:
         raise ModelError("--device cuda was asked for, but CTranslate2 sees no CUDA GPU (use --device cpu or auto)")
-    if path is None or engine == "extractive":
-        if engine not in ("auto", "extractive"):
-            raise ModelError(f"the {engine} engine needs a model folder (set BANTIN_MODEL_PATH or --model)")
+    if spec.is_extractive:
+        if spec.engine not in ("auto", "extractive"):
+            raise ModelError(f"the {spec.engine} engine needs a model folder (set BANTIN_MODEL_PATH or --model)")
         key: tuple[Any, ...] = ("extractive",)
     else:
-        path = Path(path).expanduser().resolve()
-        key = (str(path), engine, values["model_device"], values["model_compute_type"])
+        key = (str(spec.folder), spec.engine, spec.device, spec.compute_type)
     with _LOCK:
         if key not in _CACHE:
             _CACHE[key] = (
                 ExtractiveSummarizer()
                 if key == ("extractive",)
-                else _load_ct2(path, engine, values["model_device"], values["model_compute_type"])
+                else _load_ct2(spec.folder, spec.engine, spec.device, spec.compute_type)
             )
         return _CACHE[key]

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bantin.archive.text import nfc
+from bantin.text import nfc
 
 __all__ = ["RougeScores", "rouge", "rouge_mean", "syllables"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bantin.archive.text import nfc
+from bantin.text import nfc
 
 __all__ = ["ABBREVIATIONS", "paragraphs", "split_sentences"]
 

@@ -1,6 +1,6 @@
 import unicodedata
 
-from bantin.archive.text import canonical_tones, collapse_space, content_hash, fold, nfc
+from bantin.text import canonical_tones, collapse_space, content_hash, fold, nfc
 
 
 def test_fold_removes_diacritics_and_maps_d():

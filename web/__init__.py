@@ -1,6 +1,6 @@
 """The web archive: search pages, articles, editions and sources, plus a JSON API under /api/."""
 
-from bantin.web.app import CSP, create_app, filters_from
+from bantin.web.app import CSP, WebOptions, create_app, filters_from
 from bantin.web.reads import (
     article_view,
     edition_view,
@@ -9,4 +9,4 @@ from bantin.web.reads import (
     sources_list,
 )
 
-__all__ = ["CSP", "article_view", "create_app", "edition_view", "editions_list", "filters_from", "safe_url", "sources_list"]
+__all__ = ["CSP", "WebOptions", "article_view", "create_app", "edition_view", "editions_list", "filters_from", "safe_url", "sources_list"]

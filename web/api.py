@@ -28,10 +28,10 @@ async def api_search(
     page: Annotated[str | None, Query()] = None,
     per_page: Annotated[str | None, Query()] = None,
 ) -> dict[str, Any]:
-    settings = request.app.state.settings
+    options = request.app.state.options
     params = {"source": source, "topic": topic, "since": since, "until": until, "min_relevance": min_relevance,
               "page": page, "per_page": per_page}
-    filters = filters_from(params, settings.timezone)
+    filters = filters_from(params, options.timezone)
     result = await run_in_threadpool(search, request.app.state.db, q, filters)
     return result.to_dict()
 

@@ -3,13 +3,14 @@
 Security: every string from the archive is escaped by Jinja2's autoescape (snippets are built
 from escaped segments), no stored HTML is ever rendered, links are http(s) only, a strict
 Content-Security-Policy allows no script at all, and any request other than GET/HEAD/OPTIONS is
-refused unless ``settings.web_token`` is set and sent as ``Authorization: Bearer <token>`` (the
+refused unless ``WebOptions.token`` (``BANTIN_WEB_TOKEN``) is set and sent as ``Authorization: Bearer <token>`` (the
 app has no state-changing route today; the gate keeps it that way for anything added later).
 """
 
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bantin.archive.engine import Database
 from bantin.archive.search import SearchFilters, parse_day
-from bantin.config import Settings
 from bantin.errors import BadQuery, BantinError
 from bantin.resources import shipped
 
-__all__ = ["CSP", "create_app", "filters_from"]
+__all__ = ["CSP", "WebOptions", "create_app", "filters_from"]
 
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
        "frame-ancestors 'none'")
@@ -58,27 +58,33 @@ def filters_from(params: dict[str, Any], timezone: str) -> SearchFilters:
     )
 
 
+@dataclass(frozen=True)
+class WebOptions:
+    """What the web archive needs: the readers' time zone, and the token that allows changes (None: read-only)."""
+
+    timezone: str = "Asia/Ho_Chi_Minh"
+    token: str | None = None
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
-    """The app over ``db`` (default: the configured archive, opened once)."""
+def create_app(options: WebOptions, db: Database) -> FastAPI:
+    """The app over the open archive ``db`` (the caller closes it)."""
     from bantin.web.api import router as api_router
     from bantin.web.pages import router as pages_router
 
-    if db is None:
-        db = Database.connect(settings.effective_database_url)
     app = FastAPI(title="bantin archive", version="1", docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json")
     app.state.db = db
-    app.state.settings = settings
+    app.state.options = options
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(shipped("bantin", "templates", "web"))), autoescape=True)
     app.state.templates = Jinja2Templates(env=env)
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
-        if request.method not in _SAFE_METHODS and not _token_ok(request, settings):
+        if request.method not in _SAFE_METHODS and not _token_ok(request, options):
             response: Response = PlainTextResponse("read-only: a valid token is required", status_code=403)
         else:
             response = await call_next(request)
@@ -112,8 +118,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     return app
 
 
-def _token_ok(request: Request, settings: Settings) -> bool:
-    token = settings.web_token.get_secret_value() if settings.web_token else ""
+def _token_ok(request: Request, options: WebOptions) -> bool:
+    token = options.token or ""
     sent = request.headers.get("authorization", "")
     return bool(token) and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode())
 

@@ -49,14 +49,14 @@ def _results_context(result: SearchPage, form: dict[str, str]) -> dict[str, Any]
 
 @router.get("/")
 async def search_page(request: Request, q: Annotated[str | None, Query(max_length=20_000)] = None) -> Response:
-    settings = request.app.state.settings
+    options = request.app.state.options
     form = {k: request.query_params.get(k, "") for k in _FORM_FIELDS}
     context: dict[str, Any] = {"form": form, "sources": await run_in_threadpool(sources_list, request.app.state.db)}
     if q is None:
         return _render(request, "search.html", context)
     try:
         params = {**form, "page": request.query_params.get("page")}
-        filters = filters_from(params, settings.timezone)
+        filters = filters_from(params, options.timezone)
         result = await run_in_threadpool(search, request.app.state.db, q, filters)
     except BadQuery as exc:
         return _render(request, "search.html", {**context, "error": str(exc)}, status=400)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from bantin.archive.search.query import TOKEN_CLASS, Term
-from bantin.archive.text import fold
+from bantin.text import fold
 
 __all__ = ["Segment", "mark", "plain", "snippet", "to_html"]
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bantin.archive.text import fold, nfc
+from bantin.text import fold, nfc
 from bantin.errors import BadQuery
 
 __all__ = ["MAX_QUERY_CHARS", "MAX_TERMS", "TOKEN_CLASS", "Clause", "ParsedQuery", "Term", "parse_query", "tokens"]

@@ -9,6 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bantin.commands.state import settings_of
+
 __all__ = ["config_app", "register"]
 
 config_app = typer.Typer(help="Show the configuration.", no_args_is_help=True)
@@ -16,15 +18,14 @@ config_app = typer.Typer(help="Show the configuration.", no_args_is_help=True)
 
 @config_app.command("show")
 def show_cmd(
+    ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Print every setting and where to set it (secrets masked).
 
     Example: [bold]BANTIN_SMTP_HOST=mail.example.com bantin config show[/bold]
     """
-    from bantin.cli import settings_of
-
-    shown = settings_of().shown()
+    shown = settings_of(ctx).shown()
     if as_json:
         typer.echo(json.dumps(shown, ensure_ascii=False))
         return

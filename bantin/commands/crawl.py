@@ -11,6 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bantin.commands.state import settings_of
+
 __all__ = ["EXIT_SOURCE_FAILED", "crawl_cmd", "register", "report_table"]
 
 EXIT_SOURCE_FAILED = 3
@@ -37,6 +39,7 @@ def report_table(report) -> Table:
 
 
 def crawl_cmd(
+    ctx: typer.Context,
     source: Annotated[list[str] | None, typer.Option("--source", "-s", help="Source key to crawl (repeatable); default: all enabled.")] = None,
     sources_file: Annotated[Path | None, typer.Option("--sources-file", help="Sources TOML (default: BANTIN_SOURCES_FILE or the shipped one).")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Skip articles published before this day (YYYY-MM-DD).")] = None,
@@ -53,11 +56,11 @@ def crawl_cmd(
 
     Example: [bold]bantin crawl --source vnexpress --source genk --since 2025-10-20 --limit 50[/bold]
     """
-    from bantin.cli import settings_of
+    from bantin.configure import crawl_options
     from bantin.spiders import run_crawl
 
     report = run_crawl(
-        settings_of(), sources=source or None, sources_file=sources_file, since=_day(since), limit=limit,
+        crawl_options(settings_of(ctx), sources_file=sources_file), sources=source or None, since=_day(since), limit=limit,
         refresh=refresh, progress=not (quiet or as_json),
     )
     if as_json:

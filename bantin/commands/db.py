@@ -10,41 +10,33 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bantin.archive.backup import backup, restore
-from bantin.archive.engine import Database
-from bantin.archive.migrate import downgrade, status, upgrade
+from bantin.commands.state import open_database
 
-__all__ = ["db_app", "register", "open_database"]
+__all__ = ["db_app", "register"]
 
 db_app = typer.Typer(help="Create, upgrade and inspect the archive database.", no_args_is_help=True)
 
 
-def open_database(*, upgrade_embedded: bool = True) -> Database:
-    """The configured archive (the embedded SQLite default is upgraded on first use)."""
-    from bantin.cli import settings_of
-
-    return Database.connect(settings_of().effective_database_url, upgrade_embedded=upgrade_embedded)
-
-
 @db_app.command("upgrade")
 def upgrade_cmd(
+    ctx: typer.Context,
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
 ) -> None:
     """Migrate the archive to the newest schema (a no-op when it is there already).
 
     Example: [bold]BANTIN_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/bantin bantin db upgrade[/bold]
     """
-    db = open_database(upgrade_embedded=False)
-    try:
+    from bantin.archive.migrate import status, upgrade
+
+    with open_database(ctx, upgrade_embedded=False) as db:
         upgrade(db, revision)
         info = status(db)
-    finally:
-        db.close()
     typer.echo(f"{info['url']}: at revision {info['revision']} ({info['backend']})")
 
 
 @db_app.command("downgrade")
 def downgrade_cmd(
+    ctx: typer.Context,
     revision: Annotated[str, typer.Argument(help="Target revision; 'base' drops every table.")],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
@@ -52,30 +44,29 @@ def downgrade_cmd(
 
     Example: [bold]bantin db downgrade base --yes[/bold]
     """
+    from bantin.archive.migrate import downgrade, status
+
     if not yes:
         typer.confirm(f"Downgrade the archive to {revision}? Dropped tables lose their rows", abort=True)
-    db = open_database(upgrade_embedded=False)
-    try:
+    with open_database(ctx, upgrade_embedded=False) as db:
         downgrade(db, revision)
         info = status(db)
-    finally:
-        db.close()
     typer.echo(f"{info['url']}: at revision {info['revision'] or 'base'} ({info['backend']})")
 
 
 @db_app.command("status")
 def status_cmd(
+    ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Show the backend, the schema revision and the row count of every table.
 
     Example: [bold]bantin db status --json[/bold]
     """
-    db = open_database(upgrade_embedded=False)
-    try:
+    from bantin.archive.migrate import status
+
+    with open_database(ctx, upgrade_embedded=False) as db:
         info = status(db)
-    finally:
-        db.close()
     if as_json:
         typer.echo(json.dumps(info, ensure_ascii=False))
         return
@@ -90,33 +81,33 @@ def status_cmd(
 
 @db_app.command("backup")
 def backup_cmd(
+    ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="Backup file to write (gzip'd JSON lines).")],
 ) -> None:
     """Copy every archive table into one portable file (any backend restores it).
 
     Example: [bold]bantin db backup bantin-2026-11-29.jsonl.gz[/bold]
     """
-    db = open_database()
-    try:
+    from bantin.archive.backup import backup
+
+    with open_database(ctx) as db:
         counts = backup(db, path)
-    finally:
-        db.close()
     typer.echo(f"wrote {path}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
 
 
 @db_app.command("restore")
 def restore_cmd(
+    ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="A file written by bantin db backup.")],
 ) -> None:
     """Load a backup into an empty archive at the same schema revision.
 
     Example: [bold]bantin --database-url postgresql+psycopg://postgres@127.0.0.1/bantin db restore b.jsonl.gz[/bold]
     """
-    db = open_database()
-    try:
+    from bantin.archive.backup import restore
+
+    with open_database(ctx) as db:
         counts = restore(db, path)
-    finally:
-        db.close()
     typer.echo(f"restored {path}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
 
 

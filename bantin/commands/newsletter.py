@@ -16,6 +16,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from bantin.commands.state import open_database, settings_of
+
 __all__ = ["editions_app", "parse_moment", "register"]
 
 editions_app = typer.Typer(help="List and show the stored newsletter editions.", no_args_is_help=True)
@@ -43,6 +45,7 @@ def _local(moment: datetime | None, zone: str) -> str:
 
 
 def newsletter_cmd(
+    ctx: typer.Context,
     period: Annotated[Kind, typer.Option("--period", help="Edition kind.")] = Kind.daily,
     since: Annotated[
         str | None, typer.Option("--since", help="Start (local time); default: end of the previous edition.")
@@ -68,25 +71,23 @@ def newsletter_cmd(
 
     Example: [bold]bantin newsletter --period weekly --since 2026-11-23 --until 2026-11-30[/bold]
     """
-    from bantin.cli import fail, settings_of
-    from bantin.commands.db import open_database
+    from bantin.configure import newsletter_options
+    from bantin.errors import DeliveryError
     from bantin.newsletter import build_edition, deliver_pending, load_sections
 
-    settings = settings_of()
-    config = load_sections(sections or settings.newsletter_sections)
+    settings = settings_of(ctx)
+    options = newsletter_options(settings)
+    config = load_sections(sections or options.sections_file)
     start = parse_moment(since, settings.timezone) if since else None
     end = parse_moment(until, settings.timezone) if until else None
-    db = open_database()
-    try:
+    with open_database(ctx) as db:
         result = build_edition(
-            db, settings, period=period.value, since=start, until=end, dry_run=dry_run, out_dir=out, sections=config
+            db, options, period=period.value, since=start, until=end, dry_run=dry_run, out_dir=out, sections=config
         )
         _print_result(result, settings.timezone)
         if dry_run:
             return
-        report = deliver_pending(db, settings, sections=config)
-    finally:
-        db.close()
+        report = deliver_pending(db, options, sections=config)
     if not report.configured:
         typer.echo("e-mail: SMTP not configured (BANTIN_SMTP_HOST); files only")
         return
@@ -96,8 +97,8 @@ def newsletter_cmd(
         typer.echo(f"e-mail: edition {edition_id}: {note}")
     if report.failed:
         edition_id, error = report.failed[0]
-        fail(f"e-mail delivery failed for {len(report.failed)} edition(s), first {edition_id}: {error} "
-             "(the editions are kept and sent again by the next `bantin newsletter`)")
+        raise DeliveryError(f"e-mail delivery failed for {len(report.failed)} edition(s), first {edition_id}: "
+                            f"{error} (the editions are kept and sent again by the next `bantin newsletter`)")
 
 
 def _print_result(result: Any, zone: str) -> None:  # noqa: ANN401 - newsletter.EditionResult
@@ -118,6 +119,7 @@ def _print_result(result: Any, zone: str) -> None:  # noqa: ANN401 - newsletter.
 
 @editions_app.command("list")
 def list_cmd(
+    ctx: typer.Context,
     kind: Annotated[Kind | None, typer.Option("--kind", help="Only editions of this kind.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many, newest first.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
@@ -126,17 +128,12 @@ def list_cmd(
 
     Example: [bold]bantin editions list --kind weekly --limit 5[/bold]
     """
-    from bantin.cli import settings_of
-    from bantin.commands.db import open_database
     from bantin.newsletter import list_editions
 
-    zone = settings_of().timezone
-    db = open_database()
-    try:
+    zone = settings_of(ctx).timezone
+    with open_database(ctx) as db:
         with db.sessions() as session:
             rows = list_editions(session, kind=kind.value if kind else None, limit=limit)
-    finally:
-        db.close()
     if as_json:
         typer.echo(json.dumps([asdict(row) for row in rows], ensure_ascii=False, default=str))
         return
@@ -156,6 +153,7 @@ def _delivery(row: Any, zone: str) -> str:  # noqa: ANN401 - newsletter.EditionI
 
 @editions_app.command("show")
 def show_cmd(
+    ctx: typer.Context,
     edition_id: Annotated[int, typer.Argument(help="Edition id (see `bantin editions list`).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
@@ -163,17 +161,12 @@ def show_cmd(
 
     Example: [bold]bantin editions show 12[/bold]
     """
-    from bantin.cli import settings_of
-    from bantin.commands.db import open_database
     from bantin.newsletter import edition_detail
 
-    zone = settings_of().timezone
-    db = open_database()
-    try:
+    zone = settings_of(ctx).timezone
+    with open_database(ctx) as db:
         with db.sessions() as session:
             detail = edition_detail(session, edition_id)
-    finally:
-        db.close()
     if as_json:
         typer.echo(json.dumps(asdict(detail), ensure_ascii=False, default=str))
         return

@@ -10,16 +10,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bantin.commands.state import settings_of, state_of
+
 __all__ = ["register"]
 
 PARTIAL_EXIT = 3
 Period = Annotated[str, typer.Option("--period", help="Edition kind: daily or weekly.")]
 
 
-def _overrides(**extra: Any) -> dict[str, Any]:
-    from bantin.cli import STATE
-
-    values = {k: v for k, v in STATE.overrides.items() if v is not None}
+def _overrides(ctx: typer.Context, **extra: Any) -> dict[str, Any]:
+    """The settings a flow run re-reads on its worker: the global options, then ``extra``."""
+    values = {"database_url": state_of(ctx).database_url} if state_of(ctx).database_url else {}
     values.update({k: str(v) if isinstance(v, Path) else v for k, v in extra.items() if v is not None})
     return values
 
@@ -57,6 +58,7 @@ def _print_run(result: dict[str, Any]) -> None:
 
 
 def run_cmd(
+    ctx: typer.Context,
     period: Period = "daily",
     source: Annotated[list[str] | None, typer.Option("--source", help="Crawl only this source key (repeatable).")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N articles per source.")] = None,
@@ -65,19 +67,19 @@ def run_cmd(
 
     Example: [bold]bantin run --period daily[/bold]
     """
-    from bantin.cli import settings_of
     from bantin.flows import pipeline_flow
     from bantin.spiders.sources import load_sources, select_sources
 
     _check_period(period)
-    select_sources(load_sources(settings_of().sources_file), source)  # bad input fails before any work
-    result = pipeline_flow(period=period, sources=source or None, limit=limit, overrides=_overrides())
+    select_sources(load_sources(settings_of(ctx).sources_file), source)  # bad input fails before any work
+    result = pipeline_flow(period=period, sources=source or None, limit=limit, overrides=_overrides(ctx))
     _print_run(result)
     if result["status"] != "ok":
         raise typer.Exit(PARTIAL_EXIT)
 
 
 def demo_cmd(
+    ctx: typer.Context,
     period: Period = "daily",
     keep: Annotated[bool, typer.Option("--keep", help="Keep the demo archive of an earlier demo.")] = False,
 ) -> None:
@@ -88,12 +90,11 @@ def demo_cmd(
 
     Example: [bold]bantin demo[/bold]
     """
-    from bantin.cli import settings_of
     from bantin.flows import pipeline_flow
     from bantin.spiders.mirror import serve, write_sources_file
 
     _check_period(period)
-    settings = settings_of()
+    settings = settings_of(ctx)
     home = Path(settings.data_dir) / "demo"
     if home.exists() and not keep:
         shutil.rmtree(home)
@@ -101,6 +102,7 @@ def demo_cmd(
     with serve() as mirror:
         sources = write_sources_file(mirror.base_url, home / "sources.toml")
         overrides = _overrides(
+            ctx,
             database_url=f"sqlite:///{(home / 'bantin.db').resolve()}",
             sources_file=sources,
             out_dir=Path(settings.out_dir) / "demo",
@@ -113,7 +115,7 @@ def demo_cmd(
         raise typer.Exit(PARTIAL_EXIT)
 
 
-def schedule_cmd() -> None:
+def schedule_cmd(ctx: typer.Context) -> None:
     """Serve the daily and weekly pipeline deployments on their cron schedules (Ctrl-C stops).
 
     Schedules come from BANTIN_SCHEDULE_DAILY_CRON / _WEEKLY_CRON in BANTIN_TIMEZONE. For workers
@@ -121,10 +123,9 @@ def schedule_cmd() -> None:
 
     Example: [bold]bantin schedule[/bold]
     """
-    from bantin.cli import settings_of
     from bantin.flows import serve_schedules
 
-    serve_schedules(settings_of(), _overrides())
+    serve_schedules(settings_of(ctx), _overrides(ctx))
 
 
 def register(app: typer.Typer) -> None:

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bantin.archive.search import SearchFilters, SearchPage, Segment, parse_day, search
+from bantin.commands.state import open_database, settings_of
 
 __all__ = ["register", "search_cmd"]
 
 
-def _styled(segments: tuple[Segment, ...]) -> Text:
+def _styled(segments: tuple[Any, ...]) -> Text:
     """Rich text with the matches in bold yellow; scraped text is never read as Rich markup."""
     out = Text()
     for segment in segments:
@@ -24,7 +24,7 @@ def _styled(segments: tuple[Segment, ...]) -> Text:
     return out
 
 
-def _print_table(page: SearchPage, timezone: str) -> None:
+def _print_table(page: Any, timezone: str) -> None:  # noqa: ANN401 - archive.search.SearchPage
     from zoneinfo import ZoneInfo
 
     console = Console()
@@ -44,6 +44,7 @@ def _print_table(page: SearchPage, timezone: str) -> None:
 
 
 def search_cmd(
+    ctx: typer.Context,
     query: Annotated[str, typer.Argument(help='Words, "phrases", -excluded, OR; diacritics optional.')],
     source: Annotated[list[str] | None, typer.Option("--source", help="Only this source key (repeatable).")] = None,
     topic: Annotated[list[str] | None, typer.Option("--topic", help="Only this topic (repeatable).")] = None,
@@ -58,21 +59,17 @@ def search_cmd(
 
     Example: [bold]bantin search '"tri tue nhan tao" -bitcoin' --source vnexpress --since 2025-01-01[/bold]
     """
-    from bantin.cli import settings_of
-    from bantin.commands.db import open_database
+    from bantin.archive.search import SearchFilters, parse_day, search
 
-    settings = settings_of()
+    settings = settings_of(ctx)
     filters = SearchFilters(
         sources=tuple(source or ()), topics=tuple(topic or ()),
         since=parse_day(since, timezone=settings.timezone) if since else None,
         until=parse_day(until, timezone=settings.timezone, end=True) if until else None,
         min_relevance=min_relevance, page=page, per_page=limit,
     )
-    db = open_database()
-    try:
+    with open_database(ctx) as db:
         result = search(db, query, filters)
-    finally:
-        db.close()
     if not as_json:
         _print_table(result, settings.timezone)
         return

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from bantin.commands.state import open_database, settings_of
 from bantin.errors import InputError
 
 __all__ = ["register", "summarize_cmd"]
@@ -45,15 +46,11 @@ def _render(names: list[str], summaries: list[Any], fmt: str) -> str:
     return "\n\n".join(f"# {name}\n{summary.text}" for name, summary in zip(names, summaries, strict=True))
 
 
-def _pending(summarizer: Any, options: Any, limit: int | None, batch_size: int) -> None:
-    from bantin.commands.db import open_database
+def _pending(ctx: typer.Context, summarizer: Any, options: Any, limit: int | None, batch_size: int) -> None:
     from bantin.summarizer.pending import summarize_pending
 
-    db = open_database()
-    try:
+    with open_database(ctx) as db:
         report = summarize_pending(db, summarizer, options, limit=limit, batch_size=batch_size, progress=sys.stderr.isatty())
-    finally:
-        db.close()
     typer.echo(
         f"{summarizer.model_id}: summarized {report.summarized}, failed {report.failed}, "
         f"skipped {report.skipped} (no text)"
@@ -65,6 +62,7 @@ def _pending(summarizer: Any, options: Any, limit: int | None, batch_size: int) 
 
 
 def summarize_cmd(
+    ctx: typer.Context,
     inputs: Annotated[list[str] | None, typer.Argument(help="URLs, files (HTML or text) or - for stdin.")] = None,
     pending: Annotated[bool, typer.Option("--pending", help="Summarize archived articles without a summary.")] = False,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="With --pending: at most N articles.")] = None,
@@ -86,8 +84,8 @@ def summarize_cmd(
 
     Example: [bold]bantin summarize https://vnexpress.net/some-article.html --format json[/bold]
     """
-    from bantin.cli import settings_of
     from bantin.summarizer.inputs import read_input
+    from bantin.configure import model_spec
     from bantin.summarizer.loading import load_summarizer
 
     if fmt not in ("text", "json"):
@@ -96,15 +94,15 @@ def summarize_cmd(
         raise InputError("give URLs, files or - to summarize, or --pending (not both)")
     options = _options(max_length=max_length, beam_size=beam_size, long_input=long_input, prefix=prefix,
                        budget_sentences=sentences, budget_chars=chars, max_batch_size=batch_size)
-    settings = settings_of()
+    settings = settings_of(ctx)
     documents = [] if pending else [
         read_input(spec, timeout=settings.crawl_timeout_s, max_bytes=settings.crawl_max_page_bytes,
                    user_agent=settings.user_agent) for spec in inputs or []
     ]
-    summarizer = load_summarizer(settings, model_path=model, model_engine=engine, model_device=device,
-                                 model_compute_type=compute_type)
+    summarizer = load_summarizer(model_spec(settings, path=model, engine=engine, device=device,
+                                            compute_type=compute_type))
     if pending:
-        _pending(summarizer, options, limit, batch_size)
+        _pending(ctx, summarizer, options, limit, batch_size)
         return
     bar, advance = _progress()
     with bar:

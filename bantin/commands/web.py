@@ -6,10 +6,13 @@ from typing import Annotated
 
 import typer
 
+from bantin.commands.state import open_database, settings_of
+
 __all__ = ["register", "web_cmd"]
 
 
 def web_cmd(
+    ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
 ) -> None:
@@ -19,16 +22,11 @@ def web_cmd(
     """
     import uvicorn
 
+    from bantin.configure import web_options
     from bantin.web import create_app
-    from bantin.cli import settings_of
-    from bantin.commands.db import open_database
 
-    settings = settings_of()
-    app = create_app(settings, open_database())
-    try:
-        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
-    finally:
-        app.state.db.close()
+    with open_database(ctx) as db:
+        uvicorn.run(create_app(web_options(settings_of(ctx)), db), host=host, port=port, log_level="info", server_header=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bantin.archive.models import Summary
 from bantin.archive.repository import ArticleIn, upsert_article
-from bantin.config import load_settings
+from bantin.settings import load_settings
 from bantin.flows import summarize_flow_for
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bantin.config import load_settings
+from bantin.settings import load_settings
 from bantin.flows import deployments
 
 ROOT = Path(__file__).resolve().parents[2]

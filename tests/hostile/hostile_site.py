@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from bantin.config import Settings
+from bantin.configure import crawl_options, model_spec, newsletter_options
+from bantin.settings import Settings
 from bantin.newsletter import build_edition
 from bantin.newsletter.mail import MailSettings, compose_message
 from bantin.newsletter.output import FILE_NAMES
@@ -251,11 +252,11 @@ def hostile_settings(tmp_path: Path, database_url: str) -> Settings:
 
 def crawl_summarize_publish(db, settings: Settings, sources: Path):
     """The daily pipeline's stages on ``db``: (crawl report, summary report, edition result)."""
-    report = run_crawl(settings, sources_file=sources, politeness=FAST)
-    summaries = summarize_pending(db, load_summarizer(settings, model_engine="extractive"), SummaryOptions())
+    report = run_crawl(crawl_options(settings), sources_file=sources, politeness=FAST)
+    summaries = summarize_pending(db, load_summarizer(model_spec(settings, engine="extractive")), SummaryOptions())
     # The pages say "published now" to the second and a period ends on a whole second, half-open:
     # built within that same second, the edition would rightly leave them to the next one.
-    edition = build_edition(db, settings, now=datetime.now(UTC) + timedelta(seconds=1))
+    edition = build_edition(db, newsletter_options(settings), now=datetime.now(UTC) + timedelta(seconds=1))
     return report, summaries, edition
 
 

@@ -25,6 +25,7 @@ from hostile_site import (
 from sqlalchemy import select
 
 from bantin.archive.engine import Database
+from bantin.configure import web_options
 from bantin.archive.models import Article, Edition
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
@@ -56,7 +57,7 @@ def published(tmp_path_factory, hostile_sources) -> Iterator[Published]:
         ids = tuple(session.scalars(select(Article.id).order_by(Article.id)))
         edition_id = session.scalars(select(Edition.id)).one()
     try:
-        with serving(create_app(settings, db)) as url:
+        with serving(create_app(web_options(settings), db)) as url:
             yield Published(edition.output_dir / "edition.html", mail_html, url, ids, edition_id)
     finally:
         db.close()

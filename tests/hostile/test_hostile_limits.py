@@ -91,7 +91,8 @@ def test_a_stored_bidi_override_stays_isolated_in_the_web_archive(tmp_path, watc
     from bantin.archive.engine import Database
     from bantin.archive.repository import ArticleIn, upsert_article
     from bantin.web import create_app
-    from bantin.config import Settings
+    from bantin.configure import web_options
+    from bantin.settings import Settings
 
     db = Database.connect(f"sqlite:///{tmp_path / 'bantin.db'}")  # the web layer is the same on both backends
     with db.session() as session:
@@ -106,7 +107,7 @@ def test_a_stored_bidi_override_stays_isolated_in_the_web_archive(tmp_path, watc
                 body="Nội dung bài viết. " * 20,
             ),
         )
-    app = create_app(Settings(_env_file=None), db)
+    app = create_app(web_options(Settings(_env_file=None)), db)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -10,14 +10,15 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from newsletter_seed import SMTP_PASSWORD, SMTP_USER, Mailbox, MailboxHandler, free_port, make_settings
+from newsletter_seed import SMTP_PASSWORD, SMTP_USER, Mailbox, MailboxHandler, free_port, make_options
 
-from bantin.config import Settings
+from bantin.newsletter import NewsletterOptions
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path)
+def settings(tmp_path: Path) -> NewsletterOptions:
+    """The newsletter options of default test settings (the fixture keeps its old name)."""
+    return make_options(tmp_path)
 
 
 
@@ -28,14 +29,14 @@ class SmtpServer:
     port: int
     box: Mailbox
 
-    def settings(self, tmp_path: Path, **changes: Any) -> Settings:
+    def options(self, tmp_path: Path, **changes: Any) -> NewsletterOptions:
         values: dict[str, Any] = dict(
             smtp_host=self.host, smtp_port=self.port, smtp_starttls=False, smtp_user=SMTP_USER,
             smtp_password=SMTP_PASSWORD, smtp_from="bantin@example.vn",
             smtp_recipients="bien-tap@example.vn, doc-gia@example.vn",
         )
         values.update(changes)
-        return make_settings(tmp_path, **values)
+        return make_options(tmp_path, **values)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Newsletter test helpers: settings, a seeded news day, an SMTP mailbox (used by tests and conftest)."""
+"""Newsletter test helpers: options, a seeded news day, an SMTP mailbox (used by tests and conftest)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from typing import Any
 
 from bantin.archive.models import Article, Source
 from bantin.archive.repository import ArticleIn, SummaryIn, store_summary, upsert_article
-from bantin.config import Settings
+from bantin.configure import newsletter_options
+from bantin.newsletter import NewsletterOptions
+from bantin.settings import Settings
 
 NOW = datetime(2026, 11, 29, 23, 30, tzinfo=UTC)  # 06:30 on 30/11 in Hà Nội
 SMTP_USER, SMTP_PASSWORD = "bantin", "mat-khau-dung"
@@ -20,11 +22,12 @@ SMTP_USER, SMTP_PASSWORD = "bantin", "mat-khau-dung"
 OUTLETS = {"vnexpress": "VnExpress", "tuoitre": "Tuổi Trẻ", "genk": "GenK", "dantri": "Dân trí"}
 
 
-def make_settings(tmp_path: Path, **changes: Any) -> Settings:
-    """Settings for a test: files under ``tmp_path``, no .env, no SMTP unless given."""
+def make_options(tmp_path: Path, **changes: Any) -> NewsletterOptions:
+    """The newsletter options of test settings (``changes``): files under ``tmp_path``, no .env,
+    no SMTP unless given."""
     values: dict[str, Any] = dict(data_dir=tmp_path / "data", out_dir=tmp_path / "out", smtp_host=None)
     values.update(changes)
-    return Settings(_env_file=None, **values)
+    return newsletter_options(Settings(_env_file=None, **values))
 
 
 def add_article(

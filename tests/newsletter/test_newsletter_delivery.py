@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from newsletter_seed import NOW, MailboxHandler, add_article, free_port, make_settings
+from newsletter_seed import NOW, MailboxHandler, add_article, free_port, make_options
 from sqlalchemy import func, select
 
 from bantin.archive.models import Edition
@@ -25,7 +25,7 @@ def _edition(db, edition_id):  # noqa: ANN001, ANN202
 
 
 def test_smtp_sends_one_multipart_message_per_edition(db, tmp_path, smtp_server):
-    settings = smtp_server.settings(tmp_path)
+    settings = smtp_server.options(tmp_path)
     add_article(db, "mot", title="Mô hình mới", summary="Tóm tắt có dấu tiếng Việt.")
     built = build_edition(db, settings, now=NOW)
     assert not _edition(db, built.edition_id).delivered  # waits for the e-mail
@@ -52,7 +52,7 @@ def test_smtp_sends_one_multipart_message_per_edition(db, tmp_path, smtp_server)
 
 def test_refused_login_keeps_the_edition_and_a_later_call_retries(db, tmp_path, smtp_server):
     add_article(db, "mot")
-    wrong = smtp_server.settings(tmp_path, smtp_password="sai-mat-khau")
+    wrong = smtp_server.options(tmp_path, smtp_password="sai-mat-khau")
     built = build_edition(db, wrong, now=NOW)
 
     report = deliver_pending(db, wrong)
@@ -63,7 +63,7 @@ def test_refused_login_keeps_the_edition_and_a_later_call_retries(db, tmp_path, 
     assert smtp_server.box.messages == []
 
     shutil.rmtree(built.output_dir)  # even lost files are made again from the archive
-    retried = deliver_pending(db, smtp_server.settings(tmp_path))
+    retried = deliver_pending(db, smtp_server.options(tmp_path))
     assert retried.sent == (built.edition_id,) and retried.ok
     assert _edition(db, built.edition_id).delivered and _edition(db, built.edition_id).delivery_error is None
     assert (built.output_dir / "edition.html").is_file() and len(smtp_server.box.messages) == 1
@@ -71,7 +71,7 @@ def test_refused_login_keeps_the_edition_and_a_later_call_retries(db, tmp_path, 
 
 def test_non_ascii_password_is_a_clear_error(db, tmp_path, smtp_server):
     add_article(db, "mot")
-    settings = smtp_server.settings(tmp_path, smtp_password="mật-khẩu")
+    settings = smtp_server.options(tmp_path, smtp_password="mật-khẩu")
     build_edition(db, settings, now=NOW)
     [(_edition_id, error)] = deliver_pending(db, settings).failed
     assert "non-ASCII" in error
@@ -79,7 +79,7 @@ def test_non_ascii_password_is_a_clear_error(db, tmp_path, smtp_server):
 
 def test_refused_connection_is_recorded(db, tmp_path, smtp_server):
     add_article(db, "mot")
-    settings = smtp_server.settings(tmp_path, smtp_port=free_port())
+    settings = smtp_server.options(tmp_path, smtp_port=free_port())
     built = build_edition(db, settings, now=NOW)
     report = deliver_pending(db, settings)
     [(edition_id, error)] = report.failed
@@ -90,7 +90,7 @@ def test_refused_connection_is_recorded(db, tmp_path, smtp_server):
 
 def test_starttls_required_but_not_offered_sends_no_password(db, tmp_path, smtp_server):
     add_article(db, "mot")
-    settings = smtp_server.settings(tmp_path, smtp_starttls=True)
+    settings = smtp_server.options(tmp_path, smtp_starttls=True)
     build_edition(db, settings, now=NOW)
     [(_edition_id, error)] = deliver_pending(db, settings).failed
     assert "does not offer STARTTLS" in error and smtp_server.box.logins == []
@@ -131,7 +131,7 @@ def tls_smtp(tmp_path, smtp_server, monkeypatch):  # noqa: ANN001, ANN201
 
 def test_starttls_then_login_then_send(db, tmp_path, smtp_server, tls_smtp):
     add_article(db, "mot")
-    settings = smtp_server.settings(tmp_path, smtp_host="localhost", smtp_port=tls_smtp, smtp_starttls=True)
+    settings = smtp_server.options(tmp_path, smtp_host="localhost", smtp_port=tls_smtp, smtp_starttls=True)
     build_edition(db, settings, now=NOW)
     report = deliver_pending(db, settings)
     assert report.ok and len(report.sent) == 1 and len(smtp_server.box.messages) == 1
@@ -152,10 +152,10 @@ def read_only_dir(tmp_path):  # noqa: ANN001, ANN201
 
 def test_read_only_output_folder_is_a_clear_error_and_stores_nothing(db, tmp_path, read_only_dir):
     add_article(db, "mot")
-    settings = make_settings(tmp_path, out_dir=read_only_dir)
+    settings = make_options(tmp_path, out_dir=read_only_dir)
     with pytest.raises(DeliveryError, match=f"cannot (create edition folder|write edition file) {read_only_dir}"):
         build_edition(db, settings, now=NOW)
     with db.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Edition)) == 0
-    again = build_edition(db, make_settings(tmp_path), now=NOW)  # nothing was marked: the same period works
+    again = build_edition(db, make_options(tmp_path), now=NOW)  # nothing was marked: the same period works
     assert again.created and again.item_count == 1

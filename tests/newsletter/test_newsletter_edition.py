@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from newsletter_seed import NOW, add_article, make_settings, seed_news_day
+from newsletter_seed import NOW, add_article, make_options, seed_news_day
 from sqlalchemy import func, select
 
 from bantin.archive.models import Edition, EditionItem
@@ -119,7 +119,7 @@ def test_empty_period_gives_a_short_edition(db, settings):
 
 
 def test_empty_period_is_skipped_when_configured(db, tmp_path):
-    result = build_edition(db, make_settings(tmp_path, newsletter_empty="skip"), now=NOW)
+    result = build_edition(db, make_options(tmp_path, newsletter_empty="skip"), now=NOW)
     assert result.skipped and result.edition_id is None and result.paths == ()
     assert _count(db, Edition) == 0 and not (tmp_path / "out").exists()
 
@@ -180,7 +180,7 @@ def test_two_builds_at_once_publish_each_story_once(db, settings):
 def test_a_relative_out_dir_is_stored_as_an_absolute_path(db, tmp_path, monkeypatch):
     add_article(db, "mot")
     monkeypatch.chdir(tmp_path)
-    result = build_edition(db, make_settings(tmp_path, out_dir="relative-out"), now=NOW)
+    result = build_edition(db, make_options(tmp_path, out_dir="relative-out"), now=NOW)
     with db.sessions() as session:
         stored = session.get(Edition, result.edition_id).output_dir
     assert stored.startswith(str(tmp_path / "relative-out")) and result.output_dir.is_absolute()

@@ -27,7 +27,8 @@ from sqlalchemy.engine import make_url
 
 from bantin.archive.engine import Database
 from bantin.archive.models import Article, CrawlRun, Summary
-from bantin.config import Settings
+from bantin.configure import crawl_options, newsletter_options
+from bantin.settings import Settings
 from bantin.spiders.crawlsettings import Politeness
 from bantin.spiders.mirror import MirrorServer, write_sources_file
 
@@ -208,7 +209,7 @@ def reference_urls(mirror: MirrorServer, workdir: Path, keys: list[str] | None =
         url = sqlite_url(home / "reference.db")
         slow, mirror.slow_s = mirror.slow_s, 0.0
         try:
-            run_crawl(crawl_settings(home, url), sources=keys, sources_file=sources, politeness=FAST)
+            run_crawl(crawl_options(crawl_settings(home, url)), sources=keys, sources_file=sources, politeness=FAST)
         finally:
             mirror.slow_s = slow
         with opened(url) as db, db.session() as session:
@@ -243,7 +244,7 @@ def crawl_killed(mirror: MirrorServer, workdir: Path, url: str) -> FaultResult:
         run_crawl,  # the next crawl: what `bantin crawl` runs, in this process
     )
 
-    rerun = run_crawl(crawl_settings(workdir, url), sources_file=sources, politeness=FAST)
+    rerun = run_crawl(crawl_options(crawl_settings(workdir, url)), sources_file=sources, politeness=FAST)
     stored_n, duplicated, lost = article_census(url, expected)
     return FaultResult("crawl killed (SIGKILL)", 2, len(expected), stored_n, duplicated, lost, {
         "reached": reached, "stored_at_kill": at_kill, "crawl_children": len(kids), "orphans_gone": orphans_gone,
@@ -274,7 +275,7 @@ def endless_sources(mirror: MirrorServer, workdir: Path, url: str, keys: tuple[s
     sources.write_text(sources.read_text(encoding="utf-8") + FAULT_SOURCE.format(base=mirror.base_url), encoding="utf-8")
     settings = crawl_settings(workdir, url, crawl_timeout_s=2.0)
     started = time.monotonic()
-    report = run_crawl(settings, sources=[*keys, "treo"], sources_file=sources, politeness=FAST)
+    report = run_crawl(crawl_options(settings), sources=[*keys, "treo"], sources_file=sources, politeness=FAST)
     stored, duplicated, lost = article_census(url, expected)
     fault = report.by_key("treo")
     return FaultResult("source hangs / endless body / redirect loop", 1, len(expected), stored, duplicated, lost, {
@@ -404,7 +405,7 @@ def _edition_attempt(db: Database, settings: Settings, now: datetime) -> str:
     from bantin.newsletter import build_edition
 
     try:
-        build_edition(db, settings, now=now)
+        build_edition(db, newsletter_options(settings), now=now)
     except DeliveryError as exc:
         return str(exc)
     return ""
@@ -434,7 +435,7 @@ def edition_output_broken(workdir: Path, url: str, articles: int = 12) -> list[F
             ro_error = _edition_attempt(db, settings, now)
             ro_same = archive_snapshot(url) == before
             subprocess.run(["mount", "-o", "remount,rw", str(out)], check=True)
-            recovered = build_edition(db, settings, now=now)
+            recovered = build_edition(db, newsletter_options(settings), now=now)
             with db.session() as session:
                 editions = session.scalars(select(Edition)).all()
                 delivered = [e.delivered for e in editions]

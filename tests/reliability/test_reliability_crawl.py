@@ -15,6 +15,7 @@ from reliability_scenarios import (
 
 from bantin.archive.engine import Database
 from bantin.archive.locking import pipeline_lock
+from bantin.configure import crawl_options
 from bantin.spiders.mirror import write_sources_file
 from bantin.spiders.run import run_crawl
 
@@ -53,7 +54,7 @@ def test_a_source_another_crawl_holds_is_skipped_untouched(mirror, tmp_path):
     db = Database.connect(url)
     try:
         with pipeline_lock(db, name="crawl-genk"):  # what a live crawl of genk holds
-            report = run_crawl(crawl_settings(tmp_path, url), sources=["genk", "znews"], sources_file=sources,
+            report = run_crawl(crawl_options(crawl_settings(tmp_path, url)), sources=["genk", "znews"], sources_file=sources,
                                politeness=FAST)
     finally:
         db.close()

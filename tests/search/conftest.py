@@ -19,7 +19,8 @@ def client(archive):
     from fastapi.testclient import TestClient
 
     from bantin.web import create_app
-    from bantin.config import Settings
+    from bantin.configure import web_options
+    from bantin.settings import Settings
 
-    with TestClient(create_app(Settings(web_token="s3cret"), archive.db)) as test_client:
+    with TestClient(create_app(web_options(Settings(web_token="s3cret")), archive.db)) as test_client:
         yield test_client

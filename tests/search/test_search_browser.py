@@ -9,7 +9,8 @@ from bantin_test_support import serving
 from search_corpus import fill
 
 from bantin.web import create_app
-from bantin.config import Settings
+from bantin.configure import web_options
+from bantin.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's ch
 def server(db):
     """uvicorn serving the web app over a filled archive on a free loopback port."""
     fill(db, count_extra=30)
-    with serving(create_app(Settings(), db)) as url:
+    with serving(create_app(web_options(Settings()), db)) as url:
         yield url
 
 

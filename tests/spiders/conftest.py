@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from bantin_test_support import new_postgres_database
 
-from bantin.config import Settings
-from bantin.spiders.crawlsettings import Politeness
+from bantin.settings import Settings
+from bantin.configure import crawl_options
+from bantin.spiders.crawlsettings import CrawlOptions, Politeness
 from bantin.spiders.dates import VIETNAM
 from bantin.spiders.mirror import MirrorServer, serve, write_sources_file
 
@@ -51,12 +52,12 @@ def user_agent() -> str:
 
 
 @pytest.fixture
-def crawl_settings(tmp_path: Path) -> Callable[[str], Settings]:
-    """Settings for a crawl of the mirror into ``database_url``: short timeout, small size cap."""
+def crawl_settings(tmp_path: Path) -> Callable[[str], CrawlOptions]:
+    """Options for a crawl of the mirror into ``database_url``: short timeout, small size cap."""
 
-    def make(database_url: str) -> Settings:
-        return Settings(data_dir=tmp_path, database_url=database_url, crawl_timeout_s=1.0,
-                        crawl_max_page_bytes=500_000, user_agent=USER_AGENT)
+    def make(database_url: str) -> CrawlOptions:
+        return crawl_options(Settings(data_dir=tmp_path, database_url=database_url, crawl_timeout_s=1.0,
+                                      crawl_max_page_bytes=500_000, user_agent=USER_AGENT))
 
     return make
 

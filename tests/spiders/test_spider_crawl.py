@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bantin.archive.engine import Database
 from bantin.archive.models import Article, CrawlRun, Source
-from bantin.config import Settings
+from bantin.spiders.crawlsettings import CrawlOptions
 from bantin.errors import MigrationError
 from bantin.spiders import Politeness, run_crawl
 from bantin.spiders.mirror import BAD_CASES, MirrorServer
@@ -34,7 +34,7 @@ def _articles(db: Database) -> dict[str, Article]:
 
 
 def test_full_crawl_counts_everything_and_stores_exact_articles(
-    db: Database, mirror: MirrorServer, test_sources: Path, crawl_settings: Callable[[str], Settings],
+    db: Database, mirror: MirrorServer, test_sources: Path, crawl_settings: Callable[[str], CrawlOptions],
     fast: Politeness, user_agent: str,
 ) -> None:
     mirror.reset()
@@ -118,7 +118,7 @@ def test_full_crawl_counts_everything_and_stores_exact_articles(
 
 
 def test_since_and_limit_bound_a_run(
-    mirror: MirrorServer, test_sources: Path, tmp_path: Path, crawl_settings: Callable[[str], Settings], fast: Politeness
+    mirror: MirrorServer, test_sources: Path, tmp_path: Path, crawl_settings: Callable[[str], CrawlOptions], fast: Politeness
 ) -> None:
     url = f"sqlite:///{tmp_path / 'bounded.db'}"
     report = run_crawl(crawl_settings(url), sources_file=test_sources, sources=["vietnamnet", "genk"],
@@ -137,7 +137,7 @@ def test_since_and_limit_bound_a_run(
 
 
 def test_section_pages_are_followed_to_a_bounded_depth(
-    mirror: MirrorServer, tmp_path: Path, crawl_settings: Callable[[str], Settings], fast: Politeness
+    mirror: MirrorServer, tmp_path: Path, crawl_settings: Callable[[str], CrawlOptions], fast: Politeness
 ) -> None:
     sources = tmp_path / "sections.toml"
     sources.write_text(
@@ -168,7 +168,7 @@ drop = ["table.picture", ".inner-article", ".the-article-credit"]
 
 
 def test_an_archive_behind_the_schema_is_refused_before_crawling(
-    empty_pg_url: str, test_sources: Path, crawl_settings: Callable[[str], Settings]
+    empty_pg_url: str, test_sources: Path, crawl_settings: Callable[[str], CrawlOptions]
 ) -> None:
     with pytest.raises(MigrationError, match="bantin db upgrade"):
         run_crawl(crawl_settings(empty_pg_url), sources_file=test_sources, sources=["genk"])

@@ -60,10 +60,10 @@ def test_int8_conversion_with_check(cli, hf_models: dict[str, Path], tmp_path: P
     assert "int8" in out and "parity:" in out and "applied fix: t5-output-scale" in out
     card = model_card(tmp_path / "q")
     assert card.quantization == "int8" and card.prefix == "vietnews: "
-    from bantin.config import Settings
+    from bantin.summarizer import ModelSpec
     from bantin.summarizer import SummaryOptions, load_summarizer
 
-    engine = load_summarizer(Settings(model_path=tmp_path / "q"))
+    engine = load_summarizer(ModelSpec(path=tmp_path / "q"))
     options = SummaryOptions(max_length=4, beam_size=1)
     with_card = engine.summarize(["Tin công nghệ."], options)[0].input_tokens
     assert engine.summarize(["Tin công nghệ."], options.with_(prefix="x: "))[0].input_tokens < with_card

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bantin.config import Settings
+from bantin.summarizer import ModelSpec
 from bantin.errors import InputError, ModelError
 from bantin.summarizer import Summarizer, SummaryOptions, load_summarizer
 from bantin.summarizer.generation import NOT_VIETNAMESE
@@ -24,7 +24,7 @@ FAST = SummaryOptions(max_length=10, min_length=1, beam_size=2)
 
 
 def engine(folder: Path, **overrides: str) -> Summarizer:
-    return load_summarizer(Settings(model_path=folder), model_device="cpu", model_compute_type="float32", **overrides)
+    return load_summarizer(ModelSpec(**{"path": folder, "device": "cpu", "compute_type": "float32", **overrides}))
 
 
 @pytest.mark.parametrize("family", ["t5", "t5-untied", "bart", "mbart", "llama", "mpt"])
@@ -62,13 +62,13 @@ def test_loaded_once_per_process(ct2_models: dict[str, Path]) -> None:
     first = engine(ct2_models["bart"])
     assert engine(ct2_models["bart"]) is first
     assert engine(ct2_models["t5"]) is not first
-    assert load_summarizer(Settings()) is load_summarizer(Settings())
-    assert load_summarizer(Settings()).engine == "extractive"
-    assert load_summarizer(Settings(model_path=ct2_models["t5"]), model_engine="extractive").engine == "extractive"
+    assert load_summarizer(ModelSpec()) is load_summarizer(ModelSpec())
+    assert load_summarizer(ModelSpec()).engine == "extractive"
+    assert load_summarizer(ModelSpec(path=ct2_models["t5"], engine="extractive")).engine == "extractive"
 
 
 def test_auto_placement_on_this_cpu(ct2_models: dict[str, Path]) -> None:
-    summarizer = load_summarizer(Settings(model_path=ct2_models["t5"]))
+    summarizer = load_summarizer(ModelSpec(path=ct2_models["t5"]))
     assert (summarizer.device, summarizer.compute_type) == ("cpu", "int8")
     assert summarizer.summarize([DOCS[0]], FAST)[0].info.compute_type == "int8"
 
@@ -128,9 +128,9 @@ def test_bad_model_folders(ct2_models: dict[str, Path], hf_models: dict[str, Pat
     with pytest.raises(ModelError, match="lacks its tokenizer"):
         engine(bare)
     with pytest.raises(ModelError, match="not decoder-only"):
-        engine(ct2_models["t5"], model_engine="decoder-only")
+        engine(ct2_models["t5"], engine="decoder-only")
     with pytest.raises(ModelError, match="no CUDA GPU"):
-        load_summarizer(Settings(model_path=ct2_models["t5"]), model_device="cuda")
+        load_summarizer(ModelSpec(path=ct2_models["t5"], device="cuda"))
 
 
 def test_context_too_small_for_decoder_only(ct2_models: dict[str, Path]) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bantin.archive.engine import Database
 from bantin.archive.models import Summary as SummaryRow
 from bantin.archive.repository import ArticleIn, upsert_article
-from bantin.config import Settings
+from bantin.summarizer import ModelSpec
 from bantin.summarizer import ExtractiveSummarizer, SummaryOptions, load_summarizer, summarize_pending
 from bantin.summarizer.pending import article_text
 
@@ -77,7 +77,7 @@ def test_empty_articles_are_skipped_and_limit_is_kept(db: Database) -> None:
 
 def test_stored_info_from_a_ct2_model(db: Database, ct2_models: dict[str, Path]) -> None:
     ids = add_articles(db, 3)
-    engine = load_summarizer(Settings(model_path=ct2_models["t5"]), model_compute_type="float32")
+    engine = load_summarizer(ModelSpec(path=ct2_models["t5"], compute_type="float32"))
     report = summarize_pending(db, engine, OPTIONS, batch_size=2, progress=True)
     assert report.summarized == 3
     with db.session() as session:

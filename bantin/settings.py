@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bantin.archive.engine import mask_url
+from bantin.safety import mask_url
 
 __all__ = ["Settings", "load_settings"]
 

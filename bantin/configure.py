@@ -1,0 +1,90 @@
+"""Settings in, per-stage options out: the one place that turns ``Settings`` into what a stage takes.
+
+The edges (the CLI, the Prefect flows, the web app, Scrapy's project settings) read ``Settings``
+once and call these; library code never sees ``Settings``. Adding a setting means adding it to
+``bantin.settings.Settings`` and to the options it feeds here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bantin.newsletter.mail import MailSettings
+    from bantin.newsletter.options import NewsletterOptions
+    from bantin.settings import Settings
+    from bantin.spiders.crawlsettings import CrawlOptions
+    from bantin.summarizer.spec import ModelSpec
+    from bantin.web.app import WebOptions
+
+__all__ = ["crawl_options", "mail_settings", "model_spec", "newsletter_options", "web_options"]
+
+
+def crawl_options(settings: Settings, *, sources_file: Path | None = None) -> CrawlOptions:
+    """The crawl's options (``sources_file`` replaces the configured one when given)."""
+    from bantin.spiders.crawlsettings import CrawlOptions
+
+    return CrawlOptions(
+        database_url=settings.effective_database_url,
+        sources_file=sources_file or settings.sources_file,
+        data_dir=Path(settings.data_dir),
+        user_agent=settings.user_agent,
+        concurrency_per_domain=settings.crawl_concurrency_per_domain,
+        max_page_bytes=settings.crawl_max_page_bytes,
+        timeout_s=settings.crawl_timeout_s,
+        obey_robots=settings.crawl_obey_robots,
+        http_cache=settings.crawl_http_cache,
+    )
+
+
+def model_spec(settings: Settings, **overrides: object) -> ModelSpec:
+    """The configured model; ``overrides`` (path, engine, device, compute_type) replace fields unless None."""
+    from bantin.summarizer.spec import ModelSpec
+
+    values = {"path": settings.model_path, "engine": settings.model_engine, "device": settings.model_device,
+              "compute_type": settings.model_compute_type}
+    unknown = set(overrides) - set(values)
+    if unknown:
+        raise TypeError(f"unknown model overrides: {', '.join(sorted(unknown))}")
+    values.update({key: value for key, value in overrides.items() if value is not None})
+    return ModelSpec(**values)
+
+
+def mail_settings(settings: Settings) -> MailSettings | None:
+    """SMTP delivery, or None when ``smtp_host`` or the recipients are not set (files only)."""
+    from bantin.newsletter.mail import MailSettings
+
+    if not settings.smtp_host or not settings.smtp_recipients:
+        return None
+    return MailSettings(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        starttls=settings.smtp_starttls,
+        user=settings.smtp_user or None,
+        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        sender=settings.smtp_from,
+        recipients=tuple(settings.smtp_recipients),
+    )
+
+
+def newsletter_options(settings: Settings) -> NewsletterOptions:
+    from bantin.newsletter.options import NewsletterOptions
+
+    return NewsletterOptions(
+        out_dir=Path(settings.out_dir),
+        timezone=settings.timezone,
+        relevance_threshold=settings.relevance_threshold,
+        empty=settings.newsletter_empty,
+        sections_file=settings.newsletter_sections,
+        mail=mail_settings(settings),
+    )
+
+
+def web_options(settings: Settings) -> WebOptions:
+    from bantin.web.app import WebOptions
+
+    return WebOptions(
+        timezone=settings.timezone,
+        token=settings.web_token.get_secret_value() if settings.web_token else None,
+    )

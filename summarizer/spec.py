@@ -1,0 +1,44 @@
+"""``ModelSpec``: which summarization model to use and where to run it (the edges build it from settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+__all__ = ["EXTRACTIVE_MODEL_ID", "ModelSpec"]
+
+# The model id the extractive engine stores its summaries under.
+EXTRACTIVE_MODEL_ID = "extractive-v1"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model folder and how to run it.
+
+    path: a CTranslate2 model folder (``bantin model convert`` makes one); None: the extractive engine.
+    engine: ``auto`` (read from the folder), ``encoder-decoder``, ``decoder-only`` or ``extractive``.
+    device: ``auto`` (CUDA when CTranslate2 sees a GPU), ``cpu`` or ``cuda``.
+    compute_type: a CTranslate2 compute type, or ``auto`` (per device and model family).
+    """
+
+    path: Path | None = None
+    engine: Literal["auto", "encoder-decoder", "decoder-only", "extractive"] = "auto"
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    compute_type: str = "auto"
+
+    @property
+    def is_extractive(self) -> bool:
+        return self.path is None or self.engine == "extractive"
+
+    @property
+    def folder(self) -> Path:
+        """The model folder, absolute (``ValueError`` for the extractive engine, which has none)."""
+        if self.path is None:
+            raise ValueError("the extractive engine has no model folder")
+        return Path(self.path).expanduser().resolve()
+
+    @property
+    def model_id(self) -> str:
+        """The id summaries made with this spec are stored under, known without loading the model."""
+        return EXTRACTIVE_MODEL_ID if self.is_extractive else self.folder.name
