@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -12,6 +11,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from alembic import command
 from bantin.archive.engine import Database
 from bantin.archive.models import Base
 from bantin.errors import BantinError, MigrationError

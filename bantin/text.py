@@ -12,7 +12,7 @@ import hashlib
 import re
 import unicodedata
 
-__all__ = ["canonical_tones", "collapse_space", "content_hash", "fold", "nfc"]
+__all__ = ["canonical_tones", "collapse_space", "content_hash", "fold", "looks_vietnamese", "nfc", "vietnamese_share"]
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
 # Old-style placement puts the tone on the first vowel of "oa", "oe", "uy" in an open syllable
@@ -68,3 +68,27 @@ def content_hash(*parts: str | None) -> str:
         digest.update(canonical_tones(collapse_space(part or "")).casefold().encode("utf-8"))
         digest.update(b"\x1f")
     return digest.hexdigest()
+
+
+# A cheap check that a text is Vietnamese: the share of words that carry a letter or tone mark
+# that only Vietnamese writes.
+_BASE_MARKS = set("ăâđêôơưĂÂĐÊÔƠƯ")
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def vietnamese_share(text: str, sample: int = 5000) -> float:
+    """Share of words (in the first ``sample`` characters) that carry a Vietnamese letter or tone."""
+    words = text[:sample].split()
+    if not words:
+        return 0.0
+    marked = 0
+    for word in words:
+        decomposed = unicodedata.normalize("NFD", word)
+        if any(ch in _BASE_MARKS for ch in word) or any(ch in _TONES for ch in decomposed):
+            marked += 1
+    return marked / len(words)
+
+
+def looks_vietnamese(text: str) -> bool:
+    """Vietnamese prose has a tone mark or a special letter in about half of its syllables."""
+    return vietnamese_share(text) >= 0.2

@@ -31,9 +31,9 @@ warnings.filterwarnings("ignore")
 import trafilatura
 from newspaper import Article as NewspaperArticle
 
-from bantin.text import nfc
 from bantin.spiders import extract_page, load_sources
 from bantin.spiders.mirror import Site
+from bantin.text import nfc
 
 _WORD = re.compile(r"\w+")
 GOAL_F1 = 0.97

@@ -15,7 +15,6 @@ from prefect import flow, get_run_logger
 from bantin.archive.engine import Database
 from bantin.archive.locking import pipeline_lock
 from bantin.archive.repository import COUNTERS
-from bantin.settings import Settings
 from bantin.flows.stages import (
     crawl_source,
     deliver_editions,
@@ -25,6 +24,8 @@ from bantin.flows.stages import (
     settings_for,
     summarize_batch,
 )
+from bantin.settings import Settings
+from bantin.spiders.report import overall_status
 
 __all__ = ["crawl_flow", "newsletter_flow", "pipeline_flow", "summarize_flow", "summarize_flow_for"]
 
@@ -56,8 +57,7 @@ def crawl_flow(sources: list[str] | None = None, since: date | None = None, limi
     # 4. add up
     totals = {name: sum(r.get(name, 0) for r in reports) for name in COUNTERS}
     failed = [r["key"] for r in reports if r["status"] == "failed"]
-    status = "ok" if not failed and all(r["status"] == "ok" for r in reports) else (
-        "failed" if len(failed) == len(reports) else "partial")
+    status = overall_status(r["status"] for r in reports)
     return {"status": status, "sources": reports, "totals": totals, "failed_sources": failed, "reclustered": moved}
 
 

@@ -7,8 +7,8 @@ from typing import Any
 from prefect import serve
 from prefect.schedules import Cron
 
-from bantin.settings import Settings
 from bantin.flows.pipeline import pipeline_flow
+from bantin.settings import Settings
 
 __all__ = ["deployments", "serve_schedules"]
 

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from functools import lru_cache
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from prefect import task
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from bantin.archive.engine import Database
 from bantin import configure
-from bantin.settings import Settings, load_settings
+from bantin.archive.engine import Database
 from bantin.errors import DatabaseUnavailable, FetchError
+from bantin.settings import Settings, load_settings
 
 __all__ = [
     "crawl_source",

@@ -11,7 +11,7 @@ from bantin.newsletter.editions import EditionDetail, EditionInfo, ItemInfo, edi
 from bantin.newsletter.mail import MailSettings
 from bantin.newsletter.options import NewsletterOptions
 from bantin.newsletter.render import Rendered, Renderer
-from bantin.newsletter.sections import default_sections_file, Section, SectionConfig, load_sections
+from bantin.newsletter.sections import Section, SectionConfig, default_sections_file, load_sections
 from bantin.newsletter.select import KINDS
 
 __all__ = [

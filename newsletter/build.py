@@ -22,10 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bantin import __version__
 from bantin.archive.engine import Database
 from bantin.archive.locking import pipeline_lock
 from bantin.archive.models import Edition, EditionItem, utcnow
-from bantin import __version__
 from bantin.errors import NewsletterError
 from bantin.newsletter.options import NewsletterOptions
 from bantin.newsletter.output import FILE_NAMES, edition_folder, files_present, write_files

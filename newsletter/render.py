@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jinja2
@@ -24,8 +24,9 @@ import nh3
 from markupsafe import Markup, escape
 
 from bantin.errors import ConfigError, TemplateError
-from bantin.resources import shipped
 from bantin.newsletter.view import EditionView
+from bantin.resources import shipped
+from bantin.safety import http_url, strip_controls
 
 __all__ = ["TEMPLATES", "Rendered", "Renderer", "default_templates_dir"]
 
@@ -41,7 +42,6 @@ TEMPLATES = {
     "text": "edition.txt.j2",
     "markdown": "edition.md.j2",
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#!|~&$])")
 _MD_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n+")
@@ -59,19 +59,12 @@ class Rendered:
 
 def plain(value: Any) -> str:
     """``value`` as text without control or bidi-override characters (newlines kept)."""
-    return _CONTROL.sub("", unicodedata.normalize("NFC", "" if value is None else str(value)))
+    return strip_controls(unicodedata.normalize("NFC", "" if value is None else str(value)))
 
 
 def href(value: Any) -> str:
     """``value`` if it is an absolute http(s) URL without blanks, else '' (no link is made)."""
-    url = plain(value).strip()
-    if not url or any(ch.isspace() for ch in url):
-        return ""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+    return http_url(plain(value)) or ""
 
 
 def md(value: Any) -> str:

@@ -31,13 +31,14 @@ from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 from parsel import Selector
 
-from bantin.text import collapse_space
 from bantin.errors import ExtractionError
+from bantin.safety import http_url, strip_controls
 from bantin.spiders.dates import parse_datetime
 from bantin.spiders.decoding import decode_html
 from bantin.spiders.metadata import PageMeta, read_meta
 from bantin.spiders.sources import Selectors, SourceConfig
 from bantin.spiders.urls import canonical_url
+from bantin.text import collapse_space, looks_vietnamese
 
 __all__ = ["MIN_BODY_CHARS", "ExtractedPage", "extract_page"]
 
@@ -50,8 +51,6 @@ _INVISIBLE = (
     "script, style, noscript, template, [hidden], [style*='display:none'], [style*='display: none'],"
     " [style*='visibility:hidden'], [style*='visibility: hidden']"
 )
-# C0/C1 controls but tab and newline; bidi marks, embeddings, overrides and isolates
-_UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # characters lxml refuses in text it builds (a dropped node's tail joined to its neighbour)
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # a flood of blanks (a 50 MB page of spaces) is one line break: trafilatura refuses pages over 20 MB
@@ -65,7 +64,6 @@ _RELATED = (
     " or contains(@class, 'lienquan') or contains(@class, 'lien-quan')]"
 )
 _CSS = GenericTranslator()
-_VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -223,7 +221,7 @@ def _by_fallback(html: str, url: str, page: Selector, meta: PageMeta, sel: Selec
 
 def _scrub(text: str) -> str:
     """``text`` without control and bidi-control characters, blanks collapsed again."""
-    return collapse_space(_UNSAFE_CHARS.sub("", text))
+    return collapse_space(strip_controls(text))
 
 
 def _language(meta: PageMeta, text: str, source: SourceConfig | None) -> str:
@@ -231,7 +229,7 @@ def _language(meta: PageMeta, text: str, source: SourceConfig | None) -> str:
         return meta.language
     if source is not None:
         return source.language
-    return "vi" if len(_VIETNAMESE.findall(text)) > 5 else "en"
+    return "vi" if looks_vietnamese(text) else "en"
 
 
 def _canonical(meta: PageMeta, url: str) -> str:
@@ -240,8 +238,7 @@ def _canonical(meta: PageMeta, url: str) -> str:
     if meta.canonical:
         try:
             declared = canonical_url(meta.canonical, base=url)
-            parts = urlsplit(declared)
-            usable = parts.scheme in ("http", "https") and bool(parts.hostname) and bool(parts.path.strip("/"))
+            usable = http_url(declared) is not None and bool(urlsplit(declared).path.strip("/"))
         except ValueError:
             usable = False
         if usable:

@@ -21,6 +21,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from bantin.errors import ExtractionError, FeedError
+from bantin.safety import http_url
 from bantin.spiders.dates import VIETNAM
 from bantin.spiders.extraction import extract_page
 from bantin.spiders.feeds import FeedItem, parse_feed, parse_sitemap
@@ -38,13 +39,7 @@ _HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 def _request_url(link: str, base: str) -> str | None:
     """``link`` made absolute against ``base``; None unless it is an http(s) URL a request can have
     (feeds list ``javascript:`` links, relative paths, ports out of range, broken IPv6 hosts)."""
-    try:
-        url = urljoin(base, link.strip())
-        parts = urlsplit(url)
-        canonical_url(url)  # ValueError for a port out of range
-    except ValueError:
-        return None
-    return url if parts.scheme in ("http", "https") and parts.hostname else None
+    return http_url(link, base=base)
 
 
 def failure_reason(failure: Failure) -> str:

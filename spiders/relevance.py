@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from bantin.text import canonical_tones, nfc
 from bantin.errors import ConfigError
 from bantin.resources import shipped
+from bantin.text import canonical_tones, nfc
 
 __all__ = ["Lexicon", "Relevance", "load_lexicon", "score_relevance"]
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from bantin.archive.repository import COUNTERS
 
-__all__ = ["COUNTERS", "REJECT_REASONS", "CrawlReport", "SourceCounts", "SourceReport"]
+__all__ = ["COUNTERS", "REJECT_REASONS", "CrawlReport", "SourceCounts", "SourceReport", "overall_status"]
 
 # reasons that count as "rejected" (the page came but holds nothing to store, or the feed listed
 # a link no request can have: "bad-link"); every other
@@ -19,6 +20,16 @@ REJECT_REASONS = frozenset(
 NOTES = frozenset(
     {"duplicate-feed-item", "already-archived", "unchanged", "over-limit", "duplicate-content", "older-than-since"}
 )
+
+
+def overall_status(states: Iterable[str]) -> str:
+    """``ok`` when every part is ok (or there is none), ``failed`` when every part failed, else ``partial``."""
+    found = set(states)
+    if not found or found == {"ok"}:
+        return "ok"
+    if found == {"failed"}:
+        return "failed"
+    return "partial"
 
 
 @dataclass
@@ -110,12 +121,7 @@ class CrawlReport:
 
     @property
     def status(self) -> str:
-        states = {source.status for source in self.sources}
-        if not states or states == {"ok"}:
-            return "ok"
-        if states == {"failed"}:
-            return "failed"
-        return "partial"
+        return overall_status(source.status for source in self.sources)
 
     @property
     def failed_sources(self) -> list[str]:

@@ -12,8 +12,8 @@ from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
 from bantin.summarizer.parity import check_parity
 from bantin.summarizer.pending import PendingReport, summarize_pending
 from bantin.summarizer.protocol import Summarizer
-from bantin.summarizer.spec import ModelSpec
 from bantin.summarizer.sentences import split_sentences
+from bantin.summarizer.spec import ModelSpec
 
 __all__ = [
     "ExtractiveSummarizer",

@@ -23,9 +23,9 @@ from bantin.errors import InputError
 from bantin.summarizer.chunking import chunk_text, truncate_text
 from bantin.summarizer.convert import ModelCard
 from bantin.summarizer.device import Placement
-from bantin.summarizer.language import looks_vietnamese
 from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
 from bantin.summarizer.protocol import Progress
+from bantin.text import looks_vietnamese
 
 __all__ = ["CT2Engine", "Generated", "check_documents"]
 

@@ -14,8 +14,8 @@ from bantin.summarizer.convert import TOKENIZER_FILES, model_card
 from bantin.summarizer.device import choose_placement, cuda_device_count
 from bantin.summarizer.extractive import ExtractiveSummarizer
 from bantin.summarizer.protocol import Summarizer
-from bantin.summarizer.spec import ModelSpec
 from bantin.summarizer.seq2seq import EncoderDecoderSummarizer
+from bantin.summarizer.spec import ModelSpec
 
 __all__ = ["clear_cache", "load_summarizer"]
 

@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from bantin.archive.search import SearchPage, search, to_html
+from bantin.errors import BadQuery
 from bantin.resources import shipped
 from bantin.web.app import filters_from
 from bantin.web.reads import (
@@ -19,7 +20,6 @@ from bantin.web.reads import (
     safe_url,
     sources_list,
 )
-from bantin.errors import BadQuery
 
 __all__ = ["router"]
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
 from bantin.archive.engine import Database
 from bantin.archive.models import Article, Edition, EditionItem, Source, Summary
+from bantin.safety import http_url
 
 __all__ = ["EDITIONS_PER_PAGE", "article_view", "edition_view", "editions_list", "safe_url", "sources_list"]
 
@@ -17,13 +17,7 @@ EDITIONS_PER_PAGE = 30
 
 def safe_url(url: str | None) -> str | None:
     """``url`` if it is an absolute http(s) URL, else None (no javascript:, data:, relative links)."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+    return http_url(url)
 
 
 def _when(value: Any) -> str | None:

@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bantin.text import fold, nfc
 from bantin.errors import BadQuery
+from bantin.text import fold, nfc
 
 __all__ = ["MAX_QUERY_CHARS", "MAX_TERMS", "TOKEN_CLASS", "Clause", "ParsedQuery", "Term", "parse_query", "tokens"]
 

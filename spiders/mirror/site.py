@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import format_datetime
 from functools import cache
-from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 

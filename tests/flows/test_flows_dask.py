@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from bantin.archive.models import Summary
 from bantin.archive.repository import ArticleIn, upsert_article
-from bantin.settings import load_settings
 from bantin.flows import summarize_flow_for
+from bantin.settings import load_settings
 
 
 @pytest.fixture(scope="module")

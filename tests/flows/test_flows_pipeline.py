@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from bantin.archive.models import Article, CrawlRun, Edition, EditionItem, Summary

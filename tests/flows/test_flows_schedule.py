@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from bantin.settings import load_settings
 from bantin.flows import deployments
+from bantin.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

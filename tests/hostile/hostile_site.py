@@ -19,10 +19,10 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from bantin.configure import crawl_options, model_spec, newsletter_options
-from bantin.settings import Settings
 from bantin.newsletter import build_edition
 from bantin.newsletter.mail import MailSettings, compose_message
 from bantin.newsletter.output import FILE_NAMES
+from bantin.settings import Settings
 from bantin.spiders import run_crawl
 from bantin.spiders.crawlsettings import Politeness
 from bantin.summarizer import SummaryOptions, load_summarizer, summarize_pending

@@ -25,8 +25,8 @@ from hostile_site import (
 from sqlalchemy import select
 
 from bantin.archive.engine import Database
-from bantin.configure import web_options
 from bantin.archive.models import Article, Edition
+from bantin.configure import web_options
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 PHONE = 375

@@ -90,9 +90,9 @@ def test_a_stored_bidi_override_stays_isolated_in_the_web_archive(tmp_path, watc
 
     from bantin.archive.engine import Database
     from bantin.archive.repository import ArticleIn, upsert_article
-    from bantin.web import create_app
     from bantin.configure import web_options
     from bantin.settings import Settings
+    from bantin.web import create_app
 
     db = Database.connect(f"sqlite:///{tmp_path / 'bantin.db'}")  # the web layer is the same on both backends
     with db.session() as session:

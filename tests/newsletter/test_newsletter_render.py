@@ -15,6 +15,7 @@ from bantin.errors import TemplateError
 from bantin.newsletter import build_edition
 from bantin.newsletter.render import Renderer, default_templates_dir, href, md, paragraphs
 
+
 class _TagParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

@@ -18,9 +18,9 @@ def client(archive):
     """A TestClient over the web app on the filled archive."""
     from fastapi.testclient import TestClient
 
-    from bantin.web import create_app
     from bantin.configure import web_options
     from bantin.settings import Settings
+    from bantin.web import create_app
 
     with TestClient(create_app(web_options(Settings(web_token="s3cret")), archive.db)) as test_client:
         yield test_client

@@ -8,9 +8,9 @@ import pytest
 from bantin_test_support import serving
 from search_corpus import fill
 
-from bantin.web import create_app
 from bantin.configure import web_options
 from bantin.settings import Settings
+from bantin.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

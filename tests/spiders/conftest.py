@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from bantin_test_support import new_postgres_database
 
-from bantin.settings import Settings
 from bantin.configure import crawl_options
+from bantin.settings import Settings
 from bantin.spiders.crawlsettings import CrawlOptions, Politeness
 from bantin.spiders.dates import VIETNAM
 from bantin.spiders.mirror import MirrorServer, serve, write_sources_file

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from bantin.archive.engine import Database
 from bantin.archive.models import Article, CrawlRun, Source
-from bantin.spiders.crawlsettings import CrawlOptions
 from bantin.errors import MigrationError
 from bantin.spiders import Politeness, run_crawl
+from bantin.spiders.crawlsettings import CrawlOptions
 from bantin.spiders.mirror import BAD_CASES, MirrorServer
 from bantin.spiders.relevance import score_relevance
 

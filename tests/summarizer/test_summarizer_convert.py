@@ -60,8 +60,7 @@ def test_int8_conversion_with_check(cli, hf_models: dict[str, Path], tmp_path: P
     assert "int8" in out and "parity:" in out and "applied fix: t5-output-scale" in out
     card = model_card(tmp_path / "q")
     assert card.quantization == "int8" and card.prefix == "vietnews: "
-    from bantin.summarizer import ModelSpec
-    from bantin.summarizer import SummaryOptions, load_summarizer
+    from bantin.summarizer import ModelSpec, SummaryOptions, load_summarizer
 
     engine = load_summarizer(ModelSpec(path=tmp_path / "q"))
     options = SummaryOptions(max_length=4, beam_size=1)

@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bantin.summarizer import ModelSpec
 from bantin.errors import InputError, ModelError
-from bantin.summarizer import Summarizer, SummaryOptions, load_summarizer
+from bantin.summarizer import ModelSpec, Summarizer, SummaryOptions, load_summarizer
 from bantin.summarizer.generation import NOT_VIETNAMESE
-
 from bantin.summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
 
 DOCS = [

@@ -7,9 +7,8 @@ import pytest
 from bantin.errors import InputError
 from bantin.summarizer import ExtractiveSummarizer, SummaryOptions
 from bantin.summarizer.generation import NOT_VIETNAMESE
-from bantin.summarizer.sentences import split_sentences
-
 from bantin.summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
+from bantin.summarizer.sentences import split_sentences
 
 ENGINE = ExtractiveSummarizer()
 

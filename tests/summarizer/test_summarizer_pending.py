@@ -11,10 +11,8 @@ from sqlalchemy import func, select
 from bantin.archive.engine import Database
 from bantin.archive.models import Summary as SummaryRow
 from bantin.archive.repository import ArticleIn, upsert_article
-from bantin.summarizer import ModelSpec
-from bantin.summarizer import ExtractiveSummarizer, SummaryOptions, load_summarizer, summarize_pending
+from bantin.summarizer import ExtractiveSummarizer, ModelSpec, SummaryOptions, load_summarizer, summarize_pending
 from bantin.summarizer.pending import article_text
-
 from bantin.summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
 
 OPTIONS = SummaryOptions(max_length=8, beam_size=1)
