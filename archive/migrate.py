@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -11,11 +12,12 @@ from alembic.util.exc import CommandError
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from alembic import command
-from bantin.archive.engine import Database
 from bantin.archive.models import Base
 from bantin.errors import BantinError, MigrationError
 from bantin.resources import shipped
+
+if TYPE_CHECKING:  # migrate takes an open Database; Database.connect upgrades through migrate
+    from bantin.archive.engine import Database
 
 __all__ = ["alembic_config", "current_revision", "downgrade", "head_revision", "status", "upgrade", "upgrade_if_behind"]
 

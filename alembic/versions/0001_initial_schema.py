@@ -12,9 +12,9 @@ Create Date: 2026-11-29
 from __future__ import annotations
 
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.exc import DBAPIError
 
-from alembic import op
 from bantin.errors import ExtensionMissing
 
 EXTENSIONS = ("unaccent", "pg_trgm")
