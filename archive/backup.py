@@ -51,7 +51,7 @@ def backup(db: Database, path: Path) -> dict[str, int]:
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise DatabaseError(f"cannot write backup {path}: {exc.strerror or exc}") from None
+        raise DatabaseError(f"cannot write backup {path}: {exc.strerror or exc}") from exc
     return counts
 
 
@@ -61,7 +61,7 @@ def _records(path: Path) -> Iterator[dict[str, Any]]:
             for line in handle:
                 yield json.loads(line)
     except (OSError, EOFError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DatabaseError(f"{path} is not a readable bantin backup ({exc})") from None
+        raise DatabaseError(f"{path} is not a readable bantin backup ({exc})") from exc
 
 
 def restore(db: Database, path: Path) -> dict[str, int]:

@@ -74,7 +74,7 @@ class Database:
                 options.update(pool_pre_ping=True, connect_args={"connect_timeout": 10})
             engine = create_engine(url, **options)
         except (NoSuchModuleError, ArgumentError, ImportError) as exc:
-            raise DatabaseUnavailable(f"cannot use database {shown}: unknown or invalid driver ({exc})") from None
+            raise DatabaseUnavailable(f"cannot use database {shown}: unknown or invalid driver ({exc})") from exc
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
@@ -84,7 +84,7 @@ class Database:
         except (OperationalError, SQLAlchemyError) as exc:
             engine.dispose()
             reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise DatabaseUnavailable(f"cannot connect to database {shown}: {reason}") from None
+            raise DatabaseUnavailable(f"cannot connect to database {shown}: {reason}") from exc
         db = cls(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
         if upgrade_embedded and db.backend == "sqlite":
             from bantin.archive.migrate import upgrade_if_behind

@@ -54,22 +54,22 @@ def _run(db: Database, action: str, revision: str) -> None:
     if current is not None:
         try:
             script.get_revision(current)
-        except CommandError:
+        except CommandError as exc:
             raise MigrationError(
                 f"database {db.shown_url} is at revision {current!r}, which this version of bantin "
                 "does not know (was it upgraded by a newer bantin?)"
-            ) from None
+            ) from exc
     try:
         with db.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             getattr(command, action)(cfg, revision)
     except CommandError as exc:
-        raise MigrationError(f"cannot {action} {db.shown_url} to {revision!r}: {exc}") from None
+        raise MigrationError(f"cannot {action} {db.shown_url} to {revision!r}: {exc}") from exc
     except BantinError:
         raise
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        raise MigrationError(f"migration of {db.shown_url} failed: {reason}") from None
+        raise MigrationError(f"migration of {db.shown_url} failed: {reason}") from exc
 
 
 def upgrade(db: Database, revision: str = "head") -> None:

@@ -108,3 +108,28 @@ def test_version_and_help():
     help_text = bantin("--help").stdout
     assert "db" in help_text and "config" in help_text
     assert "Example" in bantin("db", "upgrade", "--help").stdout
+
+
+def test_debug_shows_the_cause_of_an_error(tmp_path):
+    url = "postgresql+psycopg://postgres:s3cret@127.0.0.1:1/nowhere"
+    result = bantin("--debug", "db", "status", env={"BANTIN_DATABASE_URL": url}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "The above exception was the direct cause of the following exception" in result.stderr
+    assert "OperationalError" in result.stderr and "DatabaseUnavailable" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("bantin: error: cannot connect to database")
+    assert "s3cret" not in result.stderr
+
+
+def test_a_broken_install_names_the_missing_resource(tmp_path):
+    # a wheel that lost its migrations: one line naming the file and the package, exit 2, nothing created
+    code = ("import bantin.archive.migrate as m; m.MIGRATIONS = ('bantin', 'lost-migrations'); "
+            "from bantin.cli import main; main(['db', 'upgrade'])")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BANTIN_")}
+    env["BANTIN_DATA_DIR"] = str(tmp_path / "data")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path,
+                            timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "bantin: error: lost-migrations/env.py is missing from the installed package bantin; reinstall bantin "
+        "(pip install --force-reinstall bantin)"
+    ]
