@@ -83,6 +83,9 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``bantin`` console script."""
     # Prefect's ephemeral server would try to send telemetry, which an offline machine cannot.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Prefect's temporary server (bantin run/demo without PREFECT_API_URL) waits 20 s for its own
+    # start by default; a busy two-core machine needs longer.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     state = AppState()
     try:
         app(args=argv, prog_name="bantin", obj=state)

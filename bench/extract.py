@@ -106,7 +106,11 @@ def _print(scores: dict, speed: dict, count: int, rounds: int) -> None:
     for key in keys:
         row = {n: _mean(scores[n][key]) for n in names}
         ok &= row["bantin"] >= GOAL_F1 and row["bantin"] >= row["trafilatura"]
-        print(f"{key:<12}" + "".join(f"{row[n]:>15.3f}" for n in names) + f"{row['bantin'] / max(row['trafilatura'], 1e-9):>13.2f}")
+        print(
+            f"{key:<12}"
+            + "".join(f"{row[n]:>15.3f}" for n in names)
+            + f"{row['bantin'] / max(row['trafilatura'], 1e-9):>13.2f}"
+        )
     overall = {n: _mean([v for k in keys for v in scores[n][k]]) for n in names}
     print(f"{'all':<12}" + "".join(f"{overall[n]:>15.3f}" for n in names)
           + f"{overall['bantin'] / max(overall['trafilatura'], 1e-9):>13.2f}")

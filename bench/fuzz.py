@@ -121,9 +121,8 @@ def main() -> int:
     print(f"\n{'target':<26} {'examples':>9} {'seconds':>8} {'per s':>7} {'crashes':>8} {'hits':>6}")
     for target, outcome in results:
         rate = outcome.tried / outcome.seconds if outcome.seconds else 0.0
-        print(
-            f"{target.name:<26} {outcome.tried:>9} {outcome.seconds:>8.0f} {rate:>7.1f} {len(outcome.crashes):>8} {outcome.hits:>6}"
-        )
+        print(f"{target.name:<26} {outcome.tried:>9} {outcome.seconds:>8.0f} {rate:>7.1f} "
+              f"{len(outcome.crashes):>8} {outcome.hits:>6}")
     for target, outcome in results:
         for key, detail in outcome.crashes.items():
             print(f"\n--- {target.name}: {key}\n{detail}")

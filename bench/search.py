@@ -274,7 +274,7 @@ def run(backend: str, args, words: list[str]) -> None:
     db, path = prepare(backend, args, words)
     queries = make_queries(words, args.queries, args.seed)
     warm(db, path)
-    for kind, query, filters in queries[:5]:  # warm the connection pool and the planner's caches
+    for _kind, query, filters in queries[:5]:  # warm the connection pool and the planner's caches
         search(db, query, filters, now=NOW)
     ours: dict[str, list[float]] = {}
     theirs: dict[str, list[float]] = {}

@@ -90,7 +90,7 @@ def main() -> None:
     peer = statistics.median(times["trafilatura --version (peer)"])
     print(f"start-up, {args.runs} runs each, round robin; load average {load_before[0]:.2f} before, "
           f"{load_after[0]:.2f} after; {os.cpu_count()} CPUs")
-    print(f"| command | median s | slowest s | x peer |\n|---|---:|---:|---:|")
+    print("| command | median s | slowest s | x peer |\n|---|---:|---:|---:|")
     for name, values in times.items():
         median = statistics.median(values)
         print(f"| {name} | {median:.2f} | {max(values):.2f} | {median / peer:.2f} |")

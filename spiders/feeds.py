@@ -89,7 +89,9 @@ def parse_feed(body: bytes) -> list[FeedItem]:
     root = _root(body, "feed")
     items: list[FeedItem] = []
     for item in root.xpath("//*[local-name()='item']"):
-        link = _text(item, "link") or (_text(item, "guid") if item.xpath("./*[local-name()='guid'][not(@isPermaLink='false')]") else "")
+        link = _text(item, "link") or (
+            _text(item, "guid") if item.xpath("./*[local-name()='guid'][not(@isPermaLink='false')]") else ""
+        )
         if link:
             date = _text(item, "pubDate") or _text(item, "date") or _text(item, "published")
             items.append(FeedItem(link, _text(item, "title"), _date(date)))

@@ -58,7 +58,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if retry is None:
             return response
         attempt = retry.meta.get("retry_times", 1)
-        await self._wait(retry_delay(response.headers.get("Retry-After", b"").decode("latin-1"), attempt, self.base_s, self.max_s))
+        await self._wait(
+            retry_delay(response.headers.get("Retry-After", b"").decode("latin-1"), attempt, self.base_s, self.max_s)
+        )
         return retry
 
     async def process_exception(self, request: Request, exception: Exception) -> Request | None:  # type: ignore[override]

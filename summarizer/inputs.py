@@ -92,7 +92,9 @@ def read_input(
         return fetch_url(spec, timeout=timeout, max_bytes=max_bytes, user_agent=user_agent)
     if spec == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
-        return Document("<stdin>", _from_bytes(_read_capped(stream, "standard input", MAX_INPUT_BYTES), "standard input", "stdin:"))
+        return Document(
+            "<stdin>", _from_bytes(_read_capped(stream, "standard input", MAX_INPUT_BYTES), "standard input", "stdin:")
+        )
     path = Path(spec)
     if not path.is_file():
         raise InputError(f"{spec}: no such file (give a URL, a file or -)")

@@ -74,7 +74,9 @@ def _t5(tokenizer: Any, vocab: int, shape: dict[str, int], tied: bool) -> Any:
 def _bart(tokenizer: Any, vocab: int, shape: dict[str, int], mbart: bool) -> Any:
     from transformers import BartConfig, BartForConditionalGeneration, MBartConfig, MBartForConditionalGeneration
 
-    config_class, model_class = (MBartConfig, MBartForConditionalGeneration) if mbart else (BartConfig, BartForConditionalGeneration)
+    config_class, model_class = (
+        (MBartConfig, MBartForConditionalGeneration) if mbart else (BartConfig, BartForConditionalGeneration)
+    )
     d_model = shape.get("d_model", 32)
     extra = {"tokenizer_class": "PreTrainedTokenizerFast"} if mbart else {}
     config = config_class(

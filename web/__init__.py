@@ -9,4 +9,14 @@ from bantin.web.reads import (
     sources_list,
 )
 
-__all__ = ["CSP", "WebOptions", "article_view", "create_app", "edition_view", "editions_list", "filters_from", "safe_url", "sources_list"]
+__all__ = [
+    "CSP",
+    "WebOptions",
+    "article_view",
+    "create_app",
+    "edition_view",
+    "editions_list",
+    "filters_from",
+    "safe_url",
+    "sources_list",
+]

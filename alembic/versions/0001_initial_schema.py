@@ -5,7 +5,7 @@ SQL functions that can be indexed: ``bantin_unaccent(text)`` and ``bantin_fold(t
 đ/Đ -> d, lower case).
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-29
 """
 
@@ -134,17 +134,20 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_crawl_runs_source_id_sources')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_crawl_runs'))
     )
-    op.create_table('edition_items',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('edition_id', sa.Integer(), nullable=False),
-    sa.Column('article_id', sa.Integer(), nullable=False),
-    sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('section', sa.String(length=64), nullable=False),
-    sa.Column('also_covered', sa.JSON(), nullable=False),
-    sa.ForeignKeyConstraint(['article_id'], ['articles.id'], name=op.f('fk_edition_items_article_id_articles')),
-    sa.ForeignKeyConstraint(['edition_id'], ['editions.id'], name=op.f('fk_edition_items_edition_id_editions'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_edition_items')),
-    sa.UniqueConstraint('edition_id', 'article_id', name=op.f('uq_edition_items_edition_id'))
+    op.create_table(
+        "edition_items",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("edition_id", sa.Integer(), nullable=False),
+        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("section", sa.String(length=64), nullable=False),
+        sa.Column("also_covered", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(["article_id"], ["articles.id"], name=op.f("fk_edition_items_article_id_articles")),
+        sa.ForeignKeyConstraint(
+            ["edition_id"], ["editions.id"], name=op.f("fk_edition_items_edition_id_editions"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_edition_items")),
+        sa.UniqueConstraint("edition_id", "article_id", name=op.f("uq_edition_items_edition_id")),
     )
     op.create_table('summaries',
     sa.Column('id', sa.Integer(), nullable=False),

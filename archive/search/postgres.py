@@ -22,7 +22,15 @@ from bantin.archive.search.query import TOKEN_CLASS, ParsedQuery, Term
 from bantin.archive.search.results import Candidate
 from bantin.archive.types import UTCDateTime
 
-__all__ = ["aware", "filter_sql", "postgres_candidates", "postgres_suggestion", "time_and_relevance_sql", "tsquery_sql", "typed_dates"]
+__all__ = [
+    "aware",
+    "filter_sql",
+    "postgres_candidates",
+    "postgres_suggestion",
+    "time_and_relevance_sql",
+    "tsquery_sql",
+    "typed_dates",
+]
 
 TOKEN = re.compile(f"[{TOKEN_CLASS}]+")
 # ts_rank weights for D, C, B, A: body 0.2, lead 0.5, title 1.0.

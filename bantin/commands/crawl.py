@@ -40,9 +40,16 @@ def report_table(report) -> Table:
 
 def crawl_cmd(
     ctx: typer.Context,
-    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="Source key to crawl (repeatable); default: all enabled.")] = None,
-    sources_file: Annotated[Path | None, typer.Option("--sources-file", help="Sources TOML (default: BANTIN_SOURCES_FILE or the shipped one).")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Skip articles published before this day (YYYY-MM-DD).")] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="Source key to crawl (repeatable); default: all enabled.")
+    ] = None,
+    sources_file: Annotated[
+        Path | None,
+        typer.Option("--sources-file", help="Sources TOML (default: BANTIN_SOURCES_FILE or the shipped one)."),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Skip articles published before this day (YYYY-MM-DD).")
+    ] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Fetch at most N articles per source.")] = None,
     refresh: Annotated[bool, typer.Option("--refresh", help="Fetch again URLs already in the archive.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
@@ -74,7 +81,10 @@ def crawl_cmd(
             if item.status == "failed":
                 console.print(f"[red]{item.key}[/red]: {'; '.join(item.errors[:3])}")
             if item.fallback_urls:
-                console.print(f"{item.key}: fallback extraction for {len(item.fallback_urls)}: " + ", ".join(item.fallback_urls[:5]))
+                console.print(
+                    f"{item.key}: fallback extraction for {len(item.fallback_urls)}: "
+                    + ", ".join(item.fallback_urls[:5])
+                )
     if report.failed_sources:
         raise typer.Exit(EXIT_SOURCE_FAILED)
 

@@ -40,7 +40,10 @@ def convert_cmd(
         bool, typer.Option("--check", help="Compare CTranslate2 and transformers log-probs on a Vietnamese sample.")
     ] = False,
     tolerance: Annotated[
-        float, typer.Option("--tolerance", help="Largest log-prob difference --check accepts (default: 1e-3 for float32, else 1.0).")
+        float,
+        typer.Option(
+            "--tolerance", help="Largest log-prob difference --check accepts (default: 1e-3 for float32, else 1.0)."
+        ),
     ] = 0.0,
 ) -> None:
     """Convert a Hugging Face model (T5/ViT5, BART/BARTpho, Llama/Qwen, PhoGPT/MPT) to CTranslate2.
@@ -56,7 +59,9 @@ def convert_cmd(
     card = convert_model(
         source, out, quantization=quantization, trust_remote_code=trust_remote_code, force=force, prefix=prefix
     )
-    typer.echo(f"converted {source} -> {out}: {card.family} ({card.engine}), {card.quantization}, vocabulary {card.vocabulary_size}")
+    typer.echo(
+        f"converted {source} -> {out}: {card.family} ({card.engine}), {card.quantization}, vocabulary {card.vocabulary_size}"
+    )
     for fix in card.fixes:
         typer.echo(f"applied fix: {fix}")
     if check:

@@ -150,7 +150,11 @@ class MirrorServer:
             return _Reply(200, ROBOTS.encode(), "text/plain; charset=utf-8")
         if route in ("/", "/login"):
             title = "Trang chủ" if route == "/" else "Đăng nhập"
-            return _Reply(200, f'<html lang="vi"><head><meta charset="utf-8"><title>{title}</title></head><body><h1>{title}</h1></body></html>'.encode())
+            return _Reply(
+                200,
+                f'<html lang="vi"><head><meta charset="utf-8"><title>{title}</title></head>'
+                f"<body><h1>{title}</h1></body></html>".encode(),
+            )
         if route == "/static/photo.jpg":
             return _Reply(200, JPEG, "image/jpeg")
         if route.startswith("/bad/"):
@@ -179,11 +183,15 @@ class MirrorServer:
         simple = {
             "missing.xml": _Reply(404, b"not found", "text/plain"),
             "empty.xml": _Reply(200, b"", "application/rss+xml"),
-            "malformed.xml": _Reply(200, b"<?xml version='1.0'?><rss><channel><title>Hong</title><item><title>ba", "application/rss+xml"),
+            "malformed.xml": _Reply(
+                200, b"<?xml version='1.0'?><rss><channel><title>Hong</title><item><title>ba", "application/rss+xml"
+            ),
             "missing-4969404.html": _Reply(404, b"<html><body>Kh\xc3\xb4ng t\xc3\xacm th\xe1\xba\xa5y</body></html>"),
             "gone-4969410.html": _Reply(410, b"<html><body>Gone</body></html>"),
             "moved-4969301.html": _Reply(302, b"", headers=(("Location", f"{self.base_url}/"),)),
-            "members-4969302.html": _Reply(302, b"", headers=(("Location", f"{self.base_url}/login?next=/bad/members"),)),
+            "members-4969302.html": _Reply(
+                302, b"", headers=(("Location", f"{self.base_url}/login?next=/bad/members"),)
+            ),
             "report-4969303.html": _Reply(200, PDF, "application/pdf"),
             "photo-4969304.html": _Reply(200, JPEG, "image/jpeg"),
             "huge-4969305.html": _Reply(200, b"<html><body>" + b"<p>x</p>" * (HUGE_BYTES // 8) + b"</body></html>"),
@@ -227,9 +235,12 @@ class MirrorServer:
             source = self.site.of_source("vnexpress")[0]
             return self.site.article_page(source, template="vnexpress")
         if kind == "video":
-            inner = '<div class="box_embed_video"><video src="/static/clip.mp4" controls></video></div><p class="Normal">Video: Bảo Lâm</p>'
+            inner = ('<div class="box_embed_video"><video src="/static/clip.mp4" controls></video></div>'
+                     '<p class="Normal">Video: Bảo Lâm</p>')
         else:
-            inner = "".join(f'<figure><img src="/static/photo.jpg"><figcaption>Ảnh {i}</figcaption></figure>' for i in range(1, 6))
+            inner = "".join(
+                f'<figure><img src="/static/photo.jpg"><figcaption>Ảnh {i}</figcaption></figure>' for i in range(1, 6)
+            )
         return (
             f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{title[kind]}</title></head><body>'
             f'<h1 class="title-detail">{title[kind]}</h1><p class="description">Xem trực tiếp.</p>'

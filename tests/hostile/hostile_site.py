@@ -45,7 +45,8 @@ RELATIVE_PAGE = "ky-tu-dong-hinh-4980005.html"  # listed as "doc/NAME", relative
 # pages served without the charset parameter (their <meta> claims a wrong one)
 NO_HEADER_CHARSET = {"unicode-to-hop-4980009.html"}
 # watches a page: any script that runs sets this, and dialogs/errors are recorded
-PWNED_PROBE = "Object.defineProperty(window, '__pwned', {set(v) { window.__pwnedSeen = String(v); }, get() { return undefined; }});"
+PWNED_PROBE = ("Object.defineProperty(window, '__pwned', "
+               "{set(v) { window.__pwnedSeen = String(v); }, get() { return undefined; }});")
 
 
 def page_names() -> list[str]:

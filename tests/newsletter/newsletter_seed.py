@@ -115,7 +115,9 @@ def seed_news_day(db) -> NewsDay:  # noqa: ANN001
 
 
 HOSTILE_TITLE = "<script>alert('tiêu đề')</script> AI <img src=x onerror=alert(1)>"
-HOSTILE_SUMMARY = "Bấm <a href=\"javascript:alert(2)\">vào đây</a>\n\n<iframe src=//evil.example></iframe> [x](javascript:alert(3))"
+HOSTILE_SUMMARY = (
+    'Bấm <a href="javascript:alert(2)">vào đây</a>\n\n<iframe src=//evil.example></iframe> [x](javascript:alert(3))'
+)
 
 
 def seed_hostile(db) -> int:  # noqa: ANN001

@@ -18,7 +18,10 @@ def test_ai_articles_score_high_and_others_low() -> None:
     for article in ARTICLES:
         result = score_relevance(article.title, article.lead, article.text)
         assert 0.0 <= result.score <= 1.0
-        about_ai = not any(word in article.path for word in ("cap-quang", "5g", "iphone", "tram-sac", "game", "laptop", "pin-dien", "gia-vang"))
+        about_ai = not any(
+            word in article.path
+            for word in ("cap-quang", "5g", "iphone", "tram-sac", "game", "laptop", "pin-dien", "gia-vang")
+        )
         assert (result.score >= threshold) == about_ai, (article.title, result)
 
 
@@ -63,5 +66,9 @@ def _cluster_in_order(articles: list) -> None:
     by_cluster: dict[int, set[str]] = {}
     for url, member in clusters.members.items():
         by_cluster.setdefault(member.cluster_id, set()).add(url)
-    groups = sorted(sorted(SITE.by_path["/" + u.split("/", 3)[3]].source for u in urls) for urls in by_cluster.values() if len(urls) > 1)
+    groups = sorted(
+        sorted(SITE.by_path["/" + u.split("/", 3)[3]].source for u in urls)
+        for urls in by_cluster.values()
+        if len(urls) > 1
+    )
     assert groups == [["dantri", "tuoitre", "vietnamnet"], ["thanhnien", "vnexpress", "znews"]]

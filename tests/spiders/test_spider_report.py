@@ -60,7 +60,10 @@ def _failure(exc: Exception) -> Failure:
         (HttpError(Response("https://x.vn/a", status=410), "Ignoring non-200 response"), "http-410"),
         (IgnoreRequest("Forbidden by robots.txt"), "robots-disallowed"),
         (DownloadTimeoutError("Getting https://x.vn/a took longer than 1.0 seconds."), "timeout"),
-        (DownloadCancelledError("Expected to receive 6000000 bytes which is larger than download max size (500000)"), "too-large"),
+        (
+            DownloadCancelledError("Expected to receive 6000000 bytes which is larger than download max size (500000)"),
+            "too-large",
+        ),
         (DNSLookupError("x.invalid"), "dns-error"),
         (TwistedConnectionRefused(), "connection-error"),
         (ValueError("boom"), "error-valueerror"),

@@ -44,7 +44,9 @@ def test_small_batches_match_one_big_call(ct2_models: dict[str, Path]) -> None:
     summarizer = engine(ct2_models["t5"])
     seen: list[tuple[int, int]] = []
     big = summarizer.summarize(DOCS * 2, FAST)
-    small = summarizer.summarize(DOCS * 2, FAST.with_(max_batch_size=2, batch_tokens=64), progress=lambda d, t: seen.append((d, t)))
+    small = summarizer.summarize(
+        DOCS * 2, FAST.with_(max_batch_size=2, batch_tokens=64), progress=lambda d, t: seen.append((d, t))
+    )
     assert [s.text for s in small] == [s.text for s in big]
     assert seen == [(2, 6), (4, 6), (6, 6)]
 
