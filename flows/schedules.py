@@ -9,7 +9,8 @@
 4. run what falls due, one run at a time (a weekly run due while the daily one runs waits for it,
    instead of failing on the pipeline lock), each in its own process;
 5. on SIGINT or SIGTERM: stop polling, cancel the run in progress (its process is stopped and
-   the run marked ``Cancelled``), stop the server; all within ``STOP_BUDGET_S``.
+   the run marked ``Cancelled``) within ``STOP_BUDGET_S``, then stop the server: the command
+   ends within 10 s.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import psutil
+from cronsim import CronSim, CronSimError
 from prefect import get_client
 from prefect.client.schemas.filters import (
     DeploymentFilter,
@@ -43,15 +45,15 @@ from prefect.runner import Runner
 from prefect.schedules import Cron
 from prefect.states import Cancelled, State
 
-from bantin.errors import ConfigError
+from bantin.errors import ConfigError, SchedulerError
+from bantin.flows.alerts import unusable_urls
 from bantin.flows.catchup import CatchUp, ServedDeployment, make_up_missed_runs
 from bantin.flows.pipeline import pipeline_flow
 from bantin.flows.server import PrefectApi, prefect_api
 from bantin.settings import Settings
 
-__all__ = ["KILL_AFTER_S", "PERIODS", "STOP_BUDGET_S", "Serving", "check_schedules", "deployments", "serve_schedules"]
+__all__ = ["KILL_AFTER_S", "STOP_BUDGET_S", "Serving", "check_schedules", "deployments", "serve_schedules"]
 
-PERIODS = ("daily", "weekly")
 STOP_BUDGET_S = 6.0  # the runs' cancellation; the server's stop and the exit fit in the rest of 10 s
 KILL_AFTER_S = 1.5  # a run's process that ignores SIGTERM this long is killed
 
@@ -86,10 +88,6 @@ def deployments(settings: Settings, overrides: dict[str, Any] | None = None) -> 
 
 def check_schedules(settings: Settings) -> None:
     """``ConfigError`` for a cron expression or an alert URL that cannot work (before anything starts)."""
-    from cronsim import CronSim, CronSimError
-
-    from bantin.flows.alerts import unusable_urls
-
     for period, cron in _crons(settings).items():
         try:
             CronSim(cron, datetime.now(UTC))
@@ -184,6 +182,8 @@ async def _stop(runner: Runner, running: asyncio.Task[None]) -> None:
         await running
     except asyncio.CancelledError:
         pass
+    except Exception as exc:  # the runner ended on its own, before any signal (its server gone...)
+        raise SchedulerError(f"the scheduler's Prefect runner stopped: {exc}") from exc
 
 
 def _kill_run_processes() -> None:

@@ -69,6 +69,14 @@ class SchedulerProcess:
         for line in self.process.stdout:
             self.lines.append(line)
 
+    def children(self) -> list[psutil.Process]:
+        """Its processes now: the Prefect server it started, the runs."""
+        assert self.process
+        try:
+            return psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+
     @property
     def output(self) -> str:
         return "".join(self.lines)
@@ -101,11 +109,7 @@ class SchedulerProcess:
         """Make sure nothing of this scheduler outlives the test: it, its runs and its server."""
         if not self.process or self.process.poll() is not None:
             return
-        try:
-            family = [self.process, *(psutil.Process(self.process.pid).children(recursive=True))]
-        except psutil.NoSuchProcess:
-            family = [self.process]
-        for member in family:
+        for member in [self.process, *self.children()]:
             try:
                 member.kill()
             except (ProcessLookupError, psutil.NoSuchProcess):

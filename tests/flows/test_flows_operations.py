@@ -143,3 +143,16 @@ def _run_now(env: dict[str, str], name: str) -> None:
                             env=dict(env, PREFECT_API_URL=f"http://127.0.0.1:{env['BANTIN_PREFECT_PORT']}/api"),
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+
+
+def test_a_stop_while_the_server_boots_leaves_nothing_running(tmp_path):
+    env = bantin_env(tmp_path, BANTIN_DATA_DIR=str(tmp_path / "data"), BANTIN_PREFECT_PORT=str(free_port()))
+    with SchedulerProcess(env, tmp_path).running() as scheduler:
+        deadline = time.monotonic() + BOOT_S
+        while not (server := [p for p in scheduler.children() if "server" in p.cmdline()]):
+            assert time.monotonic() < deadline, scheduler.output[-3000:]
+            time.sleep(0.2)
+        code, _ = scheduler.stop(signal.SIGTERM, group=False, guard_s=STOP_GUARD_S)
+        assert code == 0 and "bantin schedule: stopped (SIGTERM, while starting)" in scheduler.output
+        assert "Traceback" not in scheduler.output
+        assert not server[0].is_running() or server[0].status() == "zombie"
