@@ -4,8 +4,8 @@ One story, because every ``bantin schedule`` start boots a real Prefect server (
 machine): a daily run missed while the machine was off is made up once at start and, failing,
 alerts a loopback Apprise ``json://`` receiver; SIGTERM stops the scheduler cleanly; a second
 start makes nothing up again; ``bantin status`` shows the schedules and the runs with their
-totals; Ctrl-C (SIGINT to the terminal's process group) during a crawl cancels the run, marked
-so, and the history survives the stop.
+totals; a run whose process is killed is marked crashed and alerts; Ctrl-C (SIGINT to the
+terminal's process group) during a crawl cancels the run, marked so, and the history survives.
 """
 
 from __future__ import annotations
@@ -111,12 +111,14 @@ def test_operator_story(tmp_path):
             assert len(made_up["totals"]["editions"]) == 1
             daily_next = next(d for d in status["deployments"] if d["name"].endswith("bantin-daily"))["next_run"]
             assert daily_next and datetime.fromisoformat(daily_next) > datetime.now(UTC)
-            _run_now(env, "bantin-pipeline/bantin-daily")
-            deadline = time.monotonic() + BOOT_S
-            while not held:
-                assert time.monotonic() < deadline, second.output[-3000:]
-                time.sleep(0.5)
-            time.sleep(2)  # the crawl is waiting on the silent site
+            # A run whose process dies (killed, out of memory) is marked crashed and alerts from the scheduler.
+            _crawl_in_progress(env, second, held)
+            [engine] = [p for p in second.children() if "prefect.engine" in " ".join(p.cmdline())]
+            engine.kill()
+            crash = inbox.wait(2, BOOT_S)[1]
+            assert crash["title"] == "bantin: lần chạy daily bị dừng đột ngột", crash
+            assert "Tiến trình của lần chạy đã chết" in crash["message"]
+            _crawl_in_progress(env, second, held)
             _stop_cleanly(second, signal.SIGINT, group=True, label="Ctrl-C during a crawl")
 
         # The history survives the scheduler: the interrupted run is marked cancelled, nothing
@@ -124,9 +126,22 @@ def test_operator_story(tmp_path):
         after = _status(env, tmp_path)
         assert after["scheduler_running"] is False
         runs = _daily_runs(after)
-        assert [r["state"] for r in runs] == ["Cancelled", "Completed", "Cancelled"], runs
+        assert [r["state"] for r in runs] == ["Cancelled", "Crashed", "Completed", "Cancelled"], runs
         assert sum(r["name"].startswith("catch-up-") for r in runs) == 1
-        assert len(inbox.posts) == 1
+        assert len(inbox.posts) == 2
+
+
+def _crawl_in_progress(env: dict[str, str], scheduler: SchedulerProcess, held: list) -> None:
+    """Run the daily deployment now and return once its crawl waits on the silent site."""
+    for conn in held:
+        conn.close()
+    held.clear()
+    _run_now(env, "bantin-pipeline/bantin-daily")
+    deadline = time.monotonic() + BOOT_S
+    while not held:
+        assert time.monotonic() < deadline, scheduler.output[-3000:]
+        time.sleep(0.5)
+    time.sleep(2)
 
 
 def _stop_cleanly(scheduler: SchedulerProcess, sig: signal.Signals, *, group: bool, label: str) -> None:
