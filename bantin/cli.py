@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "bantin.commands.db",
     "bantin.commands.config",
     "bantin.commands.pipeline",
+    "bantin.commands.status",
     "bantin.commands.newsletter",
     "bantin.commands.model",
     "bantin.commands.summarize",

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from bantin.flows.alerts import AlertOptions
     from bantin.newsletter.mail import MailSettings
     from bantin.newsletter.options import NewsletterOptions
     from bantin.settings import Settings
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from bantin.summarizer.spec import ModelSpec
     from bantin.web.app import WebOptions
 
-__all__ = ["crawl_options", "mail_settings", "model_spec", "newsletter_options", "web_options"]
+__all__ = ["alert_options", "crawl_options", "mail_settings", "model_spec", "newsletter_options", "web_options"]
 
 
 def crawl_options(settings: Settings, *, sources_file: Path | None = None) -> CrawlOptions:
@@ -51,11 +52,13 @@ def model_spec(settings: Settings, **overrides: object) -> ModelSpec:
     return ModelSpec(**values)
 
 
-def mail_settings(settings: Settings) -> MailSettings | None:
-    """SMTP delivery, or None when ``smtp_host`` or the recipients are not set (files only)."""
+def mail_settings(settings: Settings, recipients: list[str] | None = None) -> MailSettings | None:
+    """SMTP delivery to ``recipients`` (default: the newsletter's), or None when ``smtp_host`` or
+    the recipients are not set (files only)."""
     from bantin.newsletter.mail import MailSettings
 
-    if not settings.smtp_host or not settings.smtp_recipients:
+    recipients = settings.smtp_recipients if recipients is None else recipients
+    if not settings.smtp_host or not recipients:
         return None
     return MailSettings(
         host=settings.smtp_host,
@@ -64,8 +67,16 @@ def mail_settings(settings: Settings) -> MailSettings | None:
         user=settings.smtp_user or None,
         password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
         sender=settings.smtp_from,
-        recipients=tuple(settings.smtp_recipients),
+        recipients=tuple(recipients),
     )
+
+
+def alert_options(settings: Settings) -> AlertOptions:
+    """Where a failed scheduled run is told: the alert URLs, and the alert recipients by the
+    newsletter's SMTP server."""
+    from bantin.flows.alerts import AlertOptions
+
+    return AlertOptions(urls=tuple(settings.alert_urls), mail=mail_settings(settings, settings.alert_recipients))
 
 
 def newsletter_options(settings: Settings) -> NewsletterOptions:

@@ -23,8 +23,9 @@ words. The CLI prints ``str(exc)`` as one line on stderr and exits with code 2.
     ├── NewsletterError
     │   ├── TemplateError           a template failed to load or render (names the template)
     │   └── DeliveryError           writing files or sending e-mail failed
-    └── SearchError
-        └── BadQuery                the query cannot be parsed or its filters are invalid
+    ├── SearchError
+    │   └── BadQuery                the query cannot be parsed or its filters are invalid
+    └── SchedulerError              the Prefect server of the schedules cannot be started or reached
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ __all__ = [
     "ModelError",
     "NewsletterError",
     "PipelineBusy",
+    "SchedulerError",
     "SearchError",
     "SourcesFileError",
     "SummarizerError",
@@ -131,3 +133,7 @@ class SearchError(BantinError):
 
 class BadQuery(SearchError):
     """The query or its filters are invalid."""
+
+
+class SchedulerError(BantinError):
+    """The Prefect server that runs and records the schedules cannot be started or reached."""

@@ -6,6 +6,7 @@ the working directory. Library code never reads ``os.environ``; it receives a ``
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -74,15 +75,34 @@ class Settings(BaseSettings):
     # schedules
     schedule_daily_cron: str = Field("30 6 * * *", description="Cron of the daily edition.")
     schedule_weekly_cron: str = Field("0 7 * * 1", description="Cron of the weekly edition.")
+    schedule_catch_up: bool = Field(
+        True, description="A scheduled run missed while the scheduler was stopped runs once when it starts."
+    )
+    prefect_port: int = Field(4200, ge=1, le=65535, description="Port of the local Prefect server (API and UI).")
+    alert_urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Apprise URLs told when a scheduled run fails (comma-separated)."
+    )
+    alert_recipients: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="E-mail addresses told when a scheduled run fails (the SMTP server above)."
+    )
 
     # web
     web_token: SecretStr | None = Field(None, description="Token for state-changing web requests.")
 
-    @field_validator("smtp_recipients", mode="before")
+    @field_validator("smtp_recipients", "alert_recipients", mode="before")
     @classmethod
     def _split_recipients(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("alert_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: Any) -> Any:
+        """URLs apart at blanks or at a comma that starts the next ``scheme://`` (a comma inside a
+        URL's query stays)."""
+        if isinstance(value, str):
+            return [part for part in re.split(r"\s+|,\s*(?=[A-Za-z][A-Za-z0-9+.-]*://)", value.strip()) if part]
         return value
 
     @property
@@ -107,6 +127,8 @@ class Settings(BaseSettings):
                 text = str(value)
             rows[name] = text
         rows["database_url"] = mask_url(self.effective_database_url)
+        # Apprise URLs carry their tokens in the path: show the kind of channel only.
+        rows["alert_urls"] = ", ".join(f"{url.partition('://')[0]}://…" for url in self.alert_urls)
         return rows
 
 

@@ -7,14 +7,19 @@ and against one (``PREFECT_API_URL``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
 from prefect import flow, get_run_logger
+from prefect.states import Completed
 
 from bantin.archive.engine import Database
 from bantin.archive.locking import pipeline_lock
 from bantin.archive.repository import COUNTERS
+from bantin.flows.alert_hooks import alert_on_completion, alert_on_crash, alert_on_failure
+from bantin.flows.alerts import STAGE_NOTE
 from bantin.flows.stages import (
     crawl_source,
     deliver_editions,
@@ -27,7 +32,10 @@ from bantin.flows.stages import (
 from bantin.settings import Settings
 from bantin.spiders.report import overall_status
 
-__all__ = ["crawl_flow", "newsletter_flow", "pipeline_flow", "summarize_flow", "summarize_flow_for"]
+__all__ = ["OUTCOME_PREFIX", "crawl_flow", "newsletter_flow", "outcome_line", "pipeline_flow", "summarize_flow",
+           "summarize_flow_for"]
+
+OUTCOME_PREFIX = "pipeline "  # the final state's message of a pipeline run starts so
 
 @flow(name="bantin-crawl", log_prints=True)
 def crawl_flow(sources: list[str] | None = None, since: date | None = None, limit: int | None = None,
@@ -122,30 +130,60 @@ def newsletter_flow(period: str = "daily", since: datetime | None = None, until:
     return {"edition": edition, "delivery": delivery}
 
 
-@flow(name="bantin-pipeline", log_prints=True)
+@contextmanager
+def _stage(name: str) -> Iterator[None]:
+    """Name the stage on an exception that leaves it (an alert says where a run failed)."""
+    try:
+        yield
+    except Exception as exc:
+        if not any(note.startswith(STAGE_NOTE) for note in getattr(exc, "__notes__", ())):
+            exc.add_note(STAGE_NOTE + name)
+        raise
+
+
+@flow(name="bantin-pipeline", log_prints=True, on_completion=[alert_on_completion], on_failure=[alert_on_failure],
+      on_crashed=[alert_on_crash])
 def pipeline_flow(period: str = "daily", sources: list[str] | None = None, limit: int | None = None,
-                  overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+                  overrides: dict[str, Any] | None = None) -> Any:  # a caller gets the totals (a dict)
     """One whole run: crawl, summarize, publish, holding the archive's pipeline lock.
 
     1. take the pipeline lock (a second run at once exits with a clear message);
     2. crawl the sources;
     3. summarize what is new;
     4. build and deliver the edition;
-    5. return the totals of every stage.
+    5. return the totals of every stage (the final state's message says them in one line).
+
+    A scheduled run (one of a deployment) that ends partial, failed or crashed alerts the
+    operator (``flows/alert_hooks.py``), naming the stage.
     """
     settings = settings_for(overrides)
     # 1. lock
-    with Database.connect(settings.effective_database_url) as db, pipeline_lock(db):
+    with _stage("lock"), Database.connect(settings.effective_database_url) as db, pipeline_lock(db):
         # 2. crawl
-        crawl = crawl_flow(sources=sources, limit=limit, overrides=overrides)
+        with _stage("crawl"):
+            crawl = crawl_flow(sources=sources, limit=limit, overrides=overrides)
         # 3. summarize
-        summaries = summarize_flow_for(settings)(overrides=overrides)
+        with _stage("summarize"):
+            summaries = summarize_flow_for(settings)(overrides=overrides)
         # 4. publish
-        publish = newsletter_flow(period=period, overrides=overrides)
+        with _stage("newsletter"):
+            publish = newsletter_flow(period=period, overrides=overrides)
     # 5. totals
     status = crawl["status"]
     if status == "ok" and (summaries.get("failed") or publish["delivery"]["failed"]):
         status = "partial"
     get_run_logger().info("pipeline %s: crawl %s, summaries %s, edition %s", status, crawl["totals"],
                           {k: summaries[k] for k in ("summarized", "failed", "skipped")}, publish["edition"])
-    return {"status": status, "crawl": crawl, "summarize": summaries, "newsletter": publish}
+    result = {"status": status, "crawl": crawl, "summarize": summaries, "newsletter": publish}
+    return Completed(message=outcome_line(result), data=result)  # callers get ``result``; the UI, the line
+
+
+def outcome_line(result: dict[str, Any]) -> str:
+    """One line for the run's final state: ``pipeline <status>: ...`` (``bantin status`` shows it)."""
+    crawl, summaries, edition = result["crawl"], result["summarize"], result["newsletter"]["edition"]
+    failed = crawl["failed_sources"]
+    sources = f"{len(failed)}/{len(crawl['sources'])} sources failed ({', '.join(failed)})" if failed else (
+        f"{len(crawl['sources'])} sources ok")
+    made = "no edition" if edition["skipped"] else f"edition {edition['edition_id']} ({edition['items']} items)"
+    return (f"{OUTCOME_PREFIX}{result['status']}: {sources}, {crawl['totals']['new']} new, "
+            f"{summaries['summarized']} summaries ({summaries['failed']} failed), {made}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 from typing import Annotated, Any
@@ -116,16 +117,41 @@ def demo_cmd(
 
 
 def schedule_cmd(ctx: typer.Context) -> None:
-    """Serve the daily and weekly pipeline deployments on their cron schedules (Ctrl-C stops).
+    """Serve the daily and weekly pipeline runs on their schedules until SIGINT (Ctrl-C) or SIGTERM.
 
-    Schedules come from BANTIN_SCHEDULE_DAILY_CRON / _WEEKLY_CRON in BANTIN_TIMEZONE. For workers
-    and a Prefect server, deploy prefect.yaml instead (see the README).
+    Runs are recorded by a persistent local Prefect server (database in the data folder, UI at
+    the printed address; PREFECT_API_URL: that server instead). A run missed while the scheduler
+    was stopped is made up once at start (BANTIN_SCHEDULE_CATCH_UP); a failed or partial run
+    alerts BANTIN_ALERT_URLS / BANTIN_ALERT_RECIPIENTS. Stopping cancels a run in progress and
+    exits 0 within 10 seconds. Schedules: BANTIN_SCHEDULE_DAILY_CRON / _WEEKLY_CRON in BANTIN_TIMEZONE.
 
-    Example: [bold]bantin schedule[/bold]
+    Example: [bold]bantin schedule[/bold]   (then [bold]bantin status[/bold] in another terminal)
     """
     from bantin.flows import serve_schedules
 
-    serve_schedules(settings_of(ctx), _overrides(ctx))
+    settings = settings_of(ctx)
+    stopped_by = serve_schedules(settings, _overrides(ctx), on_ready=_print_serving)
+    print(f"bantin schedule: stopped ({stopped_by})", flush=True)
+    # The process ends now: leave Prefect's large heap to the OS instead of a final collection that
+    # takes seconds on a busy machine (the stop must fit in 10 s).
+    gc.freeze()
+
+
+def _print_serving(serving: Any) -> None:
+    """The scheduler is ready: where its UI is, what it serves, what it made up."""
+    api = serving.api
+    where = "PREFECT_API_URL" if api.external else f"database {api.database}"
+    print(f"bantin schedule: Prefect UI {api.ui_url} ({where})", flush=True)
+    for item in serving.deployments:
+        print(f"bantin schedule: serving {item.name} ({item.cron}, {item.timezone})", flush=True)
+    for made in serving.catch_up:
+        if made.cancelled:
+            print(f"bantin schedule: {made.deployment}: cancelled {made.cancelled} run(s) missed while stopped",
+                  flush=True)
+        if made.run_name:
+            print(f"bantin schedule: {made.deployment}: making up the run of {made.due:%Y-%m-%d %H:%M} once "
+                  f"({made.run_name})", flush=True)
+    print("bantin schedule: ready; Ctrl-C or SIGTERM stops", flush=True)
 
 
 def register(app: typer.Typer) -> None:

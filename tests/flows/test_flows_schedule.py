@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import yaml
@@ -32,4 +33,17 @@ def test_prefect_yaml_matches_defaults():
     for d in by_name.values():
         module, name = d["entrypoint"].split(":")
         assert (ROOT / module).exists()
-        assert hasattr(__import__(module[:-3].replace("/", "."), fromlist=[name]), name)
+        # the file is the installed bantin.flows module (importing it as top-level "flows" would
+        # load a second copy of the package, which tests/test_layers.py forbids)
+        installed = importlib.import_module("bantin." + module[:-3].replace("/", "."))
+        assert Path(installed.__file__).resolve() == (ROOT / module).resolve() and hasattr(installed, name)
+
+
+def test_readme_service_unit_runs_the_scheduler_and_lets_it_stop_its_runs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    unit = readme.split("```ini\n", 1)[1].split("```", 1)[0]
+    lines = dict(line.split("=", 1) for line in unit.splitlines() if "=" in line and not line.startswith("#"))
+    assert lines["ExecStart"].endswith("/bin/bantin schedule")
+    assert lines["KillMode"] == "mixed"  # SIGTERM to bantin alone; its Prefect server must outlive the cancel
+    assert int(lines["TimeoutStopSec"]) > 10  # the scheduler's own stop budget
+    assert "bantin status" in readme
