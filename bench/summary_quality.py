@@ -12,10 +12,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from bantin_quality import load_sample, sample_path, score_sample  # noqa: E402
 
 from bantin.summarizer.options import SummaryOptions  # noqa: E402
-from bantin.summarizer.quality import load_sample, sample_path, score_sample  # noqa: E402
 
 
 def main() -> None:

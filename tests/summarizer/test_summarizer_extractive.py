@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from bantin_samples import SAMPLE_ARTICLE as VI_ARTICLE
 
 from bantin.errors import InputError
 from bantin.summarizer import ExtractiveSummarizer, SummaryOptions
 from bantin.summarizer.generation import NOT_VIETNAMESE
-from bantin.summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
 from bantin.summarizer.sentences import split_sentences
 
 ENGINE = ExtractiveSummarizer()
