@@ -25,14 +25,13 @@ import numpy as np
 from bantin.summarizer.generation import check_documents
 from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
 from bantin.summarizer.protocol import Progress
-from bantin.summarizer.sentences import split_sentences
+from bantin.summarizer.sentences import is_finished, is_source_line, split_sentences
 from bantin.summarizer.spec import EXTRACTIVE_MODEL_ID
 
 __all__ = ["ExtractiveSummarizer", "Weights", "rank_sentences"]
 
 MAX_SENTENCES = 400
 _WORD = re.compile(r"\w", re.UNICODE)
-_FINAL = (".", "!", "?", "…", '"', "”", "’", "»", ")")
 
 
 @dataclass(frozen=True)
@@ -130,9 +129,10 @@ class ExtractiveSummarizer:
         sentences = split_sentences(doc)
         truncated = len(sentences) > MAX_SENTENCES
         sentences = list(dict.fromkeys(sentences[:MAX_SENTENCES]))  # exact repeats count once
-        finished = [s for s in sentences if s.endswith(_FINAL)]
-        if finished:  # headings and captions (no final punctuation) are not picked
-            sentences = finished
+        news = [s for s in sentences if not is_source_line(s)] or sentences
+        finished = [s for s in news if is_finished(s)]
+        # headings and captions (no final punctuation), bylines and credits are not picked
+        sentences = finished or news
         if len(sentences) <= 1:
             return (sentences[0] if sentences else " ".join(doc.split())), len(sentences), truncated
         score, similarity = rank_sentences(sentences, self.weights)
