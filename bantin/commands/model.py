@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from bantin.commands.train_extractive import train_extractive_cmd
 from bantin.errors import ModelError
 
 __all__ = ["PARITY_SAMPLE", "model_app", "register"]
@@ -92,6 +93,9 @@ def info_cmd(
     width = max(len(key) for key in rows)
     for key, value in rows.items():
         typer.echo(f"{key.ljust(width)}  {value}")
+
+
+model_app.command("train-extractive")(train_extractive_cmd)
 
 
 def register(app: typer.Typer) -> None:
