@@ -101,8 +101,11 @@ def probabilities(weights: dict[str, Any], features: np.ndarray) -> np.ndarray:
 
 
 def select(sentences: Sequence[str], probability: np.ndarray, options: SummaryOptions, *, target_chars: int,
-           min_ratio: float) -> list[str]:
-    """The summary's sentences (see the module docstring, steps 3 and 4), in document order."""
+           min_ratio: float, antecedent: Sequence[int] | None = None) -> list[str]:
+    """The summary's sentences (see the module docstring, steps 3 and 4), in document order.
+
+    ``antecedent[i]``: the index of the sentence that sentence ``i`` follows (default ``i - 1``; -1: none).
+    """
     order = [int(i) for i in np.argsort(-probability, kind="stable")]
     best = order[0]
     chosen = [best]
@@ -123,7 +126,8 @@ def select(sentences: Sequence[str], probability: np.ndarray, options: SummaryOp
         used, seen = grown, seen | grams
     chosen.sort()
     picked = set(chosen)
-    return [s if not opens_with_reference(s) or i - 1 in picked else drop_opener(s)
+    before = antecedent if antecedent is not None else range(-1, len(sentences) - 1)
+    return [s if not opens_with_reference(s) or before[i] in picked else drop_opener(s)
             for i, s in zip(chosen, (sentences[i] for i in chosen), strict=True)]
 
 
