@@ -95,9 +95,18 @@ def _trigrams(sentence: str) -> set[tuple[str, ...]]:
     return set(zip(words, words[1:], words[2:], strict=False))
 
 
+def expand(standardised: np.ndarray) -> np.ndarray:
+    """The standardised features and their pairwise products (i <= j): the model's inputs with ``pairs``."""
+    i, j = np.triu_indices(standardised.shape[1])
+    return np.hstack([standardised, standardised[:, i] * standardised[:, j]])
+
+
 def probabilities(weights: dict[str, Any], features: np.ndarray) -> np.ndarray:
-    z = ((features - np.asarray(weights["mean"])) / np.asarray(weights["scale"])) @ np.asarray(weights["coef"])
-    return 1 / (1 + np.exp(-(z + weights["intercept"])))
+    """Each sentence's probability of belonging to the summary under ``weights``."""
+    z = (features - np.asarray(weights["mean"])) / np.asarray(weights["scale"])
+    if weights.get("pairs"):
+        z = expand(z)
+    return 1 / (1 + np.exp(-(z @ np.asarray(weights["coef"]) + weights["intercept"])))
 
 
 def select(sentences: Sequence[str], probability: np.ndarray, options: SummaryOptions, *, target_chars: int,

@@ -105,9 +105,12 @@ def prepare(
     return np.vstack(blocks), np.concatenate(labels), np.concatenate(groups)
 
 
-def fit_weights(features: np.ndarray, labels: np.ndarray, *, c: float = 1.0) -> dict[str, Any]:
-    """A logistic model of ``labels`` on standardised ``features``, as plain numbers."""
+def fit_weights(features: np.ndarray, labels: np.ndarray, *, c: float = 1.0, pairs: bool = False) -> dict[str, Any]:
+    """A logistic model of ``labels`` on standardised ``features`` (and their pairwise products with
+    ``pairs``), as plain numbers."""
     from sklearn.linear_model import LogisticRegression
+
+    from bantin.summarizer.extractive import expand
 
     if len(set(labels.tolist())) < 2:
         raise ValueError("the training articles gave no positive (or no negative) sentence")
@@ -115,9 +118,11 @@ def fit_weights(features: np.ndarray, labels: np.ndarray, *, c: float = 1.0) -> 
     scale = features.std(axis=0)
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=c, max_iter=1000)
-    model.fit((features - mean) / scale, labels)
+    standardised = (features - mean) / scale
+    model.fit(expand(standardised) if pairs else standardised, labels)
     return {
         "format": 1,
+        "pairs": pairs,
         "features": list(FEATURES),
         "mean": [round(float(v), 6) for v in mean],
         "scale": [round(float(v), 6) for v in scale],
@@ -129,9 +134,11 @@ def fit_weights(features: np.ndarray, labels: np.ndarray, *, c: float = 1.0) -> 
 def tune_selection(
     weights: dict[str, Any], articles: Sequence[Article], options: SummaryOptions | None = None,
     targets: Sequence[int] = (130, 150, 170, 190, 210, 240), ratios: Sequence[float] = (0.2, 0.35, 0.5, 0.7, 0.9),
+    length_within: float = 0.2,
 ) -> dict[str, Any]:
     """``weights`` with the (target_chars, min_ratio) whose summaries of ``articles`` score best
-    (mean of ROUGE-1, -2 and -L F1 against their references)."""
+    (mean of ROUGE-1, -2 and -L F1 against their references) among those whose median length is
+    within ``length_within`` of the references' (the closest in length when none is)."""
     from bantin.summarizer.extractive import probabilities, select, split_article
 
     options = options or SummaryOptions()
@@ -140,7 +147,8 @@ def tune_selection(
         title, sentences, _ = split_article(article.title + "\n" + article.text if article.title else article.text)
         rows = sentence_features(sentences, title)[0] if len(sentences) > 1 else None
         cached.append((sentences, None if rows is None else probabilities(weights, rows), article.summary))
-    best: tuple[float, int, float] | None = None
+    wanted = statistics.median(len(reference) for _, _, reference in cached)
+    best: tuple[bool, float, int, float] | None = None
     for target in targets:
         for ratio in ratios:
             pairs = [
@@ -149,19 +157,22 @@ def tune_selection(
                 for sentences, p, reference in cached
             ]
             scores = rouge_mean(pairs)
-            value = scores.rouge1 + scores.rouge2 + scores.rougeL
-            if best is None or value > best[0]:
-                best = (value, target, ratio)
+            off = abs(statistics.median(len(text) for text, _ in pairs) / wanted - 1)
+            key = (off <= length_within, scores.rouge1 + scores.rouge2 + scores.rougeL if off <= length_within else -off,
+                   target, ratio)
+            if best is None or key[:2] > best[:2]:
+                best = key
     assert best is not None
-    return {**weights, "target_chars": best[1], "min_ratio": best[2]}
+    return {**weights, "target_chars": best[2], "min_ratio": best[3]}
 
 
-def train_weights(train: Sequence[Article], tune: Sequence[Article], *, c: float = 1.0) -> dict[str, Any]:
+def train_weights(train: Sequence[Article], tune: Sequence[Article], *, c: float = 1.0,
+                  pairs: bool = False) -> dict[str, Any]:
     """Weights fitted on ``train``'s oracle labels, selection tuned on ``tune`` (see the module docstring)."""
     from bantin.summarizer.extractive import split_article
 
     features, labels, _ = prepare(train, lambda doc: split_article(doc)[:2])
-    weights = fit_weights(features, labels, c=c)
+    weights = fit_weights(features, labels, c=c, pairs=pairs)
     weights = tune_selection(weights, tune) if tune else {**weights, "target_chars": sapo_median_chars(train),
                                                          "min_ratio": 0.5}
     return {**weights, "sentences": int(len(labels)), "oracle_picks": int(labels.sum())}
