@@ -41,6 +41,7 @@ def old_engine(rev: str):  # noqa: ANN201 - a module loaded from git
     spec = importlib.util.spec_from_file_location("old_extractive", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules["old_extractive"] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
     engine = module.ExtractiveSummarizer()
     return lambda docs, options: [s.text for s in engine.summarize(docs, options)]

@@ -163,8 +163,8 @@ class ExtractiveSummarizer:
         if not sentences:
             sentences = [title] if title else []
         read = sum(len(s.split()) for s in sentences)
-        if len(sentences) <= 1:
-            return (sentences[0] if sentences else " ".join(doc.split())), read, truncated
+        if len(sentences) <= 1:  # one sentence (or only a title): that sentence, standing alone
+            return (drop_opener(sentences[0]) if sentences else " ".join(doc.split())), read, truncated
         features, _ = sentence_features(sentences, title)
         probability = probabilities(self.weights, features)
         picked = select(sentences, probability, options, target_chars=self.target_chars, min_ratio=self.min_ratio)

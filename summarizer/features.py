@@ -49,10 +49,13 @@ def opens_with_reference(sentence: str) -> bool:
 
 def drop_opener(sentence: str) -> str:
     """``sentence`` without its back-reference opener, re-capitalised («Sau đó, giữa …» -> «Giữa …»)."""
-    rest = _OPENER.sub("", sentence, count=1).lstrip(" ,")
-    if not rest or rest == sentence or len(rest.split()) < 4:
-        return sentence
-    return rest[0].upper() + rest[1:]
+    rest = sentence
+    while opens_with_reference(rest):  # «Tuy nhiên, trước đó …»: both go
+        shorter = _OPENER.sub("", rest, count=1).lstrip(" ,")
+        if len(shorter.split()) < 4:
+            break
+        rest = shorter
+    return rest if rest == sentence else rest[0].upper() + rest[1:]
 
 
 def _tfidf(bags: list[list[str]]) -> np.ndarray:

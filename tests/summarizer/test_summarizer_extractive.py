@@ -12,6 +12,7 @@ from bantin_samples import SAMPLE_ARTICLE as VI_ARTICLE
 from bantin.errors import InputError, ModelError
 from bantin.summarizer import ExtractiveSummarizer, ModelSpec, SummaryOptions
 from bantin.summarizer.extractive import WEIGHTS_FILE, load_weights, select
+from bantin.summarizer.features import drop_opener
 from bantin.summarizer.generation import NOT_VIETNAMESE
 from bantin.summarizer.sentences import split_sentences
 from bantin.summarizer.spec import EXTRACTIVE_MODEL_ID
@@ -86,6 +87,7 @@ def test_openers_need_their_antecedent_and_order_is_kept() -> None:
     sentences = ["Công ty A công bố mô hình mới.", "Mô hình đạt kết quả cao.", "Tuy nhiên, chi phí phần cứng vẫn là rào cản lớn."]
     options = SummaryOptions(budget_chars=0, budget_sentences=3)
     alone = select(sentences, np.array([0.1, 0.1, 0.9]), options, target_chars=40, min_ratio=0.5)
+    assert drop_opener("Tuy nhiên, trước đó anh Nam từng bị phạt.") == "Anh Nam từng bị phạt."
     assert alone == ["Chi phí phần cứng vẫn là rào cản lớn."]
     both = select(sentences, np.array([0.1, 0.8, 0.9]), options, target_chars=100, min_ratio=0.5)
     assert both == sentences[1:]  # document order, the opener kept after its antecedent
