@@ -7,10 +7,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import update
-
+from bantin.archive.clusters import cluster_of, merge_clusters
 from bantin.archive.engine import Database
-from bantin.archive.models import Article
 from bantin.archive.repository import (
     ArticleIn,
     Upsert,
@@ -71,13 +69,12 @@ class ArchiveStore:
         with self.db.session() as session:
             result = upsert_article(session, item)
             if len(similar) > 1:  # this article bridges stories stored apart: one cluster now
-                session.execute(update(Article).where(Article.cluster_id.in_(similar - {cluster})).values(cluster_id=cluster))
+                merge_clusters(session, cluster, similar - {cluster})
                 self.clusters.merge(cluster, similar - {cluster})
             if result.outcome is Upsert.NEW and cluster is None:
-                session.get(Article, result.article_id).cluster_id = result.article_id
-                cluster = result.article_id
+                cluster = cluster_of(session, result.article_id, default=result.article_id)
             elif result.outcome is not Upsert.NEW:
-                cluster = session.get(Article, result.article_id).cluster_id
+                cluster = cluster_of(session, result.article_id)
         if result.outcome in (Upsert.NEW, Upsert.UPDATED):
             self.clusters.add(page.canonical_url, result.article_id, cluster or result.article_id, signature)
         return Stored(result.article_id, result.outcome, cluster, relevance.score, time.perf_counter() - started)
