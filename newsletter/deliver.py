@@ -104,7 +104,7 @@ def _bodies(
             text = (folder / FILE_NAMES["text"]).read_text(encoding="utf-8")
             html = (folder / FILE_NAMES["html"]).read_text(encoding="utf-8")
         except OSError as exc:
-            raise DeliveryError(f"cannot read edition files in {folder}: {exc.strerror or exc}") from None
+            raise DeliveryError(f"cannot read edition files in {folder}: {exc.strerror or exc}") from exc
         return edition.title, text, html
     rendered, _paths = render_stored(session, edition, options, sections=sections, templates_dir=templates_dir)
     edition.title = rendered.subject

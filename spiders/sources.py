@@ -104,7 +104,7 @@ class _Reader:
                 try:
                     re.compile(pattern)
                 except re.error as exc:
-                    raise self.fail(table, key, f"bad regular expression {pattern!r}: {exc}") from None
+                    raise self.fail(table, key, f"bad regular expression {pattern!r}: {exc}") from exc
         return Selectors(**values)
 
     def source(self, key: str, data: Any) -> SourceConfig:
@@ -123,7 +123,7 @@ class _Reader:
             try:
                 re.compile(data["article_pattern"])
             except re.error as exc:
-                raise self.fail(table, "article_pattern", f"bad regular expression: {exc}") from None
+                raise self.fail(table, "article_pattern", f"bad regular expression: {exc}") from exc
         plain = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k != "selectors"}
         return SourceConfig(
             key=key, selectors=self.selectors([*table, "selectors"], data.get("selectors", {})), **plain
