@@ -9,8 +9,8 @@ from typing import Any
 import ctranslate2
 
 from bantin.errors import ModelError
+from bantin.summarizer.card import TOKENIZER_FILES, model_card
 from bantin.summarizer.causal import DecoderOnlySummarizer
-from bantin.summarizer.convert import TOKENIZER_FILES, model_card
 from bantin.summarizer.device import choose_placement, cuda_device_count
 from bantin.summarizer.extractive import ExtractiveSummarizer
 from bantin.summarizer.protocol import Summarizer

@@ -15,7 +15,7 @@ import ctranslate2
 import numpy as np
 
 from bantin.errors import ModelError
-from bantin.summarizer.convert import model_card
+from bantin.summarizer.card import model_card
 
 __all__ = ["check_parity"]
 

@@ -53,9 +53,9 @@ def convert_cmd(
 
     Example: [bold]bantin model convert ./vit5-base-vietnews-summarization ./vit5-ct2 --prefix "vietnews: "[/bold]
     """
-    from bantin.summarizer.convert import convert_model
-    from bantin.summarizer.parity import check_parity
+    from bantin.summarizer.convert import convert_model, require_torch
 
+    require_torch()
     card = convert_model(
         source, out, quantization=quantization, trust_remote_code=trust_remote_code, force=force, prefix=prefix
     )
@@ -65,6 +65,8 @@ def convert_cmd(
     for fix in card.fixes:
         typer.echo(f"applied fix: {fix}")
     if check:
+        from bantin.summarizer.parity import check_parity
+
         gap = check_parity(source, out, PARITY_SAMPLE, trust_remote_code=trust_remote_code)
         limit = tolerance or (1e-3 if card.quantization == "float32" else 1.0)
         typer.echo(f"parity: max |log p(CTranslate2) - log p(transformers)| = {gap:.2e} (limit {limit:g})")
@@ -81,7 +83,7 @@ def info_cmd(
 
     Example: [bold]bantin model info ./vit5-ct2[/bold]
     """
-    from bantin.summarizer.convert import model_card
+    from bantin.summarizer.card import model_card
 
     card = model_card(folder)
     if as_json:

@@ -85,7 +85,7 @@ def summarize_cmd(
     Example: [bold]bantin summarize https://vnexpress.net/some-article.html --format json[/bold]
     """
     from bantin.configure import model_spec
-    from bantin.summarizer.inputs import read_input
+    from bantin.inputs import read_input
     from bantin.summarizer.loading import load_summarizer
 
     if fmt not in ("text", "json"):
