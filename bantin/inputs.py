@@ -98,6 +98,8 @@ def read_input(
             "<stdin>", _from_bytes(_read_capped(stream, "standard input", MAX_INPUT_BYTES), "standard input", "stdin:")
         )
     path = Path(spec)
+    if path.is_dir():
+        raise InputError(f"{spec} is a directory (give a file, a URL or -)")
     if not path.is_file():
         raise InputError(f"{spec}: no such file (give a URL, a file or -)")
     try:

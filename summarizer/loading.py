@@ -11,11 +11,11 @@ import ctranslate2
 from bantin.errors import ModelError
 from bantin.summarizer.card import TOKENIZER_FILES, model_card
 from bantin.summarizer.causal import DecoderOnlySummarizer
-from bantin.summarizer.device import choose_placement, cuda_device_count
+from bantin.summarizer.device import choose_placement, cuda_problem
 from bantin.summarizer.extractive import ExtractiveSummarizer
 from bantin.summarizer.protocol import Summarizer
 from bantin.summarizer.seq2seq import EncoderDecoderSummarizer
-from bantin.summarizer.spec import ModelSpec
+from bantin.summarizer.spec import ENGINES, ModelSpec
 
 __all__ = ["clear_cache", "load_summarizer"]
 
@@ -60,8 +60,12 @@ def load_summarizer(spec: ModelSpec) -> Summarizer:
 
     Extractive when the spec has no model path or its engine is ``extractive``. Raises ``ModelError``.
     """
-    if spec.device == "cuda" and cuda_device_count() == 0:
-        raise ModelError("--device cuda was asked for, but CTranslate2 sees no CUDA GPU (use --device cpu or auto)")
+    if spec.engine not in ENGINES:
+        raise ModelError(f"unknown engine {spec.engine!r} (choose: {', '.join(ENGINES)})")
+    if spec.device == "cuda":  # said before anything loads, in one line
+        problem = cuda_problem(spec.compute_type)
+        if problem:
+            raise ModelError(problem)
     if spec.is_extractive:
         if spec.engine not in ("auto", "extractive"):
             raise ModelError(f"the {spec.engine} engine needs a model folder (set BANTIN_MODEL_PATH or --model)")

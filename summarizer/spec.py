@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["EXTRACTIVE_MODEL_ID", "ModelSpec"]
+__all__ = ["DEVICES", "ENGINES", "EXTRACTIVE_MODEL_ID", "ModelSpec"]
+
+ENGINES = ("auto", "encoder-decoder", "decoder-only", "extractive")
+DEVICES = ("auto", "cpu", "cuda")
 
 # The model id the extractive engine stores its summaries under.
 EXTRACTIVE_MODEL_ID = "extractive-v1"

@@ -78,18 +78,30 @@ def convert_cmd(
 def info_cmd(
     folder: Annotated[Path, typer.Argument(help="A CTranslate2 model folder.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    device: Annotated[
+        str | None, typer.Option("--device", help="Also say where it would run: auto, cpu or cuda (CUDA readiness).")
+    ] = None,
+    compute_type: Annotated[str, typer.Option("--compute-type", help="With --device: the compute type to check.")] = "auto",
 ) -> None:
     """Show a converted model's architecture, vocabulary size, quantization and engine.
 
-    Example: [bold]bantin model info ./vit5-ct2[/bold]
+    With --device cuda it also says whether the GPU can run it, and with which compute type, or in
+    one line why not (no GPU, CTranslate2 without CUDA, compute type unsupported).
+
+    Example: [bold]bantin model info ./vit5-ct2 --device cuda[/bold]
     """
     from bantin.summarizer.card import model_card
 
     card = model_card(folder)
-    if as_json:
-        typer.echo(json.dumps(card.as_dict(), ensure_ascii=False))
-        return
     rows = card.as_dict()
+    if device is not None:
+        from bantin.summarizer.device import choose_placement
+
+        placement = choose_placement(device, compute_type, card.family)
+        rows.update(device=placement.device, compute_type=placement.compute_type, placement=placement.reason)
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
     rows["fixes"] = ", ".join(card.fixes) or "none"
     width = max(len(key) for key in rows)
     for key, value in rows.items():
