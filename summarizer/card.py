@@ -51,6 +51,7 @@ class ModelCard:
     fixes: tuple[str, ...] = ()
     converter: str = ""
     prefix: str = ""
+    prompt_template: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

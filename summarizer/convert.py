@@ -151,12 +151,14 @@ def convert_model(
     trust_remote_code: bool = False,
     force: bool = False,
     prefix: str = "",
+    prompt_template: str = "",
 ) -> ModelCard:
     """Convert the Hugging Face model in ``source`` to a CTranslate2 model folder ``out``.
 
     ``quantization`` is any CTranslate2 weight type (``int8`` default; ``None``/``float32`` keeps
     full precision, which ``check_parity`` compares exactly). ``prefix`` is the task prefix the
-    encoder-decoder engine puts before every input (ViT5: ``"vietnews: "``). Raises ``ModelError``.
+    encoder-decoder engine puts before every input (ViT5: ``"vietnews: "``); ``prompt_template`` the
+decoder-only engine's template (``{instruction}``), used instead of the default. Raises ``ModelError``.
     """
     source, out = Path(source), Path(out)
     config = _check_source(source, trust_remote_code)
@@ -187,6 +189,7 @@ def convert_model(
         fixes=converter.fixes,
         converter=f"ctranslate2 {ctranslate2.__version__}",
         prefix=prefix,
+        prompt_template=prompt_template,
     )
     (out / CARD_FILE).write_text(json.dumps(card.as_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return card

@@ -25,7 +25,12 @@ def show_cmd(
 
     Example: [bold]BANTIN_SMTP_HOST=mail.example.com bantin config show[/bold]
     """
-    shown = settings_of(ctx).shown()
+    from bantin.configure import model_path
+
+    settings = settings_of(ctx)
+    shown = settings.shown()
+    if settings.model_path is None and (pulled := model_path(settings)) is not None:
+        shown["model_path"] = f"{pulled} (bantin model use)"
     if as_json:
         typer.echo(json.dumps(shown, ensure_ascii=False))
         return

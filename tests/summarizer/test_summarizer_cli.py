@@ -13,11 +13,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from cli_run import bantin
 from sqlalchemy import select
 
 from bantin.archive.engine import Database
 from bantin.archive.models import Summary as SummaryRow
-from bantin.cli import main
 from bantin.summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
 
 PAGE = f"""<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trí tuệ nhân tạo thay đổi tòa soạn</title>
@@ -25,16 +25,6 @@ PAGE = f"""<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Tr�
 <h1>Trí tuệ nhân tạo thay đổi tòa soạn</h1>
 {"".join(f"<p>{line}</p>" for line in VI_ARTICLE.splitlines()[1:] if line.strip())}
 </article></body></html>"""
-
-
-def bantin(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture
