@@ -85,12 +85,28 @@ def resolve(name_or_repo: str, *, trust_remote_code: bool = False, prefix: str |
     return entry if prefix is None else replace(entry, prefix=prefix)
 
 
+def _ignored(repo: str, revision: str | None) -> list[str]:
+    """What not to download: other frameworks' weights, and the PyTorch pickles when the repository
+    also has safetensors (the same weights twice; transformers reads the safetensors)."""
+    from huggingface_hub import HfApi, constants
+
+    if constants.HF_HUB_OFFLINE:
+        return _IGNORED
+    try:
+        files = HfApi().list_repo_files(repo, revision=revision)
+    except Exception:  # noqa: BLE001 - only an optimisation: the download itself reports real problems
+        return _IGNORED
+    if any(name.endswith(".safetensors") for name in files):
+        return [*_IGNORED, "pytorch_model*.bin"]
+    return _IGNORED
+
+
 def _download(repo: str, revision: str | None) -> Path:
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import HfHubHTTPError, HFValidationError
 
     try:
-        return Path(snapshot_download(repo, revision=revision, ignore_patterns=_IGNORED))
+        return Path(snapshot_download(repo, revision=revision, ignore_patterns=_ignored(repo, revision)))
     except (HfHubHTTPError, HFValidationError, OSError, ValueError) as exc:
         reason = " ".join(str(exc).split())[:240]
         raise ModelError(f"cannot download {repo}{'@' + revision if revision else ''}: {type(exc).__name__}: {reason}") from exc

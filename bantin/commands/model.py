@@ -46,8 +46,9 @@ def pull_cmd(
     Example: [bold]bantin model pull vit5-base[/bold]
     """
     from bantin.summarizer.card import QUANTIZATIONS
+    from bantin.summarizer.convert import require_torch
     from bantin.summarizer.device import cuda_problem
-    from bantin.summarizer.hub import pull_model, resolve
+    from bantin.summarizer.hub import CATALOG, pull_model, resolve
     from bantin.summarizer.spec import DEVICES
 
     entry = resolve(name, trust_remote_code=trust_remote_code)
@@ -55,6 +56,8 @@ def pull_cmd(
         raise ModelError(f"unknown device {device!r} (choose: {', '.join(DEVICES)})")
     if device == "cuda" and (problem := cuda_problem()):
         raise ModelError(problem)
+    if name in CATALOG:  # all need converting: say so before gigabytes are downloaded
+        require_torch()
     quantization = quantization or ("int8_float16" if device == "cuda" else "int8")
     if quantization not in QUANTIZATIONS:
         raise ModelError(f"unknown quantization {quantization!r} (choose: {', '.join(QUANTIZATIONS)})")

@@ -115,3 +115,13 @@ def test_a_repo_not_on_the_offline_hub(hub: dict[str, str]) -> None:
     done = pull(hub, "someone/not-cached")
     assert done.returncode == 2 and "cannot download someone/not-cached" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_pull_without_torch_names_the_extra_before_downloading(data_env: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    import bantin.summarizer.hub as hub
+
+    monkeypatch.setitem(sys.modules, "torch", None)  # as if PyTorch were not installed
+    monkeypatch.setattr(hub, "_download", lambda *args: pytest.fail("downloaded before checking for PyTorch"))
+    code, _, err = bantin(["model", "pull", "vit5-large"], capsys)
+    assert code == 2 and "pip install 'bantin[convert]'" in err and len(err.strip().splitlines()) == 1, err
