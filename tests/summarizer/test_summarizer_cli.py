@@ -159,7 +159,8 @@ def test_inputs_and_pending_are_exclusive(article_file: Path, capsys: pytest.Cap
 
 
 def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
-    for command in (["summarize"], ["model", "convert"], ["model", "info"]):
+    for command in (["summarize"], ["model", "convert"], ["model", "info"], ["model", "pull"], ["model", "list"],
+                    ["model", "use"]):
         code, out, _ = bantin([*command, "--help"], capsys)
         assert code == 0 and "Example:" in out
 
