@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bantin.commands.state import settings_of
+from bantin.errors import ConfigError
 
 __all__ = ["config_app", "register"]
 
@@ -29,8 +30,13 @@ def show_cmd(
 
     settings = settings_of(ctx)
     shown = settings.shown()
-    if settings.model_path is None and (pulled := model_path(settings)) is not None:
-        shown["model_path"] = f"{pulled} (bantin model use)"
+    try:
+        pulled = model_path(settings)
+    except ConfigError as exc:  # shown, not fatal: this command is where one looks
+        shown["model_path"] = f"unusable: {exc}"
+    else:
+        if settings.model_path is None and pulled is not None:
+            shown["model_path"] = f"{pulled} (bantin model use)"
     if as_json:
         typer.echo(json.dumps(shown, ensure_ascii=False))
         return

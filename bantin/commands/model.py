@@ -162,7 +162,8 @@ def convert_cmd(
 
 @model_app.command("info")
 def info_cmd(
-    folder: Annotated[Path, typer.Argument(help="A CTranslate2 model folder.")],
+    ctx: typer.Context,
+    folder: Annotated[Path | None, typer.Argument(help="A CTranslate2 model folder (default: the model in use).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     device: Annotated[
         str | None, typer.Option("--device", help="Also say where it would run: auto, cpu or cuda (CUDA readiness).")
@@ -176,8 +177,12 @@ def info_cmd(
 
     Example: [bold]bantin model info ./vit5-ct2 --device cuda[/bold]
     """
+    from bantin.configure import model_path
     from bantin.summarizer.card import model_card
 
+    folder = folder or model_path(settings_of(ctx))
+    if folder is None:
+        raise ModelError("no model in use (the extractive engine): give a model folder, or bantin model pull NAME")
     card = model_card(folder)
     rows = card.as_dict()
     if device is not None:

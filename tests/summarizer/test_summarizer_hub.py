@@ -78,6 +78,8 @@ def test_pull_converts_checks_records_and_summarize_uses_it(hub: dict[str, str],
     assert code == 0 and json.loads(out)["model_path"].startswith(str(folder))
     code, out, _ = bantin(["model", "list"], capsys)
     assert code == 0 and f"* vit5-base  {folder}" in out
+    code, out, _ = bantin(["model", "info", "--json"], capsys)
+    assert code == 0 and json.loads(out)["path"] == str(folder)
 
 
 def test_untied_model_gets_the_scale_fix_and_use_switches(hub: dict[str, str], data_env: Path,
