@@ -53,8 +53,8 @@ def _load_ct2(folder: Path, engine: str, device: str, compute_type: str, threads
     card = model_card(folder)
     if engine != "auto" and engine != card.engine:
         raise ModelError(f"{folder} is a {card.engine} model ({card.family}), not {engine}")
+    placement = choose_placement(device, compute_type, card.family)  # refusals before anything loads
     tokenizer = _tokenizer(folder)
-    placement = choose_placement(device, compute_type, card.family)
     runner = ctranslate2.Translator if card.engine == "encoder-decoder" else ctranslate2.Generator
     try:
         model = runner(str(folder), device=placement.device, compute_type=placement.compute_type,

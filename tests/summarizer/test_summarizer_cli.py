@@ -119,6 +119,7 @@ def test_bad_models_and_devices(article_file: Path, ct2_models: dict[str, Path],
         (["--model", str(bare)], "lacks its tokenizer"),
         (["--device", "cuda"], "no CUDA GPU"),
         (["--long-input", "everything"], "--long-input"),
+        (["--model", str(ct2_models["t5"]), "--compute-type", "float16", "--device", "cpu"], "not supported on cpu"),
     ]
     for extra, message in cases:
         code, out, err = bantin(["summarize", str(article_file), *extra], capsys)
