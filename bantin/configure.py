@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from bantin.summarizer.spec import ModelSpec
     from bantin.web.app import WebOptions
 
-__all__ = ["alert_options", "crawl_options", "mail_settings", "model_spec", "newsletter_options", "web_options"]
+__all__ = ["alert_options", "crawl_options", "mail_settings", "model_path", "model_spec", "newsletter_options",
+           "web_options"]
 
 
 def crawl_options(settings: Settings, *, sources_file: Path | None = None) -> CrawlOptions:
@@ -39,11 +40,21 @@ def crawl_options(settings: Settings, *, sources_file: Path | None = None) -> Cr
     )
 
 
+def model_path(settings: Settings) -> Path | None:
+    """The model folder in use: ``BANTIN_MODEL_PATH`` when set, else the one ``bantin model pull`` /
+    ``bantin model use`` recorded in the data folder (``models/current.toml``), else None (extractive)."""
+    if settings.model_path is not None:
+        return settings.model_path
+    from bantin.summarizer.hub import current_model
+
+    return current_model(Path(settings.data_dir) / "models")
+
+
 def model_spec(settings: Settings, **overrides: object) -> ModelSpec:
     """The configured model; ``overrides`` (path, engine, device, compute_type) replace fields unless None."""
     from bantin.summarizer.spec import ModelSpec
 
-    values = {"path": settings.model_path, "engine": settings.model_engine, "device": settings.model_device,
+    values = {"path": model_path(settings), "engine": settings.model_engine, "device": settings.model_device,
               "compute_type": settings.model_compute_type}
     unknown = set(overrides) - set(values)
     if unknown:

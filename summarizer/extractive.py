@@ -1,7 +1,9 @@
 """The extractive engine: no weights, the embedded default when no model is configured.
 
-1. split the text into sentences (``sentences.split_sentences``; the first ``MAX_SENTENCES``),
-   dropping exact repeats and lines without final punctuation (title, headings, captions);
+1. split the text into sentences (``sentences.split_sentences``; the first ``MAX_SENTENCES``, a
+   warning says when more were left out), dropping exact repeats and lines without final
+   punctuation (title, headings, captions); a "sentence" longer than ``MAX_SENTENCE_CHARS`` (text
+   without punctuation) is cut at a word boundary there, so a summary stays bounded;
 2. segment words with pyvi (``trí_tuệ nhân_tạo``), lower-case, keep word tokens;
 3. weight words by TF-IDF across the article's sentences; score each sentence by its cosine to
    the article's centroid and by its TextRank centrality in the sentence-similarity graph,
@@ -31,6 +33,7 @@ from bantin.summarizer.spec import EXTRACTIVE_MODEL_ID
 __all__ = ["ExtractiveSummarizer", "Weights", "rank_sentences"]
 
 MAX_SENTENCES = 400
+MAX_SENTENCE_CHARS = 1000
 _WORD = re.compile(r"\w", re.UNICODE)
 _FINAL = (".", "!", "?", "…", '"', "”", "’", "»", ")")
 
@@ -45,6 +48,15 @@ class Weights:
     position_decay: float = 1.0
     redundancy: float = 3.0
     short_words: int = 8
+
+
+def _bounded(sentence: str) -> str:
+    """``sentence`` cut at a word boundary before ``MAX_SENTENCE_CHARS`` (with an ellipsis)."""
+    if len(sentence) <= MAX_SENTENCE_CHARS:
+        return sentence
+    cut = sentence[: MAX_SENTENCE_CHARS - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > MAX_SENTENCE_CHARS // 2 else cut).rstrip() + "…"
 
 
 def _words(sentence: str) -> list[str]:
@@ -125,19 +137,27 @@ class ExtractiveSummarizer:
     def __init__(self, weights: Weights = Weights()) -> None:
         self.weights = weights
 
-    def summarize_one(self, doc: str, options: SummaryOptions) -> tuple[str, int, bool]:
-        """(summary, sentences read, whether sentences beyond ``MAX_SENTENCES`` were ignored)."""
-        sentences = split_sentences(doc)
+    def summarize_one(self, doc: str, options: SummaryOptions) -> tuple[str, int, bool, list[str]]:
+        """(summary, sentences read, whether anything was left out, warnings saying what)."""
+        sentences = split_sentences(doc) or [" ".join(doc.split())]
+        warnings: list[str] = []
+        if len(sentences) > MAX_SENTENCES:
+            warnings.append(f"read only the first {MAX_SENTENCES} of {len(sentences):,} sentences; the rest was left out")
         truncated = len(sentences) > MAX_SENTENCES
         sentences = list(dict.fromkeys(sentences[:MAX_SENTENCES]))  # exact repeats count once
         finished = [s for s in sentences if s.endswith(_FINAL)]
         if finished:  # headings and captions (no final punctuation) are not picked
             sentences = finished
+        longest = max(len(s) for s in sentences)
+        if longest > MAX_SENTENCE_CHARS:
+            truncated = True
+            warnings.append(f"a sentence of {longest:,} characters (no punctuation?) was cut to {MAX_SENTENCE_CHARS:,}")
+            sentences = [_bounded(s) for s in sentences]
         if len(sentences) <= 1:
-            return (sentences[0] if sentences else " ".join(doc.split())), len(sentences), truncated
+            return sentences[0], len(sentences), truncated, warnings
         score, similarity = rank_sentences(sentences, self.weights)
         chosen = _pick(sentences, score, similarity, options, self.weights.redundancy)
-        return " ".join(sentences[i] for i in chosen), len(sentences), truncated
+        return " ".join(sentences[i] for i in chosen), len(sentences), truncated, warnings
 
     def summarize(
         self, docs: Sequence[str], options: SummaryOptions, *, progress: Progress | None = None
@@ -146,12 +166,12 @@ class ExtractiveSummarizer:
         out: list[Summary] = []
         for index, (doc, extra) in enumerate(zip(docs, warnings, strict=True)):
             began = time.perf_counter()
-            text, read, truncated = self.summarize_one(doc, options)
+            text, read, truncated, cut = self.summarize_one(doc, options)
             info = SummaryInfo(
                 engine=self.engine, model_id=self.model_id, device=self.device, compute_type=self.compute_type,
                 options=options.as_dict(), options_hash=options.options_hash(), input_tokens=read,
                 output_tokens=len(split_sentences(text)), seconds=round(time.perf_counter() - began, 6),
-                truncated=truncated, warnings=extra,
+                truncated=truncated, warnings=(*extra, *cut),
             )
             out.append(Summary(text, info))
             if progress is not None:

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["EXTRACTIVE_MODEL_ID", "ModelSpec"]
+__all__ = ["DEVICES", "ENGINES", "EXTRACTIVE_MODEL_ID", "ModelSpec"]
+
+ENGINES = ("auto", "encoder-decoder", "decoder-only", "extractive")
+DEVICES = ("auto", "cpu", "cuda")
 
 # The model id the extractive engine stores its summaries under.
 EXTRACTIVE_MODEL_ID = "extractive-v1"
@@ -20,12 +23,15 @@ class ModelSpec:
     engine: ``auto`` (read from the folder), ``encoder-decoder``, ``decoder-only`` or ``extractive``.
     device: ``auto`` (CUDA when CTranslate2 sees a GPU), ``cpu`` or ``cuda``.
     compute_type: a CTranslate2 compute type, or ``auto`` (per device and model family).
+    threads: CTranslate2's ``intra_threads``; 0: the CPU cores this process may use (CTranslate2's
+      own default is 4, which oversubscribes a small machine).
     """
 
     path: Path | None = None
     engine: Literal["auto", "encoder-decoder", "decoder-only", "extractive"] = "auto"
     device: Literal["auto", "cpu", "cuda"] = "auto"
     compute_type: str = "auto"
+    threads: int = 0
 
     @property
     def is_extractive(self) -> bool:

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from random_models import FAMILIES, build_model, train_tokenizer
 
 from bantin.summarizer.loading import clear_cache
-from bantin.summarizer.random_models import FAMILIES, build_model, train_tokenizer
 from bantin.summarizer.samples import TOKENIZER_CORPUS
 
 
