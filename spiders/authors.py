@@ -17,7 +17,7 @@ from bantin.text import clean_field, fold
 
 __all__ = ["author_parts", "clean_authors", "outlet_marks"]
 
-_SPLIT = re.compile(r"\s*(?:[;,|\n/]|\s+và\s+|\s+&\s+)\s*", re.IGNORECASE)
+_SPLIT = re.compile(r"\s*(?:[;,|\n]|\s+và\s+|\s+&\s+)\s*", re.IGNORECASE)
 _PREFIX = re.compile(r"^(?:tác giả|bài(?: và ảnh)?|ảnh|by|author)\s*[:：-]\s*", re.IGNORECASE)
 _URL = re.compile(r"://|^www\.|\.(?:com|vn|net|org|info|io)(?:[/?#]|$)", re.IGNORECASE)
 _HANDLE = re.compile(r"^@|^[a-z0-9_.]+$")
