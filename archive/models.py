@@ -89,6 +89,8 @@ class Article(Base):
     relevance: Mapped[float] = mapped_column(Float, default=0.0)
     topics: Mapped[list[Any]] = mapped_column(default=list)
     extraction: Mapped[str] = mapped_column(String(32), default="selectors")
+    # field -> "selector:<css>", "fallback:<origin>" or "missing" (migration 0004); None before
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(default=None)
 
     source: Mapped[Source] = relationship(back_populates="articles")
     summaries: Mapped[list[Summary]] = relationship(back_populates="article", cascade="all, delete-orphan")
@@ -177,5 +179,6 @@ class CrawlRun(Base):
     used_fallback: Mapped[int] = mapped_column(Integer, default=0)
     reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)
     errors: Mapped[list[Any]] = mapped_column(default=list)
+    reason: Mapped[str | None] = mapped_column(String(64), default=None)  # why a failed source failed
 
     source: Mapped[Source] = relationship()
