@@ -157,7 +157,14 @@ def source_health(
     return out
 
 
-def drift_notes(session: Session, *, last: int = DEFAULT_LAST, threshold: float = DEFAULT_THRESHOLD) -> list[str]:
-    """The Vietnamese lines for every enabled source that is drifting or failing (for the edition
-    footer and the web archive's sources page); empty when all is well."""
-    return [h.message for h in source_health(session, last=last, threshold=threshold) if h.enabled and h.message]
+def drift_notes(
+    session: Session,
+    *,
+    last: int = DEFAULT_LAST,
+    threshold: float = DEFAULT_THRESHOLD,
+    verdicts: Sequence[str] = ("drifting", "failing"),
+) -> list[str]:
+    """The Vietnamese lines of every enabled source whose verdict is one of ``verdicts`` (for the
+    edition footer and the web archive's sources page); empty when all is well."""
+    return [h.message for h in source_health(session, last=last, threshold=threshold)
+            if h.enabled and h.verdict in verdicts and h.message]

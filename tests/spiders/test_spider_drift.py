@@ -103,3 +103,47 @@ def test_page_check_needs_one_source_and_an_existing_file(env: dict[str, str], t
 def test_empty_archive_is_ok(env: dict[str, str]) -> None:
     result = _check(env)
     assert result.exit_code == 0 and "no sources" in result.output
+
+
+def test_edition_footer_flags_a_drifting_source_in_every_format() -> None:
+    from datetime import UTC, datetime
+
+    from bantin.newsletter.render import Renderer
+    from bantin.newsletter.view import EditionView
+
+    moment = datetime(2026, 3, 7, 1, 0, tzinfo=UTC)
+    line = "bộ chọn của Dân trí không còn khớp: 18/20 bài gần nhất dùng trích xuất dự phòng"
+    view = EditionView(edition_id=1, kind="daily", period_start=moment, period_end=moment, generated_at=moment,
+                       timezone="Asia/Ho_Chi_Minh", top=(), sections=(), models=(), threshold=0.5, version="0",
+                       drifting_sources=(line, "<b>X</b> không còn khớp"))
+    rendered = Renderer().render(view)
+    for text in (rendered.html, rendered.text, rendered.markdown):
+        assert line in text
+    assert "&lt;b&gt;X&lt;/b&gt;" in rendered.html and "<b>X</b>" not in rendered.html
+    quiet = Renderer().render(EditionView(**{**view.__dict__, "drifting_sources": ()}))
+    assert "không còn khớp" not in quiet.text + quiet.html + quiet.markdown
+
+
+def test_web_sources_page_flags_a_drifting_source(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from bantin.archive.repository import ArticleIn, ensure_source, upsert_article
+    from bantin.configure import web_options
+    from bantin.settings import Settings
+    from bantin.web import create_app
+
+    with Database.connect(f"sqlite:///{tmp_path / 'web.db'}") as db:
+        with db.session() as session:
+            ensure_source(session, "dantri", name="Dân trí - Sức mạnh số", homepage="https://dantri.com.vn/")
+            ensure_source(session, "genk", name="GenK", homepage="https://genk.vn/")
+            for n in range(4):
+                fallback = n < 3
+                provenance = {f: ("fallback:json-ld" if fallback else "selector:h1") for f in ("title", "body")}
+                upsert_article(session, ArticleIn(
+                    source_key="dantri", url=f"https://dantri.com.vn/a-{n}.htm", canonical_url=f"https://dantri.com.vn/a-{n}.htm",
+                    title=f"Bài {n}", body=f"Nội dung bài {n} " * 30, extraction="fallback" if fallback else "selectors",
+                    provenance=provenance))
+        with TestClient(create_app(web_options(Settings()), db)) as client:
+            page = client.get("/sources").text
+    assert "bộ chọn của Dân trí không còn khớp: 3/4 bài gần nhất dùng trích xuất dự phòng" in page
+    assert "GenK không còn khớp" not in page
