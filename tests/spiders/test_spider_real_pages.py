@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bantin.errors import ExtractionError
 from bantin.spiders import extract_page, load_sources
 from bantin.spiders.dates import VIETNAM
 
@@ -141,3 +142,12 @@ def test_vneconomy_without_selectors_unescapes_its_json_ld() -> None:
     assert page.lead == "Nhiều doanh nghiệp công nghệ đã tăng ngân sách cho trí tuệ nhân tạo."
     assert page.author == "Hà Anh"
     assert page.provenance["title"] == "fallback:json-ld" and page.provenance["body"] == "fallback:trafilatura"
+
+
+def test_thanhnien_video_page_without_text_is_no_article() -> None:
+    """The real Thanh Niên page seen (a video page) has an empty content block: no article, and
+    nothing half-made is stored."""
+    html = (WRITTEN / "thanhnien_written.html").read_text(encoding="utf-8")
+    start, end = html.index('<p>Trợ lý được'), html.index('<div data-check-position="body_end"')
+    with pytest.raises(ExtractionError):
+        extract_page(html[:start] + html[end:], WRITTEN_PAGES[1][2], SOURCES["thanhnien"])
