@@ -151,3 +151,69 @@ def test_thanhnien_video_page_without_text_is_no_article() -> None:
     start, end = html.index('<p>Trợ lý được'), html.index('<div data-check-position="body_end"')
     with pytest.raises(ExtractionError):
         extract_page(html[:start] + html[end:], WRITTEN_PAGES[1][2], SOURCES["thanhnien"])
+
+
+def test_real_pages_through_bantin_crawl_on_loopback(tmp_path: Path) -> None:
+    """As the issue measured it: the shipped sources file, each source's feed on a local server
+    listing its real page; what is stored is clean (no entity, no URL as author) and by selectors."""
+    import http.server
+    import json
+    import threading
+
+    from typer.testing import CliRunner
+
+    from bantin.archive.engine import Database
+    from bantin.cli import app
+    from bantin.spiders.sources import default_sources_file
+
+    pages = [case for case in REAL_PAGES if (REAL / case[1]).is_file()]
+    if not pages:
+        pytest.skip(f"no real pages under {REAL}")
+    routes: dict[str, tuple[bytes, str]] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the http.server name
+            body, kind = routes.get(self.path, (b"not found", "text/plain"))
+            self.send_response(200 if self.path in routes else 404)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    text = default_sources_file().read_text(encoding="utf-8")
+    try:
+        for key, name, url, *_ in pages:
+            path = f"/{key}/{url.rsplit('/', 1)[1]}"
+            routes[path] = ((REAL / name).read_bytes(), "text/html; charset=utf-8")
+            feed = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{key}</title><item><title>x</title>'
+                    f"<link>{base}{path}</link><pubDate>Sat, 07 Mar 26 08:00:00 +0700</pubDate></item></channel></rss>")
+            routes[f"/{key}/rss.xml"] = (feed.encode(), "application/rss+xml")
+            text = re.sub(rf"(\[sources\.{key}\][^\[]*?)^feeds = .*?$", rf'\g<1>feeds = ["{base}/{key}/rss.xml"]',
+                          text, count=1, flags=re.MULTILINE | re.DOTALL)
+        sources = tmp_path / "sources.toml"
+        sources.write_text(text, encoding="utf-8")
+        url = f"sqlite:///{tmp_path / 'real.db'}"
+        env = {"BANTIN_DATA_DIR": str(tmp_path), "BANTIN_DATABASE_URL": url, "BANTIN_USER_AGENT": "bantin-real-test"}
+        args = ["crawl", "--sources-file", str(sources), "--json", *(a for case in pages for a in ("-s", case[0]))]
+        result = CliRunner().invoke(app, args, env=env)
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.output.strip().splitlines()[-1])
+        assert all(s["new"] == 1 and s["used_fallback"] == 0 for s in report["sources"]), report
+    finally:
+        server.shutdown()
+    with Database.connect(url) as db, db.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT title, lead, body, author, extraction, provenance FROM articles").all()
+    assert len(rows) == len(pages)
+    expected = {case[3]: case[6] for case in pages}
+    for title, lead, body, author, extraction, provenance in rows:
+        assert extraction == "selectors" and "fallback" not in str(provenance)
+        assert author == expected[title]
+        assert "://" not in author
+        for value in (title, lead, body, author):
+            assert not ENTITY.search(value)
