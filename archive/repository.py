@@ -183,7 +183,8 @@ def _copy(article: Article, item: ArticleIn, title: str, lead: str, body: str) -
     article.relevance = float(item.relevance)
     article.topics = list(item.topics)
     article.extraction = item.extraction
-    article.provenance = dict(item.provenance) if item.provenance is not None else None
+    if item.provenance is not None:
+        article.provenance = dict(item.provenance)
     article.minhash = list(item.minhash) if item.minhash is not None else None
     if item.cluster_id is not None:
         article.cluster_id = item.cluster_id
@@ -273,7 +274,8 @@ def finish_crawl_run(
         setattr(run, name, int(value))
     run.reasons = dict(reasons or {})
     run.errors = list(errors)
-    run.reason = collapse_space(reason)[:64] if reason else None
+    if reason:
+        run.reason = collapse_space(reason)[:64]
     run.status = status
     run.finished_at = utcnow()
     session.flush()
