@@ -89,6 +89,10 @@ class Article(Base):
     relevance: Mapped[float] = mapped_column(Float, default=0.0)
     topics: Mapped[list[Any]] = mapped_column(default=list)
     extraction: Mapped[str] = mapped_column(String(32), default="selectors")
+    # field -> "selector:<css>", "fallback:<origin>" or "missing" (migration 0004); None before.
+    # Deferred and without a Python default, so code that reads or writes articles at an older
+    # revision (a migration test, a backfill) never names the column.
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(deferred=True)
 
     source: Mapped[Source] = relationship(back_populates="articles")
     summaries: Mapped[list[Summary]] = relationship(back_populates="article", cascade="all, delete-orphan")
@@ -177,5 +181,6 @@ class CrawlRun(Base):
     used_fallback: Mapped[int] = mapped_column(Integer, default=0)
     reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)
     errors: Mapped[list[Any]] = mapped_column(default=list)
+    reason: Mapped[str | None] = mapped_column(String(64), deferred=True)  # why a failed source failed (0004)
 
     source: Mapped[Source] = relationship()

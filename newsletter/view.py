@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bantin.archive.editions import articles_with_sources, failing_sources, newest_summaries
+from bantin.archive.health import drift_notes
 from bantin.archive.models import Article, EditionItem, Source, Summary
 from bantin.newsletter.rank import TOP_SECTION, PlannedItem
 from bantin.newsletter.sections import SectionConfig
@@ -76,6 +77,7 @@ class EditionView:
     threshold: float
     version: str
     failing_sources: tuple[tuple[str, str], ...] = ()  # (outlet, its last error) of sources now failing
+    drifting_sources: tuple[str, ...] = ()  # "bộ chọn của X không còn khớp: …" (archive.health)
 
     @property
     def items(self) -> tuple[ItemView, ...]:
@@ -166,4 +168,5 @@ def compose_view(
         threshold=threshold,
         version=version,
         failing_sources=failing_sources(session),
+        drifting_sources=tuple(drift_notes(session, verdicts=("drifting",))),
     )

@@ -18,6 +18,7 @@ from bantin.web.reads import (
     edition_view,
     editions_list,
     safe_url,
+    source_drift,
     sources_list,
 )
 
@@ -91,7 +92,9 @@ async def edition_page(request: Request, edition_id: int) -> Response:
 
 @router.get("/sources")
 async def sources_page(request: Request) -> Response:
-    return _render(request, "sources.html", {"sources": await run_in_threadpool(sources_list, request.app.state.db)})
+    db = request.app.state.db
+    return _render(request, "sources.html", {"sources": await run_in_threadpool(sources_list, db),
+                                             "drift": await run_in_threadpool(source_drift, db)})
 
 
 @router.get("/style.css")

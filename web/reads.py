@@ -10,7 +10,9 @@ from bantin.archive.engine import Database
 from bantin.archive.models import Article, Edition, EditionItem, Source, Summary
 from bantin.safety import http_url
 
-__all__ = ["EDITIONS_PER_PAGE", "article_view", "edition_view", "editions_list", "safe_url", "sources_list"]
+__all__ = [
+    "EDITIONS_PER_PAGE", "article_view", "edition_view", "editions_list", "safe_url", "source_drift", "sources_list",
+]
 
 EDITIONS_PER_PAGE = 30
 
@@ -133,3 +135,12 @@ def sources_list(db: Database) -> list[dict[str, Any]]:
             }
             for s in session.scalars(select(Source).order_by(Source.key))
         ]
+
+
+def source_drift(db: Database) -> list[str]:
+    """The Vietnamese lines of enabled sources whose selectors stopped matching or whose crawls
+    keep failing (``bantin sources check``'s verdicts), for the sources page."""
+    from bantin.archive.health import drift_notes
+
+    with db.sessions() as session:
+        return drift_notes(session)
