@@ -158,7 +158,7 @@ def sqlite_suggestions(conn: Connection, word: str, limit: int = 5) -> list[str]
         text("SELECT term FROM article_fts_vocab WHERE term >= :lo AND term < :hi"),
         {"lo": word[0], "hi": chr(ord(word[0]) + 1)},
     ).scalars()
-    return difflib.get_close_matches(word, [t for t in rows if t != word], n=limit, cutoff=0.7)
+    return difflib.get_close_matches(word, [t for t in rows if t != word], n=limit, cutoff=0.6)
 
 
 def _folded(row: str, column: str, limit: int | None = None) -> str:

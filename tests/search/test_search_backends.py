@@ -121,6 +121,26 @@ def test_did_you_mean(archive):
     assert page.total == 0 and page.suggestion == "bitcoin"
 
 
+def test_did_you_mean_prefers_words_that_stand_next_to_their_neighbours(archive):
+    """"tau" is in no article; "tao" follows "nhan" in several, "tu" ("từ") is closer in spelling
+    on SQLite but never follows "nhan": the correction is "tri tue nhan tao", which finds articles."""
+    page = search(archive.db, "tri tue nhan tau", now=NOW)
+    assert page.total == 0 and page.suggestion == "tri tue nhan tao"
+    assert search(archive.db, page.suggestion, now=NOW).total > 0
+    assert search(archive.db, "xqzv", now=NOW).suggestion is None
+
+
+def test_unquoted_words_side_by_side_rank_above_scattered_ones(archive):
+    """All four syllables are in each title, but only three titles have them side by side."""
+    ranked = titles(search(archive.db, "tri tue nhan tao", now=NOW))
+    scattered = ranked.index("Tạo tác nhân mới cho trí tuệ")
+    for phrase in ("Trí tuệ nhân tạo thay đổi ngân hàng", "Ngân hàng dùng trí tuệ nhân tạo để chống gian lận",
+                   "Bitcoin và trí tuệ nhân tạo"):
+        assert ranked.index(phrase) < scattered
+    scores = [hit.score for hit in search(archive.db, "tri tue nhan tao", now=NOW).hits]
+    assert scores == sorted(scores, reverse=True)
+
+
 def test_pages_and_past_the_end(db):
     fill(db, count_extra=30)
     first = search(db, "ai", SearchFilters(per_page=10), now=NOW)
