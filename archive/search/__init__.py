@@ -204,14 +204,15 @@ def search(
         if db.backend == "postgresql":  # indexes only from here: a topic nobody has, a frequent word
             conn.execute(text("SET LOCAL enable_seqscan = off"))
         _check_topics(conn, backend, filters.topics)
-        found = backend.candidates(conn, parsed, filters, source_ids, max(CANDIDATES, need))
+        keep = max(4 * need, 200) if _neighbour_pairs(parsed) else need
+        found = backend.candidates(conn, parsed, filters, source_ids, max(CANDIDATES, need), keep, now)
         ranked = _ranked(conn, backend, parsed, found.candidates, now, need)
         start = (filters.page - 1) * filters.per_page
         hits = _hits(conn, ranked[start : start + filters.per_page], parsed)
         suggestion = _suggestion(conn, backend, parsed) if not ranked else None
     result = SearchPage(
         query=str(parsed), hits=hits, page=filters.page, per_page=filters.per_page,
-        total=max(found.total, len(ranked)), capped=found.estimated, suggestion=suggestion,
+        total=found.total, capped=found.estimated, suggestion=suggestion,
     )
     if ranked and not hits:
         message = f"page {filters.page} is past the end: there are {result.pages} pages of results"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy import Connection
@@ -16,9 +17,12 @@ __all__ = ["SearchBackend"]
 
 class SearchBackend(Protocol):
     def candidates(
-        self, conn: Connection, parsed: ParsedQuery, filters: SearchFilters, source_ids: tuple[int, ...], cap: int
+        self, conn: Connection, parsed: ParsedQuery, filters: SearchFilters, source_ids: tuple[int, ...], cap: int,
+        keep: int, now: datetime,
     ) -> Found:
-        """The matches worth ranking (at least the newest ``cap``) and how many match in all."""
+        """The best ``keep`` (by ``results.rank``'s score at ``now``, without adjacency) of the
+        matches worth ranking (all, or at least the newest ``cap`` and the newest title
+        matches), and how many match in all."""
         ...
 
     def adjacency(self, conn: Connection, ids: list[int], pairs: list[tuple[str, str]]) -> dict[int, int]:

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, text
 from bantin.archive.search.filters import SearchFilters
 from bantin.archive.search.query import TOKEN_CLASS, ParsedQuery, Term
 from bantin.archive.search.results import Candidate, Found
-from bantin.archive.search.sql import aware, time_and_relevance_sql, typed_dates
+from bantin.archive.search.sql import aware, score_sql, time_and_relevance_sql, typed_dates
 
 __all__ = [
     "ALL_MATCHES",
@@ -110,15 +110,19 @@ DENSE_SHARE = 0.3
 
 def _settings(conn: Connection) -> None:
     # custom plans (the estimates depend on the words); no JIT (the lexeme function's high cost
-    # would trigger it); a bitmap of a frequent word stays exact (no lossy pages to recheck)
-    for setting in ("plan_cache_mode = force_custom_plan", "jit = off", "work_mem = '64MB'"):
+    # would trigger it, and parallel workers); a bitmap of a frequent word stays exact (no lossy
+    # pages to recheck)
+    for setting in ("plan_cache_mode = force_custom_plan", "jit = off", "work_mem = '64MB'",
+                    "max_parallel_workers_per_gather = 0"):
         conn.execute(text(f"SET LOCAL {setting}"))
 
 
 def postgres_candidates(
-    conn: Connection, parsed: ParsedQuery, filters: SearchFilters, source_ids: tuple[int, ...], cap: int
+    conn: Connection, parsed: ParsedQuery, filters: SearchFilters, source_ids: tuple[int, ...], cap: int,
+    keep: int, now: datetime,
 ) -> Found:
-    """The matches of ``parsed`` and ``filters`` worth ranking, each with its text rank.
+    """The best ``keep`` of the matches of ``parsed`` and ``filters`` worth ranking (scored in
+    SQL, each with its text rank), and how many match.
 
     * When the planner expects at most ``ALL_MATCHES`` matches, all are read (GIN bitmap) and
       ranked; if there are indeed at most that many, the total is exact.
@@ -130,7 +134,7 @@ def postgres_candidates(
     The caller's transaction has sequential scans off.
     """
     _settings(conn)
-    params: dict[str, Any] = {"cap": cap, "lexemes": lexeme_query(parsed)}
+    params: dict[str, Any] = {"cap": cap, "keep": keep, "now": now, "lexemes": lexeme_query(parsed)}
     extra = filter_sql(filters, source_ids, params)
     index = f"{LEXEMES} @@ CAST(:lexemes AS tsquery)"
     words = tuple(dict.fromkeys(word for term in parsed.positive_terms for word in term.words))
@@ -142,10 +146,16 @@ def postgres_candidates(
     share = _text_share(conn, parsed, total)
     expected = share * scope
 
-    def ranked(sql: str) -> list[Candidate]:
-        rows = conn.execute(text(f"SELECT c.article_id, c.sort_at, {rank} AS text_rank FROM ({sql}) c")
-                            .bindparams(*typed_dates(params)), params).all()
-        return [Candidate(row.article_id, float(row.text_rank), aware(row.sort_at)) for row in rows]
+    def ranked(sql: str) -> tuple[list[Candidate], int]:
+        """The best ``keep`` rows of ``sql`` and how many rows it gave."""
+        score = score_sql("postgresql", "x.text_rank", "x.sort_at")
+        query = f"""
+            SELECT x.article_id, x.sort_at, x.text_rank, count(*) OVER () AS n
+            FROM (SELECT c.article_id, c.sort_at, {rank} AS text_rank FROM ({sql}) c) x
+            ORDER BY {score} DESC, x.sort_at DESC, x.article_id DESC LIMIT :keep"""
+        rows = conn.execute(text(query).bindparams(*typed_dates(params, query)), params).all()
+        found = [Candidate(row.article_id, float(row.text_rank), aware(row.sort_at)) for row in rows]
+        return found, int(rows[0].n) if rows else 0
 
     def by_index(conditions: list[str], limit: str) -> str:
         where = " AND ".join([*conditions, index, *check_sql(parsed, params, all_terms=False)])
@@ -154,14 +164,14 @@ def postgres_candidates(
     if expected <= ALL_MATCHES:
         params["all"] = ALL_MATCHES + 1
         _only(conn, bitmap=True)
-        found = ranked(by_index(extra, "LIMIT :all"))
-        if len(found) <= ALL_MATCHES:
-            return Found(found, len(found), estimated=False)
+        found, matches = ranked(by_index(extra, "LIMIT :all"))
+        if matches <= ALL_MATCHES:
+            return Found(found, matches, estimated=False)
         expected = max(expected, ALL_MATCHES + 1)
-    newest = _newest(conn, parsed, filters, extra, params, share * scope, ranked, by_index)
+    newest, matches = _newest(conn, parsed, filters, extra, params, share * scope, ranked, by_index)
     seen = {cand.article_id for cand in newest}
     titles = [cand for cand in _title_matches(conn, parsed, extra, params, ranked) if cand.article_id not in seen]
-    return Found(newest + titles, max(round(expected), len(newest) + len(titles)), estimated=True)
+    return Found(newest + titles, max(round(expected), matches), estimated=True)
 
 
 def _only(conn: Connection, *, bitmap: bool) -> None:
@@ -170,13 +180,13 @@ def _only(conn: Connection, *, bitmap: bool) -> None:
     conn.execute(text(f"SET LOCAL enable_indexscan = {'off' if bitmap else 'on'}"))
 
 
-def _newest(conn, parsed, filters, extra, params, expected, ranked, by_index) -> list[Candidate]:  # noqa: ANN001
+def _newest(conn, parsed, filters, extra, params, expected, ranked, by_index) -> tuple[list[Candidate], int]:  # noqa: ANN001
     """The newest ``cap`` matches: first in a recency window expected to hold a few times that
     many (cut from the sort-time histogram), then in one eight times as large, then everywhere."""
     cap = params["cap"]
     ordered = expected >= DENSE_SHARE * params["scope"]
 
-    def fetch(conditions: list[str], in_order: bool) -> list[Candidate]:
+    def fetch(conditions: list[str], in_order: bool) -> tuple[list[Candidate], int]:
         _only(conn, bitmap=not in_order)
         if in_order:  # the sort-time index in order, each row's words checked until ``cap`` match
             where = " AND ".join([*conditions, *check_sql(parsed, params, all_terms=True)])
@@ -191,7 +201,7 @@ def _newest(conn, parsed, filters, extra, params, expected, ranked, by_index) ->
     while (cutoff := _window_start(bounds, fraction)) is not None:
         params["cutoff"] = cutoff
         found = fetch([*extra, "s.sort_at >= :cutoff"], ordered)
-        if len(found) >= cap:
+        if found[1] >= cap:
             return found
         fraction, ordered = fraction * 8, False
     return fetch(extra, ordered)
@@ -206,7 +216,7 @@ def _title_matches(conn, parsed, extra, params, ranked) -> list[Candidate]:  # n
     conn.execute(text("SET LOCAL enable_bitmapscan = on"))
     conn.execute(text("SET LOCAL enable_indexscan = on"))
     return ranked(f"""SELECT s.article_id, s.sort_at, s.head FROM article_search s WHERE {" AND ".join(conditions)}
-                      ORDER BY s.sort_at DESC, s.article_id DESC LIMIT :title_cap""")
+                      ORDER BY s.sort_at DESC, s.article_id DESC LIMIT :title_cap""")[0]
 
 
 def _text_share(conn: Connection, parsed: ParsedQuery, total: float) -> float:
@@ -243,8 +253,8 @@ def _text_share(conn: Connection, parsed: ParsedQuery, total: float) -> float:
 def _estimated_rows(conn: Connection, conditions: list[str], params: dict[str, Any]) -> float:
     """The planner's estimate of the article_search rows meeting ``conditions`` (at least 1)."""
     where = " AND ".join(conditions) or "true"
-    sql = text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM article_search s WHERE {where}")
-    plan = conn.execute(sql.bindparams(*typed_dates(params)), params).scalar_one()
+    sql = f"EXPLAIN (FORMAT JSON) SELECT 1 FROM article_search s WHERE {where}"
+    plan = conn.execute(text(sql).bindparams(*typed_dates(params, sql)), params).scalar_one()
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return max(float(plan[0]["Plan"]["Plan Rows"]), 1.0)
 

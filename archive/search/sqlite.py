@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import OperationalError
 
 from bantin.archive.search.filters import SearchFilters
 from bantin.archive.search.query import ParsedQuery, Term
 from bantin.archive.search.results import Candidate, Found
-from bantin.archive.search.sql import aware, time_and_relevance_sql, typed_dates
+from bantin.archive.search.sql import aware, score_sql, time_and_relevance_sql, typed_dates
 
 __all__ = [
     "match_expression",
@@ -81,9 +84,11 @@ def _upper_bound(conn: Connection, parsed: ParsedQuery) -> int:
 
 
 def sqlite_candidates(
-    conn: Connection, parsed: ParsedQuery, filters: SearchFilters, source_ids: tuple[int, ...], cap: int
+    conn: Connection, parsed: ParsedQuery, filters: SearchFilters, source_ids: tuple[int, ...], cap: int,
+    keep: int, now: datetime,
 ) -> Found:
-    """The matches of ``parsed`` and ``filters`` worth ranking, each with its bm25 rank.
+    """The best ``keep`` of the matches of ``parsed`` and ``filters`` worth ranking (scored in
+    SQL, each with its bm25 rank), and how many match.
 
     * When the vocabulary says at most ``ALL_MATCHES`` articles can match, all matches are read
       and ranked (the total is exact); so too when the newest ``NEWEST`` turn out to be all.
@@ -91,35 +96,47 @@ def sqlite_candidates(
       the newest ``TITLE_MATCHES`` with the whole query in the title; the total is estimated from
       the share of the rowid range the newest matches spanned.
     """
-    params: dict[str, Any] = {"match": match_expression(parsed)}
+    _math(conn)
+    params: dict[str, Any] = {"match": match_expression(parsed), "keep": keep, "now": now}
     conditions = ["article_fts MATCH :match", *_filter_sql(filters, source_ids, params)]
     join = "JOIN articles a ON a.id = s.article_id" if any("a." in c for c in conditions[1:]) else ""
 
-    def read(limit: str) -> list[Candidate]:
-        rows = conn.execute(
-            text(f"""SELECT article_fts.rowid AS article_id, s.sort_at, {_BM25} AS bm25
-                     FROM article_fts JOIN article_search s ON s.article_id = article_fts.rowid {join}
-                     WHERE {" AND ".join(conditions)}
-                     ORDER BY article_fts.rowid DESC {limit}""").bindparams(*typed_dates(params)),
-            params,
-        ).all()
-        return [Candidate(row.article_id, -float(row.bm25), aware(row.sort_at)) for row in rows]
+    def read(limit: str) -> tuple[list[Candidate], int, int]:
+        """The best ``keep`` matches (newest first, at most ``limit``), how many, the oldest rowid."""
+        score = score_sql("sqlite", "x.text_rank", "x.sort_at")
+        query = f"""SELECT x.article_id, x.sort_at, x.text_rank, count(*) OVER () AS n, min(x.article_id) OVER () AS low
+                     FROM (SELECT article_fts.rowid AS article_id, s.sort_at, -{_BM25} AS text_rank
+                           FROM article_fts JOIN article_search s ON s.article_id = article_fts.rowid {join}
+                           WHERE {" AND ".join(conditions)}
+                           ORDER BY article_fts.rowid DESC {limit}) x
+                     ORDER BY {score} DESC, x.sort_at DESC, x.article_id DESC LIMIT :keep"""
+        rows = conn.execute(text(query).bindparams(*typed_dates(params, query)), params).all()
+        found = [Candidate(row.article_id, float(row.text_rank), aware(row.sort_at)) for row in rows]
+        return found, int(rows[0].n) if rows else 0, int(rows[0].low) if rows else 0
 
     if _upper_bound(conn, parsed) <= ALL_MATCHES:
-        found = read("")
-        return Found(found, len(found), estimated=False)
+        found, matches, _ = read("")
+        return Found(found, matches, estimated=False)
     params["wide"] = max(NEWEST, 2 * cap)
-    newest = read("LIMIT :wide")
-    if len(newest) < params["wide"]:
-        return Found(newest, len(newest), estimated=False)
+    newest, matches, oldest = read("LIMIT :wide")
+    if matches < params["wide"]:
+        return Found(newest, matches, estimated=False)
     low, high = conn.execute(text("SELECT min(article_id), max(article_id) FROM article_search")).one()
-    spanned = max(1, high - newest[-1].article_id + 1)
-    estimate = round(len(newest) * (high - low + 1) / spanned)
+    estimate = round(matches * (high - low + 1) / max(1, high - oldest + 1))
     params["match"] = match_expression(parsed, "title")
     params["wide"] = TITLE_MATCHES
     seen = {cand.article_id for cand in newest}
-    titles = [cand for cand in read("LIMIT :wide") if cand.article_id not in seen]
-    return Found(newest + titles, max(estimate, len(newest) + len(titles)), estimated=True)
+    titles = [cand for cand in read("LIMIT :wide")[0] if cand.article_id not in seen]
+    return Found(newest + titles, max(estimate, matches), estimated=True)
+
+
+def _math(conn: Connection) -> None:
+    """SQLite's math functions (``power``) where the library was built without them."""
+    try:
+        conn.execute(text("SELECT power(2.0, 1.0)"))
+    except OperationalError:
+        raw = conn.connection.driver_connection
+        raw.create_function("power", 2, math.pow, deterministic=True)
 
 
 def sqlite_adjacency(conn: Connection, ids: list[int], pairs: list[tuple[str, str]]) -> dict[int, int]:
