@@ -41,6 +41,22 @@ depends_on = None
 BODY_CHARS = 200_000  # as migration 0002: the indexed prefix of a body
 LONGEST = 200  # longer tokens are not indexed (a tsvector lexeme must stay under 2 kB)
 
+def _upsert(rows: str) -> str:
+    """INSERT ... ON CONFLICT of the article_search rows of the articles ``r`` in ``rows``."""
+    return f"""INSERT INTO public.article_search (article_id, sort_at, source_id, relevance, topics, words, head)
+        SELECT n.id, n.sort_at, n.source_id, n.relevance, n.topics, n.words, public.bantin_search_head_of(n.words)
+        FROM (SELECT r.id, coalesce(r.published_at, r.fetched_at) AS sort_at, r.source_id, r.relevance,
+                     public.bantin_search_topics(r.topics) AS topics,
+                     public.bantin_search_text(r.title, r.lead, r.body) AS words
+              FROM {rows}) n
+        ON CONFLICT (article_id) DO UPDATE
+        SET sort_at = EXCLUDED.sort_at, source_id = EXCLUDED.source_id, relevance = EXCLUDED.relevance,
+            topics = EXCLUDED.topics, words = EXCLUDED.words, head = EXCLUDED.head"""
+
+
+_TEXT_CHANGED = """((r.title, r.lead, r.body, r.published_at, r.fetched_at)
+              IS DISTINCT FROM (o.title, o.lead, o.body, o.published_at, o.fetched_at))"""
+
 FUNCTIONS = (
     # the folded tokens of one field, single-spaced, no blanks at either end
     """CREATE OR REPLACE FUNCTION bantin_search_field(value text) RETURNS text
@@ -67,59 +83,31 @@ FUNCTIONS = (
     AS $$ SELECT setweight(to_tsvector('pg_catalog.simple', split_part(words, ' | ', 1)), 'A')
                  || setweight(to_tsvector('pg_catalog.simple', split_part(words, ' | ', 2)), 'B') $$""",
     # the articles with lo <= id < hi, (re)built: the backfill here and ``bantin db reindex``
-    """CREATE OR REPLACE FUNCTION bantin_article_search_fill(lo bigint, hi bigint) RETURNS bigint
+    f"""CREATE OR REPLACE FUNCTION bantin_article_search_fill(lo bigint, hi bigint) RETURNS bigint
     LANGUAGE plpgsql AS $$
     DECLARE done bigint;
     BEGIN
-        INSERT INTO public.article_search (article_id, sort_at, source_id, relevance, topics, words, head)
-        SELECT n.id, n.sort_at, n.source_id, n.relevance, n.topics, n.words, public.bantin_search_head_of(n.words)
-        FROM (SELECT id, coalesce(published_at, fetched_at) AS sort_at, source_id, relevance,
-                     public.bantin_search_topics(topics) AS topics,
-                     public.bantin_search_text(title, lead, body) AS words
-              FROM public.articles WHERE id >= lo AND id < hi) n
-        ON CONFLICT (article_id) DO UPDATE
-        SET sort_at = EXCLUDED.sort_at, source_id = EXCLUDED.source_id, relevance = EXCLUDED.relevance,
-            topics = EXCLUDED.topics, words = EXCLUDED.words, head = EXCLUDED.head;
+        {_upsert("public.articles r WHERE r.id >= lo AND r.id < hi")};
         GET DIAGNOSTICS done = ROW_COUNT;
         RETURN done;
     END $$""",
     # one statement's rows, as article_search rows
-    """CREATE OR REPLACE FUNCTION bantin_article_search_upsert_rows() RETURNS trigger
+    f"""CREATE OR REPLACE FUNCTION bantin_article_search_upsert_rows() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO public.article_search (article_id, sort_at, source_id, relevance, topics, words, head)
-        SELECT n.id, n.sort_at, n.source_id, n.relevance, n.topics, n.words, public.bantin_search_head_of(n.words)
-        FROM (SELECT id, coalesce(published_at, fetched_at) AS sort_at, source_id, relevance,
-                     public.bantin_search_topics(topics) AS topics,
-                     public.bantin_search_text(title, lead, body) AS words
-              FROM new_rows) n
-        ON CONFLICT (article_id) DO UPDATE
-        SET sort_at = EXCLUDED.sort_at, source_id = EXCLUDED.source_id, relevance = EXCLUDED.relevance,
-            topics = EXCLUDED.topics, words = EXCLUDED.words, head = EXCLUDED.head;
+        {_upsert("new_rows r")};
         RETURN NULL;
     END $$""",
     # an UPDATE: rows whose text or time changed are rebuilt; the others get their filters only
-    """CREATE OR REPLACE FUNCTION bantin_article_search_update_rows() RETURNS trigger
+    f"""CREATE OR REPLACE FUNCTION bantin_article_search_update_rows() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO public.article_search (article_id, sort_at, source_id, relevance, topics, words, head)
-        SELECT n.id, n.sort_at, n.source_id, n.relevance, n.topics, n.words, public.bantin_search_head_of(n.words)
-        FROM (SELECT nr.id, coalesce(nr.published_at, nr.fetched_at) AS sort_at, nr.source_id, nr.relevance,
-                     public.bantin_search_topics(nr.topics) AS topics,
-                     public.bantin_search_text(nr.title, nr.lead, nr.body) AS words
-              FROM new_rows nr JOIN old_rows o ON o.id = nr.id
-              WHERE (nr.title, nr.lead, nr.body, nr.published_at, nr.fetched_at)
-                    IS DISTINCT FROM (o.title, o.lead, o.body, o.published_at, o.fetched_at)) n
-        ON CONFLICT (article_id) DO UPDATE
-        SET sort_at = EXCLUDED.sort_at, source_id = EXCLUDED.source_id, relevance = EXCLUDED.relevance,
-            topics = EXCLUDED.topics, words = EXCLUDED.words, head = EXCLUDED.head;
+        {_upsert(f"new_rows r JOIN old_rows o ON o.id = r.id WHERE {_TEXT_CHANGED}")};
         UPDATE public.article_search s
-        SET source_id = nr.source_id, relevance = nr.relevance, topics = public.bantin_search_topics(nr.topics)
-        FROM new_rows nr JOIN old_rows o ON o.id = nr.id
-        WHERE s.article_id = nr.id
-          AND (nr.title, nr.lead, nr.body, nr.published_at, nr.fetched_at)
-              IS NOT DISTINCT FROM (o.title, o.lead, o.body, o.published_at, o.fetched_at)
-          AND (nr.source_id, nr.relevance, nr.topics::text) IS DISTINCT FROM (o.source_id, o.relevance, o.topics::text);
+        SET source_id = r.source_id, relevance = r.relevance, topics = public.bantin_search_topics(r.topics)
+        FROM new_rows r JOIN old_rows o ON o.id = r.id
+        WHERE s.article_id = r.id AND NOT {_TEXT_CHANGED}
+          AND (r.source_id, r.relevance, r.topics::text) IS DISTINCT FROM (o.source_id, o.relevance, o.topics::text);
         RETURN NULL;
     END $$""",
 )
