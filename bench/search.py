@@ -230,7 +230,8 @@ def peer(db: Database, query: str, filters: SearchFilters) -> None:
 
 def full_scan(db: Database, query: str, filters: SearchFilters) -> list[int]:
     """The first page of bantin's score applied to every match (no bound on the matches ranked)."""
-    saved = {(module, name): getattr(module, name) for module in (postgres, sqlite) for name in ("ALL_MATCHES",)}
+    names = {postgres: ("ALL_MATCHES", "ALL_CHECKED"), sqlite: ("ALL_MATCHES",)}
+    saved = {(module, name): getattr(module, name) for module, found in names.items() for name in found}
     try:
         for module, name in saved:
             setattr(module, name, 10**9)

@@ -28,6 +28,7 @@ from bantin.archive.search.results import Candidate, Found
 from bantin.archive.search.sql import aware, score_sql, time_and_relevance_sql, typed_dates
 
 __all__ = [
+    "ALL_CHECKED",
     "ALL_MATCHES",
     "TITLE_MATCHES",
     "postgres_adjacency",
@@ -45,6 +46,8 @@ LEXEMES = "bantin_search_lexemes(s.words)"
 # Every match is ranked when the query has at most this many (after the filters); above it, the
 # newest matches and the newest TITLE_MATCHES title matches are (see ``postgres_candidates``).
 ALL_MATCHES = 20_000
+# ... at most this many when a phrase of three words or more must be checked row by row
+ALL_CHECKED = 5_000
 TITLE_MATCHES = 1_000
 
 
@@ -124,8 +127,9 @@ def postgres_candidates(
     """The best ``keep`` of the matches of ``parsed`` and ``filters`` worth ranking (scored in
     SQL, each with its text rank), and how many match.
 
-    * When the planner expects at most ``ALL_MATCHES`` matches, all are read (GIN bitmap) and
-      ranked; if there are indeed at most that many, the total is exact.
+    * When the planner expects at most ``ALL_MATCHES`` matches (``ALL_CHECKED`` when a long
+      phrase must be checked row by row), all are read (GIN bitmap) and ranked; if there are
+      indeed at most that many, the total is exact.
     * Otherwise: the newest ``cap`` matches (in time order, or by bitmap in a recency window, as
       the share of matching rows says is cheaper) and the newest ``TITLE_MATCHES`` articles with
       the whole query in their title (weight-A lexemes of ``head``, which a body-only match can
@@ -161,13 +165,15 @@ def postgres_candidates(
         where = " AND ".join([*conditions, index, *check_sql(parsed, params, all_terms=False)])
         return f"SELECT s.article_id, s.sort_at, s.head FROM article_search s WHERE {where} {limit}"
 
-    if expected <= ALL_MATCHES:
-        params["all"] = ALL_MATCHES + 1
+    checked = any(len(term.words) > 2 for term in (*parsed.positive_terms, *parsed.excluded))
+    bound = min(ALL_MATCHES, ALL_CHECKED) if checked else ALL_MATCHES
+    if expected <= bound:
+        params["all"] = bound + 1
         _only(conn, bitmap=True)
         found, matches = ranked(by_index(extra, "LIMIT :all"))
-        if matches <= ALL_MATCHES:
+        if matches <= bound:
             return Found(found, matches, estimated=False)
-        expected = max(expected, ALL_MATCHES + 1)
+        expected = max(expected, bound + 1)
     newest, matches = _newest(conn, parsed, filters, extra, params, share * scope, ranked, by_index)
     seen = {cand.article_id for cand in newest}
     titles = [cand for cand in _title_matches(conn, parsed, extra, params, ranked) if cand.article_id not in seen]
