@@ -174,7 +174,7 @@ def make_queries(words: list[str], count: int, seed: int) -> list[tuple[str, str
     rare = sorted(f for f in originals if 0 < share(f) <= 0.002 and len(f) > 2)
     mid = sorted(f for f in originals if 0.01 <= share(f) <= 0.10)
     accented = [f for f in mid if any(fold(o).lower() != o.lower() for o in originals[f])]
-    frequent = sorted(f for f in originals if share(f) >= 0.3)
+    frequent = sorted((f for f in originals if share(f) >= 0.3), key=lambda f: (-share(f), f))
     # phrases: folded word pairs found in 0.5-10 % of the articles
     phrase_pool = sorted(p for p, n in pairs.items() if 0.005 <= n / sample <= 0.10)
 
