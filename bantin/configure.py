@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from bantin.settings import Settings
     from bantin.spiders.crawlsettings import CrawlOptions
     from bantin.summarizer.spec import ModelSpec
-    from bantin.web.app import WebOptions
+    from bantin.web.deps import WebOptions
 
 __all__ = ["alert_options", "crawl_options", "mail_settings", "model_spec", "newsletter_options", "web_options"]
 
@@ -93,9 +93,11 @@ def newsletter_options(settings: Settings) -> NewsletterOptions:
 
 
 def web_options(settings: Settings) -> WebOptions:
-    from bantin.web.app import WebOptions
+    from bantin.web.deps import WebOptions
 
     return WebOptions(
         timezone=settings.timezone,
         token=settings.web_token.get_secret_value() if settings.web_token else None,
+        sections_file=settings.newsletter_sections,
+        relevance_threshold=settings.relevance_threshold,
     )
