@@ -28,7 +28,7 @@ from bantin.newsletter.view import EditionView
 from bantin.resources import shipped
 from bantin.safety import http_url, strip_controls
 
-__all__ = ["TEMPLATES", "Rendered", "Renderer", "default_templates_dir"]
+__all__ = ["TEMPLATES", "Rendered", "Renderer", "default_templates_dir", "number"]
 
 def default_templates_dir() -> Path:
     """The shipped newsletter templates (package data of ``bantin``)."""
@@ -78,6 +78,14 @@ def md_url(value: Any) -> str:
     return quote(href(value), safe="/:?#[]@!$&'*+,;=%~-._")
 
 
+def number(value: float | int | None, digits: int = 2) -> str:
+    """A number as Vietnamese writes it: ``0,20``, ``1.234`` (the web pages use it too)."""
+    if value is None:
+        return ""
+    text = f"{value:,.{digits}f}" if isinstance(value, float) else f"{value:,d}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
 def paragraphs(value: Any, style: str = "") -> Markup:
     """Text as escaped ``<p>`` paragraphs (blank lines separate them, single newlines break)."""
     blocks = [block.strip() for block in _PARAGRAPH_BREAK.split(plain(value)) if block.strip()]
@@ -114,7 +122,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters.update(plain=plain, href=href, md=md, md_url=md_url, paragraphs=paragraphs)
+        self.env.filters.update(plain=plain, href=href, md=md, md_url=md_url, paragraphs=paragraphs, number=number)
         self.templates = {kind: self._load(name) for kind, name in TEMPLATES.items()}
 
     def _load(self, name: str) -> jinja2.Template:

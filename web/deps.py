@@ -70,6 +70,7 @@ class Words(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     labels: dict[str, str]
+    zones: dict[str, str]
     kinds: dict[str, str]
     sections: dict[str, str]
     topics: dict[str, str]
@@ -77,6 +78,10 @@ class Words(BaseModel):
 
     def label(self, key: str) -> str:
         return self.labels.get(key, key)
+
+    def zone(self, timezone: str) -> str:
+        """``giờ Việt Nam`` for Asia/Ho_Chi_Minh; ``múi giờ <name>`` for a zone without a name here."""
+        return self.zones.get(timezone) or f"{self.label('zone_note')} {timezone}"
 
     def kind(self, key: str | None) -> str:
         return self.kinds.get(key or "", key or "")

@@ -5,18 +5,11 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from bantin.newsletter.render import number
 from bantin.safety import http_url
 from bantin.web.deps import local_day, local_iso, local_time, words
 
-__all__ = ["number", "template_globals"]
-
-
-def number(value: float | int | None, digits: int = 2) -> str:
-    """Vietnamese number format: ``0,20``, ``1.234``."""
-    if value is None:
-        return ""
-    text = f"{value:,.{digits}f}" if isinstance(value, float) else f"{value:,d}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+__all__ = ["template_globals"]
 
 
 def template_globals(timezone: str) -> dict[str, Any]:
@@ -28,4 +21,5 @@ def template_globals(timezone: str) -> dict[str, Any]:
         "iso": partial(local_iso, timezone=timezone),
         "number": number,
         "safe": http_url,
+        "zone": words().zone(timezone),
     }
