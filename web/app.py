@@ -55,6 +55,7 @@ def _wants_json(request: Request) -> bool:
 def create_app(options: WebOptions, db: Database) -> FastAPI:
     """The app over the open archive ``db`` (the caller closes it)."""
     from bantin.web.api import router as api_router
+    from bantin.web.feeds import router as feeds_router
     from bantin.web.pages import router as pages_router
 
     app = FastAPI(title="bantin archive", version="1", docs_url=None, redoc_url=None,
@@ -88,6 +89,7 @@ def create_app(options: WebOptions, db: Database) -> FastAPI:
         return error_response(request, exc.status_code, detail, headers=exc.headers)
 
     app.include_router(api_router)
+    app.include_router(feeds_router)
     app.include_router(pages_router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(Guard, options=options)
