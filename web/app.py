@@ -33,6 +33,7 @@ from bantin.errors import BadQuery, BantinError
 from bantin.resources import shipped
 from bantin.web.deps import BadDate, WebOptions, filters_from, say_error, words
 from bantin.web.templating import template_globals
+from bantin.web.watch import ArchiveWatch
 
 __all__ = ["CSP", "SECURITY_HEADERS", "WebOptions", "create_app", "filters_from"]
 
@@ -61,6 +62,7 @@ def create_app(options: WebOptions, db: Database) -> FastAPI:
     app = FastAPI(title="bantin archive", version="1", docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json")
     app.state.db = db
+    app.state.watch = ArchiveWatch.of(db)
     app.state.options = options
     app.state.cache = {}
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(shipped("bantin", "templates", "web"))), autoescape=True)
@@ -135,6 +137,11 @@ class Guard:
                 message = {**message, "body": b""}
             await send(message)
 
+        app = scope.get("app")
+        if app is not None and getattr(app.state, "watch", None) is not None:
+            db, reopened = app.state.watch.current()
+            if reopened:
+                app.state.db, app.state.cache = db, {}
         request = Request(scope, receive)
         if scope["method"] == "OPTIONS":
             await self._options(scope, request)(scope, receive, send_secured)
