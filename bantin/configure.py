@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bantin.flows.alerts import AlertOptions
+    from bantin.newsletter.chat import ChatOptions
     from bantin.newsletter.mail import MailSettings
     from bantin.newsletter.options import NewsletterOptions
     from bantin.settings import Settings
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
     from bantin.summarizer.spec import ModelSpec
     from bantin.web.deps import WebOptions
 
-__all__ = ["alert_options", "crawl_options", "mail_settings", "model_spec", "newsletter_options", "web_options"]
+__all__ = ["alert_options", "chat_options", "crawl_options", "mail_settings", "model_spec", "newsletter_options",
+           "web_options"]
 
 
 def crawl_options(settings: Settings, *, sources_file: Path | None = None) -> CrawlOptions:
@@ -90,6 +92,12 @@ def newsletter_options(settings: Settings) -> NewsletterOptions:
         sections_file=settings.newsletter_sections,
         mail=mail_settings(settings),
     )
+
+
+def chat_options(settings: Settings) -> ChatOptions:
+    from bantin.newsletter.chat import ChatOptions
+
+    return ChatOptions(urls=tuple(settings.notify_urls), web_url=settings.web_url)
 
 
 def web_options(settings: Settings) -> WebOptions:

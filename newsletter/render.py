@@ -42,6 +42,7 @@ TEMPLATES = {
     "text": "edition.txt.j2",
     "markdown": "edition.md.j2",
 }
+CHAT_TEMPLATE = "chat.txt.j2"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#!|~&$])")
 _MD_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n+")
@@ -145,6 +146,19 @@ class Renderer:
             for kind in ("html", "text", "markdown")
         }
         return Rendered(subject=subject, html=out["html"], text=out["text"], markdown=out["markdown"])
+
+    def render_chat(self, view: EditionView, *, link: str | None, stories: int = 5) -> tuple[str, str]:
+        """(title, body) of the short chat digest: the top stories (else the first ones) and ``link``."""
+        local = _local(view.timezone)
+        subject = " ".join(self._render("subject", edition=view, local=local).split())
+        chosen = view.top or view.items
+        template = self._load(CHAT_TEMPLATE)
+        try:
+            body = template.render(edition=view, local=local, shown=chosen[:stories],
+                                   more=max(0, view.story_count - min(len(chosen), stories)), link=link)
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"newsletter template {CHAT_TEMPLATE} failed: {exc}") from exc
+        return subject, re.sub(r"\n{3,}", "\n\n", body).strip()
 
     def _render(self, kind: str, **context: Any) -> str:
         name = TEMPLATES[kind]
