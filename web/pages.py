@@ -17,6 +17,7 @@ from bantin.resources import shipped
 from bantin.web.deps import BadDate, filters_from, say_error, words
 from bantin.web.reads import (
     article_view,
+    cluster_members,
     edition_view,
     editions_list,
     latest_articles,
@@ -57,9 +58,16 @@ def _hit(h: Any) -> dict[str, Any]:
             "source_name": h.source_name, "time": h.sort_at, "url": safe_url(h.url), "title": h.title}
 
 
-def _results_context(result: SearchPage, form: dict[str, str]) -> dict[str, Any]:
-    stories = [{**_hit(best), "others": [_hit(o) for o in others]}
-               for best, others in group_hits(result.hits, lambda h: h.cluster_id)]
+def _results_context(result: SearchPage, form: dict[str, str], members: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
+    """One result per story: its best hit, then the story's other articles (matching or not)."""
+    stories = []
+    for best, others in group_hits(result.hits, lambda h: h.cluster_id):
+        story = members.get(best.cluster_id, []) if best.cluster_id is not None else []
+        rest = [{"id": a["id"], "source_name": a["source_name"], "title": a["title"]} for a in story
+                if a["id"] != best.article_id]
+        if not rest:
+            rest = [_hit(o) for o in others]
+        stories.append({**_hit(best), "others": rest})
     return {
         "result": result,
         "stories": stories,
@@ -93,7 +101,9 @@ async def search_page(request: Request, q: Annotated[str | None, Query(max_lengt
     except BadQuery as exc:
         text = str(exc) if isinstance(exc, BadDate) else say_error(str(exc))
         return _render(request, "search.html", {**context, "error": text}, status=400)
-    return _render(request, "search.html", {**context, **_results_context(result, form)})
+    clusters = [hit.cluster_id for hit in result.hits if hit.cluster_id is not None]
+    members = await run_in_threadpool(cluster_members, request.app.state.db, clusters, options.timezone) if clusters else {}
+    return _render(request, "search.html", {**context, **_results_context(result, form, members)})
 
 
 async def _home(request: Request) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from bantin.web.deps import MAX_ID, local_iso, words
 __all__ = [
     "EDITIONS_PER_PAGE",
     "article_view",
+    "cluster_members",
     "edition_view",
     "editions_list",
     "latest_articles",
@@ -93,6 +94,26 @@ def article_view(db: Database, article_id: int, timezone: str = UTC_ZONE) -> dic
                         "created_at": local_iso(summary.created_at, timezone)} if summary else None,
             "also_covered_by": [_article_brief(a, s, timezone) for a, s in others],
         }
+
+
+def cluster_members(db: Database, cluster_ids: list[int], timezone: str = UTC_ZONE,
+                    limit: int = 20) -> dict[int, list[dict[str, Any]]]:
+    """The articles of each story cluster (newest first, at most ``limit`` each), for grouped results."""
+    wanted = sorted({c for c in cluster_ids if c is not None})
+    members: dict[int, list[dict[str, Any]]] = {}
+    if not wanted:
+        return members
+    with db.sessions() as session:
+        rows = session.execute(
+            select(Article, Source).join(Source, Source.id == Article.source_id)
+            .where(Article.cluster_id.in_(wanted))
+            .order_by(Article.cluster_id, Article.published_at.desc().nulls_last(), Article.id.desc())
+        ).all()
+    for article, source in rows:
+        group = members.setdefault(article.cluster_id, [])
+        if len(group) < limit:
+            group.append(_article_brief(article, source, timezone))
+    return members
 
 
 def latest_articles(db: Database, limit: int = 10, timezone: str = UTC_ZONE) -> list[dict[str, Any]]:

@@ -95,6 +95,9 @@ def test_one_result_per_story(client, archive):
     assert f'href="/articles/{archive.ids["Ngân hàng dùng trí tuệ nhân tạo để chống gian lận"]}"' in page
     flat = client.get("/api/search", params={"q": "ngan hang"}).json()
     assert len(flat["hits"]) == 2 and flat["grouped"] is False
+    # the story's other outlets are linked even when only one of its articles matches
+    alone = client.get("/", params={"q": "chong gian lan"}).text
+    assert "và 1 nguồn khác" in alone and f'href="/articles/{archive.ids["Trí tuệ nhân tạo thay đổi ngân hàng"]}"' in alone
     grouped = client.get("/api/search", params={"q": "ngan hang", "group": "true"}).json()
     assert len(grouped["hits"]) == 1 and len(grouped["hits"][0]["others"]) == 1
 
