@@ -161,6 +161,22 @@ class EditionItem(Base):
     article: Mapped[Article] = relationship()
 
 
+class EditionPost(Base):
+    """An edition's digest posted (or not yet) to one chat channel (an Apprise URL, kept as a hash)."""
+
+    __tablename__ = "edition_posts"
+    __table_args__ = (UniqueConstraint("edition_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(64))  # sha256 of the URL: the URL carries tokens
+    shown: Mapped[str] = mapped_column(String(64))  # "tgram://…": what an operator is shown
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    posted_at: Mapped[datetime | None]
+    error: Mapped[str | None]
+
+
 class CrawlRun(Base):
     """What one crawl of one source did."""
 

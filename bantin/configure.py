@@ -12,14 +12,15 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bantin.flows.alerts import AlertOptions
+    from bantin.newsletter.chat import ChatOptions
     from bantin.newsletter.mail import MailSettings
     from bantin.newsletter.options import NewsletterOptions
     from bantin.settings import Settings
     from bantin.spiders.crawlsettings import CrawlOptions
     from bantin.summarizer.spec import ModelSpec
-    from bantin.web.app import WebOptions
+    from bantin.web.deps import WebOptions
 
-__all__ = ["alert_options", "crawl_options", "mail_settings", "model_path", "model_spec", "newsletter_options",
+__all__ = ["alert_options", "chat_options", "crawl_options", "mail_settings", "model_path", "model_spec", "newsletter_options",
            "web_options"]
 
 
@@ -103,10 +104,18 @@ def newsletter_options(settings: Settings) -> NewsletterOptions:
     )
 
 
+def chat_options(settings: Settings) -> ChatOptions:
+    from bantin.newsletter.chat import ChatOptions
+
+    return ChatOptions(urls=tuple(settings.notify_urls), web_url=settings.web_url)
+
+
 def web_options(settings: Settings) -> WebOptions:
-    from bantin.web.app import WebOptions
+    from bantin.web.deps import WebOptions
 
     return WebOptions(
         timezone=settings.timezone,
         token=settings.web_token.get_secret_value() if settings.web_token else None,
+        sections_file=settings.newsletter_sections,
+        relevance_threshold=settings.relevance_threshold,
     )

@@ -29,7 +29,7 @@ STAGES = ("bantin.spiders", "bantin.summarizer", "bantin.newsletter")
 EDGES_IN_STAGES = {"bantin.spiders.settings"}
 # Violations whose fix is under way on a branch (each owner empties its line when it lands).
 KNOWN_UPWARD: set[tuple[str, str]] = set()
-KNOWN_CYCLES = {("bantin.web.app", "bantin.web.api"), ("bantin.web.app", "bantin.web.pages")}
+KNOWN_CYCLES: set[tuple[str, str]] = set()
 
 
 def _package_dir(name: str) -> Path:
