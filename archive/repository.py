@@ -26,6 +26,7 @@ __all__ = [
     "Upsert",
     "UpsertResult",
     "crawl_run",
+    "articles_with_leads",
     "ensure_source",
     "finish_crawl_run",
     "known_urls",
@@ -215,6 +216,19 @@ def pending_articles(
     if limit is not None:
         query = query.limit(limit)
     return list(session.scalars(query))
+
+
+def articles_with_leads(session: Session, *, limit: int | None = None) -> list[tuple[str, str, str]]:
+    """(title, lead, body) of articles that have both a lead (the outlet's sapo) and a body, newest
+    first: what ``bantin model train-extractive`` learns from."""
+    query = (
+        select(Article.title, Article.lead, Article.body)
+        .where(Article.lead != "", Article.body != "")
+        .order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [(title, lead, body) for title, lead, body in session.execute(query)]
 
 
 def store_summary(session: Session, summary: SummaryIn) -> tuple[Summary, bool]:

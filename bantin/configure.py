@@ -53,15 +53,17 @@ def model_path(settings: Settings) -> Path | None:
 
 def model_spec(settings: Settings, **overrides: object) -> ModelSpec:
     """The configured model; ``overrides`` (path, engine, device, compute_type) replace fields unless None."""
-    from bantin.summarizer.spec import ModelSpec
+    from bantin.summarizer.spec import TRAINED_WEIGHTS_FILE, ModelSpec
 
     values = {"path": model_path(settings), "engine": settings.model_engine, "device": settings.model_device,
               "compute_type": settings.model_compute_type}
+    trained = Path(settings.data_dir) / TRAINED_WEIGHTS_FILE  # bantin model train-extractive wrote it
+    extractive_weights = trained if trained.is_file() else None
     unknown = set(overrides) - set(values)
     if unknown:
         raise TypeError(f"unknown model overrides: {', '.join(sorted(unknown))}")
     values.update({key: value for key, value in overrides.items() if value is not None})
-    return ModelSpec(**values)
+    return ModelSpec(**values, extractive_weights=extractive_weights)
 
 
 def mail_settings(settings: Settings, recipients: list[str] | None = None) -> MailSettings | None:

@@ -32,8 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "summarizer"))  # random_models: test tooling, not the product
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "summarizer"), str(ROOT / "tests")]  # test tooling
 
 DOCS, INPUT_TOKENS, NEW_TOKENS, BEAM = 8, 512, 64, 4
 SHAPE = {"d_model": 768, "layers": 12, "heads": 12, "d_ff": 3072}
@@ -41,10 +40,10 @@ VOCAB = 36_096
 
 
 def prepare(work: Path, device: str) -> tuple[Path, Path, list[str]]:
+    from bantin_samples import SAMPLE_ARTICLE, TOKENIZER_CORPUS
     from random_models import build_model, train_tokenizer
 
     from bantin.summarizer.convert import convert_model
-    from bantin.summarizer.samples import SAMPLE_ARTICLE, TOKENIZER_CORPUS
     from bantin.summarizer.sentences import split_sentences
 
     hf, ct2 = work / "vit5-base-random", work / f"vit5-base-random-ct2-{device}"

@@ -79,14 +79,15 @@ def load_summarizer(spec: ModelSpec) -> Summarizer:
     if spec.is_extractive:
         if spec.engine not in ("auto", "extractive"):
             raise ModelError(f"the {spec.engine} engine needs a model folder (set BANTIN_MODEL_PATH or --model)")
-        key: tuple[Any, ...] = ("extractive",)
+        weights = None if spec.extractive_weights is None else str(Path(spec.extractive_weights).resolve())
+        key: tuple[Any, ...] = ("extractive", weights)
     else:
         key = (str(spec.folder), spec.engine, spec.device, spec.compute_type, spec.threads)
     with _LOCK:
         if key not in _CACHE:
             _CACHE[key] = (
-                ExtractiveSummarizer()
-                if key == ("extractive",)
+                ExtractiveSummarizer(None if key[1] is None else Path(key[1]))
+                if key[0] == "extractive"
                 else _load_ct2(spec.folder, spec.engine, spec.device, spec.compute_type, spec.threads)
             )
         return _CACHE[key]

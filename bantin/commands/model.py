@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from bantin.commands.state import settings_of
+from bantin.commands.train_extractive import train_extractive_cmd
 from bantin.errors import ModelError
 
 __all__ = ["model_app", "register"]
@@ -197,6 +198,9 @@ def info_cmd(
     width = max(len(key) for key in rows)
     for key, value in rows.items():
         typer.echo(f"{key.ljust(width)}  {value}")
+
+
+model_app.command("train-extractive")(train_extractive_cmd)
 
 
 def register(app: typer.Typer) -> None:

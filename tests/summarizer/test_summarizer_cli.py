@@ -13,12 +13,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from bantin_samples import SAMPLE_ARTICLE as VI_ARTICLE
 from cli_run import bantin
 from sqlalchemy import select
 
 from bantin.archive.engine import Database
 from bantin.archive.models import Summary as SummaryRow
-from bantin.summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
 
 PAGE = f"""<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trí tuệ nhân tạo thay đổi tòa soạn</title>
 <meta property="og:title" content="Trí tuệ nhân tạo thay đổi tòa soạn"></head><body><article>

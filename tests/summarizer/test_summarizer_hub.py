@@ -17,10 +17,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from bantin_samples import SAMPLE_ARTICLE
 from cli_run import bantin
 
 from bantin.summarizer.hub import CATALOG
-from bantin.summarizer.samples import SAMPLE_ARTICLE
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
