@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "bantin.commands.crawl",
     "bantin.commands.search",
     "bantin.commands.web",
+    "bantin.commands.entities",
 )
 
 app = typer.Typer(

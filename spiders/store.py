@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 
 from bantin.archive.engine import Database
+from bantin.archive.mentions import index_article
 from bantin.archive.models import Article
 from bantin.archive.repository import (
     ArticleIn,
@@ -70,6 +71,8 @@ class ArchiveStore:
         )
         with self.db.session() as session:
             result = upsert_article(session, item)
+            if result.outcome in (Upsert.NEW, Upsert.UPDATED):  # entity mentions follow the text
+                index_article(session, result.article_id)
             if len(similar) > 1:  # this article bridges stories stored apart: one cluster now
                 session.execute(update(Article).where(Article.cluster_id.in_(similar - {cluster})).values(cluster_id=cluster))
                 self.clusters.merge(cluster, similar - {cluster})
