@@ -21,6 +21,7 @@ from bantin.archive.models import Article, ArticleEntity, Source
 
 __all__ = [
     "EntityArticle",
+    "article_bounds",
     "article_time",
     "articles_naming",
     "entities_of",
@@ -28,6 +29,7 @@ __all__ = [
     "index_articles",
     "mention_times",
     "store_mentions",
+    "strongest_with_topic",
     "texts_between",
     "topic_times",
 ]
@@ -94,6 +96,14 @@ def topic_times(session: Session, start: datetime, end: datetime) -> list[tuple[
     return [(topic, at) for topics, at in rows for topic in (topics or [])]
 
 
+def article_bounds(session: Session, start: datetime, end: datetime) -> tuple[datetime | None, int]:
+    """(time of the archive's earliest article, number of articles in [start, end))."""
+    when = article_time()
+    first = session.scalar(select(func.min(when)))
+    count = session.scalar(select(func.count()).select_from(Article).where(when >= start, when < end)) or 0
+    return first, int(count)
+
+
 @dataclass(frozen=True)
 class EntityArticle:
     """An article that names an entity, with how often (title mentions weigh most)."""
@@ -150,3 +160,18 @@ def texts_between(session: Session, start: datetime | None = None, end: datetime
         query = query.where(when < end)
     for title, lead, body in session.execute(query):
         yield f"{title}.\n{lead}\n{body}"
+
+
+def strongest_with_topic(session: Session, topic: str, start: datetime, end: datetime) -> EntityArticle | None:
+    """The most relevant article of [start, end) tagged ``topic`` (topic lists are read in Python:
+    JSON containment differs between the backends)."""
+    when = article_time().label("at")
+    query = (select(Article.id, Article.title, Article.url, Source.name, when, Article.topics, Article.relevance)
+             .join(Source, Source.id == Article.source_id).where(when >= start, when < end))
+    best = None
+    for row in session.execute(query):
+        if topic in (row.topics or []) and (best is None or (row.relevance, row.at) > (best.relevance, best.at)):
+            best = row
+    if best is None:
+        return None
+    return EntityArticle(best.id, best.title, best.url, best.name, best.at, 0, 0)

@@ -1,4 +1,5 @@
-"""``bantin entities``: the entities file, counting its mentions in the archive, and names it lacks."""
+"""``bantin entities`` (the entities file, their mentions in the archive, names it lacks) and
+``bantin trends`` (what is rising against its own baseline)."""
 
 from __future__ import annotations
 
@@ -109,5 +110,49 @@ def suggest_cmd(
         typer.echo("no new names: every frequent capitalized name is in the entities file or ignored")
 
 
+def trends_cmd(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option("--period", help="daily or weekly: the period and its baseline unit.")] = "weekly",
+    until: Annotated[str | None, typer.Option("--until", help="End of the period (YYYY-MM-DD, inclusive, or an ISO time); "
+                                                               "default: now.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=50, help="At most this many rising and falling names.")] = 8,
+    as_json: Annotated[bool, typer.Option("--json", help="The whole report as one JSON object.")] = False,
+) -> None:
+    """Entities and topics rising (and falling) against their own baseline, the previous 4 periods.
+
+    Rule: rising when named in >= 3 articles of the period and the Poisson tail P(X >= count |
+    baseline mean) < 0.01; too little data is said in one sentence. Each rise names the article
+    that drove it.
+
+    Example: [bold]bantin trends --period weekly --json[/bold]
+    """
+    from bantin.archive.search import parse_day
+    from bantin.errors import ConfigError
+    from bantin.newsletter.trends import compute_trends
+
+    if period not in ("daily", "weekly"):
+        raise ConfigError(f"unknown period {period!r}: use daily or weekly")
+    settings = settings_of(ctx)
+    end = parse_day(until, timezone=settings.timezone, end=True) if until else datetime.now(UTC)
+    with open_database(ctx) as db, db.session() as session:
+        report = compute_trends(session, period=period, end=end, limit=limit)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    typer.echo(f"{period} {report.start:%Y-%m-%d %H:%M} .. {report.end:%Y-%m-%d %H:%M} UTC: {report.articles} articles")
+    if not report.enough:
+        typer.echo(report.reason)
+        return
+    for title, trends in (("rising", report.rising), ("falling", report.falling)):
+        typer.echo(f"{title}:")
+        if not trends:
+            typer.echo("  (none)")
+        for t in trends:
+            driver = f"  <- {t.driver.title} ({t.driver.source})" if t.driver else ""
+            typer.echo(f"  {t.name:32} {t.kind:6} {t.count:4} vs {t.baseline:5.1f}  p={t.p_value:.1e}{driver}")
+    typer.echo(report.rule)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(entities_app, name="entities")
+    app.command("trends")(trends_cmd)
