@@ -116,6 +116,14 @@ class TrendReport:
         values = [t.count for t in self.rising] + [t.baseline for t in self.rising]
         return max(values, default=1.0) or 1.0
 
+    def bar(self, value: float) -> int:
+        """``value`` as a bar's width in percent of the chart (at least 1 so that a cell shows)."""
+        return max(1, min(100, round(100 * value / self.peak)))
+
+    @property
+    def title(self) -> str:
+        return "Xu hướng tuần" if self.period == "weekly" else "Xu hướng trong ngày"
+
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         for key in ("start", "end"):

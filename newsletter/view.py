@@ -18,6 +18,7 @@ from bantin.archive.models import Article, EditionItem, Source, Summary
 from bantin.newsletter.rank import TOP_SECTION, PlannedItem
 from bantin.newsletter.sections import SectionConfig
 from bantin.newsletter.select import Period
+from bantin.newsletter.trends import compute_trends
 
 __all__ = ["EditionView", "ItemView", "Link", "SectionView", "compose_view", "planned_from_stored"]
 
@@ -76,6 +77,7 @@ class EditionView:
     threshold: float
     version: str
     failing_sources: tuple[tuple[str, str], ...] = ()  # (outlet, its last error) of sources now failing
+    trends: Any = None  # a weekly edition's TrendReport ("Xu hướng tuần"), see newsletter/trends.py
 
     @property
     def items(self) -> tuple[ItemView, ...]:
@@ -183,6 +185,7 @@ def compose_view(
         threshold=threshold,
         version=version,
         failing_sources=_failing_sources(session),
+        trends=compute_trends(session, period="weekly", end=period.end) if period.kind == "weekly" else None,
     )
 
 
