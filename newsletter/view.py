@@ -7,13 +7,14 @@ The view is built from planned or stored items alike, so a stored edition can be
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bantin.archive.continuity import earlier_coverage
 from bantin.archive.models import Article, EditionItem, Source, Summary
 from bantin.newsletter.rank import TOP_SECTION, PlannedItem
 from bantin.newsletter.sections import SectionConfig
@@ -47,6 +48,7 @@ class ItemView:
     summary_engine: str | None
     author: str | None
     also_covered: tuple[Link, ...]
+    earlier: tuple[Any, ...] = ()  # earlier coverage of the story (bantin.archive.continuity.Earlier)
 
     @property
     def fallback(self) -> bool:
@@ -165,6 +167,9 @@ def compose_view(
         for item in sorted(planned, key=lambda item: item.position)
         if item.article_id in articles
     ]
+    earlier = earlier_coverage(session, ids, limit=2)
+    views = [replace(view, earlier=tuple(earlier.get(item.article_id, ()))) for view, item in zip(
+        views, [p for p in sorted(planned, key=lambda p: p.position) if p.article_id in articles], strict=True)]
     top = tuple(view for view in views if view.section == TOP_SECTION)
     sections = []
     for section in config.sections:

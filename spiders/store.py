@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import update
 
+from bantin.archive.continuity import link_story
 from bantin.archive.engine import Database
 from bantin.archive.mentions import index_article
 from bantin.archive.models import Article
@@ -71,8 +72,6 @@ class ArchiveStore:
         )
         with self.db.session() as session:
             result = upsert_article(session, item)
-            if result.outcome in (Upsert.NEW, Upsert.UPDATED):  # entity mentions follow the text
-                index_article(session, result.article_id)
             if len(similar) > 1:  # this article bridges stories stored apart: one cluster now
                 session.execute(update(Article).where(Article.cluster_id.in_(similar - {cluster})).values(cluster_id=cluster))
                 self.clusters.merge(cluster, similar - {cluster})
@@ -81,6 +80,9 @@ class ArchiveStore:
                 cluster = result.article_id
             elif result.outcome is not Upsert.NEW:
                 cluster = session.get(Article, result.article_id).cluster_id
+            if result.outcome in (Upsert.NEW, Upsert.UPDATED):  # entity mentions and story links follow the text
+                index_article(session, result.article_id)
+                link_story(session, result.article_id)
         if result.outcome in (Upsert.NEW, Upsert.UPDATED):
             self.clusters.add(page.canonical_url, result.article_id, cluster or result.article_id, signature)
         return Stored(result.article_id, result.outcome, cluster, relevance.score, time.perf_counter() - started)

@@ -64,13 +64,14 @@ def index_cmd(
     since: Annotated[str | None, typer.Option("--since", help="Only articles from this day (YYYY-MM-DD).")] = None,
     entities: EntitiesFile = None,
 ) -> None:
-    """Count the entities in archived articles again (after editing the entities file).
+    """Count the entities in archived articles again and relink their stories.
 
-    For articles stored before entities were counted, or after the file changed; the crawl counts
-    new and changed articles itself.
+    For articles stored before entities were counted, or after the entities file changed; the
+    crawl counts and links new and changed articles itself.
 
     Example: [bold]bantin entities index --since 2026-11-01[/bold]
     """
+    from bantin.archive.continuity import link_stories
     from bantin.archive.entities import load_catalog
     from bantin.archive.mentions import index_articles
 
@@ -78,7 +79,8 @@ def index_cmd(
     start = _since(ctx, since, None)
     with open_database(ctx) as db, db.session() as session:
         articles, mentions = index_articles(session, since=start, catalog=catalog)
-    typer.echo(f"{articles} articles indexed, {mentions} mentions of {len(catalog)} entities")
+        links = link_stories(session, since=start)
+    typer.echo(f"{articles} articles indexed, {mentions} mentions of {len(catalog)} entities, {links} story links")
 
 
 @entities_app.command("suggest")
