@@ -38,7 +38,7 @@ from bantin.archive.mentions import (
 )
 
 __all__ = ["ALPHA", "BASELINE_PERIODS", "MIN_COUNT", "RULE", "Driver", "Trend", "TrendReport", "compute_trends", "counts_table",
-           "poisson_tail"]
+           "poisson_tail", "topic_labels"]
 
 BASELINE_PERIODS = 4
 MIN_BASELINE_PERIODS = 2
@@ -135,7 +135,8 @@ class TrendReport:
         return data
 
 
-def _topic_labels() -> dict[str, str]:
+def topic_labels() -> dict[str, str]:
+    """The lexicon's label of each topic tag (``chips`` -> "Chip và bán dẫn")."""
     try:
         from bantin.resources import shipped
 
@@ -192,7 +193,7 @@ def compute_trends(session: Session, *, period: str = "weekly", end: datetime, c
         for key, counts in _bucket(topic_times(session, window_start, end), window_start, length, periods).items():
             if key != "ai":  # the generic tag is on nearly every article
                 series[("topic", key)] = counts
-    labels = _topic_labels() if topics else {}
+    labels = topic_labels() if topics else {}
     rising: list[Trend] = []
     falling: list[Trend] = []
     for (kind, key), counts in series.items():

@@ -7,15 +7,15 @@ The view is built from planned or stored items alike, so a stored edition can be
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bantin.archive.continuity import earlier_coverage
 from bantin.archive.models import Article, EditionItem, Source, Summary
+from bantin.newsletter.insights import with_insights
 from bantin.newsletter.rank import TOP_SECTION, PlannedItem
 from bantin.newsletter.sections import SectionConfig
 from bantin.newsletter.select import Period
@@ -80,6 +80,7 @@ class EditionView:
     version: str
     failing_sources: tuple[tuple[str, str], ...] = ()  # (outlet, its last error) of sources now failing
     trends: Any = None  # a weekly edition's TrendReport ("Xu hướng tuần"), see newsletter/trends.py
+    overview: Any = None  # the opening headline and key points (newsletter/overview.py)
 
     @property
     def items(self) -> tuple[ItemView, ...]:
@@ -167,9 +168,8 @@ def compose_view(
         for item in sorted(planned, key=lambda item: item.position)
         if item.article_id in articles
     ]
-    earlier = earlier_coverage(session, ids, limit=2)
-    views = [replace(view, earlier=tuple(earlier.get(item.article_id, ()))) for view, item in zip(
-        views, [p for p in sorted(planned, key=lambda p: p.position) if p.article_id in articles], strict=True)]
+    ordered = [item for item in sorted(planned, key=lambda item: item.position) if item.article_id in articles]
+    views, overview = with_insights(session, views, ordered, {i: a.topics or [] for i, (a, _) in articles.items()}, period.kind)
     top = tuple(view for view in views if view.section == TOP_SECTION)
     sections = []
     for section in config.sections:
@@ -191,6 +191,7 @@ def compose_view(
         version=version,
         failing_sources=_failing_sources(session),
         trends=compute_trends(session, period="weekly", end=period.end) if period.kind == "weekly" else None,
+        overview=overview,
     )
 
 
