@@ -87,7 +87,8 @@ def demo_cmd(
     """Serve the bundled site mirror on loopback and run the whole pipeline on it, offline.
 
     The demo has its own archive (data folder/demo) and output folder (out folder/demo), so it
-    never mixes with the real archive; each demo starts afresh unless --keep.
+    never mixes with the real archive; each demo starts afresh unless --keep. With --period weekly
+    the mirror's dates spread over five weeks, so the edition shows "Xu hướng tuần" (trends).
 
     Example: [bold]bantin demo[/bold]
     """
@@ -100,7 +101,7 @@ def demo_cmd(
     if home.exists() and not keep:
         shutil.rmtree(home)
     home.mkdir(parents=True, exist_ok=True)
-    with serve() as mirror:
+    with serve(history=period == "weekly") as mirror:  # weekly: dates over five weeks, for "Xu hướng tuần"
         sources = write_sources_file(mirror.base_url, home / "sources.toml")
         overrides = _overrides(
             ctx,
