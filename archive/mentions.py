@@ -24,6 +24,9 @@ __all__ = [
     "article_bounds",
     "article_time",
     "articles_naming",
+    "co_mentioned",
+    "entity_article_counts",
+    "entity_times",
     "entities_of",
     "index_article",
     "index_articles",
@@ -175,3 +178,38 @@ def strongest_with_topic(session: Session, topic: str, start: datetime, end: dat
     if best is None:
         return None
     return EntityArticle(best.id, best.title, best.url, best.name, best.at, 0, 0)
+
+
+def entity_times(session: Session, key: str, start: datetime, end: datetime) -> list[datetime]:
+    """The time of every article in [start, end) that names entity ``key``."""
+    when = article_time().label("at")
+    query = (select(when).join(ArticleEntity, ArticleEntity.article_id == Article.id)
+             .where(ArticleEntity.entity_key == key, when >= start, when < end))
+    return list(session.scalars(query))
+
+
+def entity_article_counts(session: Session, start: datetime | None = None, end: datetime | None = None) -> Counter[str]:
+    """Number of articles naming each entity (in [start, end) when given)."""
+    when = article_time()
+    query = (select(ArticleEntity.entity_key, func.count()).join(Article, Article.id == ArticleEntity.article_id)
+             .group_by(ArticleEntity.entity_key))
+    if start is not None:
+        query = query.where(when >= start)
+    if end is not None:
+        query = query.where(when < end)
+    return Counter({key: int(n) for key, n in session.execute(query)})
+
+
+def co_mentioned(session: Session, key: str, *, start: datetime | None = None, limit: int = 10) -> list[tuple[str, int]]:
+    """The entities most often named in the same articles as ``key``: (entity key, articles)."""
+    other = ArticleEntity.__table__.alias("other")
+    when = article_time()
+    query = (select(other.c.entity_key, func.count().label("n"))
+             .select_from(ArticleEntity)
+             .join(other, (other.c.article_id == ArticleEntity.article_id) & (other.c.entity_key != key))
+             .join(Article, Article.id == ArticleEntity.article_id)
+             .where(ArticleEntity.entity_key == key)
+             .group_by(other.c.entity_key).order_by(func.count().desc(), other.c.entity_key).limit(limit))
+    if start is not None:
+        query = query.where(when >= start)
+    return [(k, int(n)) for k, n in session.execute(query)]

@@ -72,6 +72,7 @@ def _wants_json(request: Request) -> bool:
 def create_app(options: WebOptions, db: Database) -> FastAPI:
     """The app over the open archive ``db`` (the caller closes it)."""
     from bantin.web.api import router as api_router
+    from bantin.web.entities import router as entities_router
     from bantin.web.pages import router as pages_router
 
     app = FastAPI(title="bantin archive", version="1", docs_url=None, redoc_url=None,
@@ -113,6 +114,7 @@ def create_app(options: WebOptions, db: Database) -> FastAPI:
         return _error(request, 500, "internal error")
 
     app.include_router(api_router)
+    app.include_router(entities_router)
     app.include_router(pages_router)
     return app
 

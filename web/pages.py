@@ -24,7 +24,7 @@ from bantin.web.reads import (
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-_FORM_FIELDS = ("q", "source", "topic", "since", "until", "min_relevance", "per_page")
+_FORM_FIELDS = ("q", "source", "topic", "entity", "since", "until", "min_relevance", "per_page")
 
 
 def _render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
