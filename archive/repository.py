@@ -25,12 +25,14 @@ __all__ = [
     "SummaryIn",
     "Upsert",
     "UpsertResult",
+    "crawl_run",
     "ensure_source",
     "finish_crawl_run",
     "known_urls",
     "pending_articles",
     "record_source_failure",
     "record_source_success",
+    "running_crawl_runs",
     "start_crawl_run",
     "store_summary",
     "upsert_article",
@@ -248,6 +250,17 @@ def start_crawl_run(session: Session, source_key: str) -> CrawlRun:
     session.add(run)
     session.flush()
     return run
+
+
+def running_crawl_runs(session: Session, source_key: str) -> list[CrawlRun]:
+    """The crawl runs of ``source_key`` still marked ``running``."""
+    query = select(CrawlRun).join(Source).where(Source.key == source_key, CrawlRun.status == "running")
+    return list(session.scalars(query))
+
+
+def crawl_run(session: Session, run_id: int) -> CrawlRun | None:
+    """The crawl run ``run_id``, or None."""
+    return session.get(CrawlRun, run_id)
 
 
 def finish_crawl_run(

@@ -92,8 +92,8 @@ def paragraphs(value: Any, style: str = "") -> Markup:
 def _local(zone: str) -> Callable[[datetime | None, str], str]:
     try:
         tz = ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"unknown time zone {zone!r} (BANTIN_TIMEZONE); use a name like Asia/Ho_Chi_Minh") from None
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"unknown time zone {zone!r} (BANTIN_TIMEZONE); use a name like Asia/Ho_Chi_Minh") from exc
 
     def local(moment: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
         return "" if moment is None else moment.astimezone(tz).strftime(fmt)
@@ -121,10 +121,10 @@ class Renderer:
         try:
             return self.env.get_template(name)
         except jinja2.TemplateNotFound as exc:
-            raise TemplateError(f"newsletter template {exc.name} not found in {self.templates_dir}") from None
+            raise TemplateError(f"newsletter template {exc.name} not found in {self.templates_dir}") from exc
         except jinja2.TemplateSyntaxError as exc:
             where = f"{exc.filename or exc.name or name}, line {exc.lineno}"
-            raise TemplateError(f"newsletter template {where}: {exc.message}") from None
+            raise TemplateError(f"newsletter template {where}: {exc.message}") from exc
 
     def render(self, view: EditionView) -> Rendered:
         """The edition in every format; ``TemplateError`` names the template that failed."""
@@ -146,7 +146,7 @@ class Renderer:
             line = _template_line(exc, self.templates_dir)
             where = f"{name}, line {line}" if line else name
             message = getattr(exc, "message", None) or str(exc)
-            raise TemplateError(f"newsletter template {where} failed: {message}") from None
+            raise TemplateError(f"newsletter template {where} failed: {message}") from exc
 
 
 def _template_line(exc: BaseException, templates_dir: Path) -> int | None:

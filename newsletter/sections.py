@@ -7,7 +7,6 @@ Section titles are the readers' words and come from that file; nothing here is s
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 from bantin.errors import ConfigError
 from bantin.resources import shipped
+from bantin.tomlfile import read_toml
 
 __all__ = ["default_sections_file", "Ranking", "Section", "SectionConfig", "load_sections"]
 
@@ -89,14 +89,7 @@ def load_sections(path: Path | None = None) -> SectionConfig:
     Raises ``ConfigError`` naming the file, the line where known, and the offending key.
     """
     path = Path(path) if path is not None else default_sections_file()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read sections file {path}: {exc.strerror or exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"sections file {path}: {exc}") from None
+    data, text = read_toml(path, error=ConfigError, name="sections file")
     return _parse(data, path, text)
 
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bantin.archive.editions import articles_with_sources, failing_sources, newest_summaries
 from bantin.archive.models import Article, EditionItem, Source, Summary
 from bantin.newsletter.insights import with_insights
 from bantin.newsletter.rank import TOP_SECTION, PlannedItem
@@ -109,20 +109,6 @@ def planned_from_stored(items: Iterable[EditionItem]) -> list[PlannedItem]:
     ]
 
 
-def _newest_summaries(session: Session, article_ids: Sequence[int]) -> dict[int, Summary]:
-    newest: dict[int, Summary] = {}
-    if not article_ids:
-        return newest
-    rows = session.scalars(
-        select(Summary)
-        .where(Summary.article_id.in_(article_ids))
-        .order_by(Summary.article_id, Summary.created_at.desc(), Summary.id.desc())
-    )
-    for row in rows:
-        newest.setdefault(row.article_id, row)
-    return newest
-
-
 def _item_view(planned: PlannedItem, article: Article, source: Source, summary: Summary | None) -> ItemView:
     links = tuple(_link(entry) for entry in planned.also_covered)
     return ItemView(
@@ -158,11 +144,8 @@ def compose_view(
 ) -> EditionView:
     """Join planned items with their articles, sources and newest summaries."""
     ids = [item.article_id for item in planned]
-    rows = session.execute(
-        select(Article, Source).join(Source, Source.id == Article.source_id).where(Article.id.in_(ids))
-    ).all() if ids else []
-    articles = {article.id: (article, source) for article, source in rows}
-    summaries = _newest_summaries(session, ids)
+    articles = articles_with_sources(session, ids)
+    summaries = newest_summaries(session, ids)
     views = [
         _item_view(item, *articles[item.article_id], summaries.get(item.article_id))
         for item in sorted(planned, key=lambda item: item.position)
@@ -189,17 +172,7 @@ def compose_view(
         models=models,
         threshold=threshold,
         version=version,
-        failing_sources=_failing_sources(session),
+        failing_sources=failing_sources(session),
         trends=compute_trends(session, period="weekly", end=period.end) if period.kind == "weekly" else None,
         overview=overview,
     )
-
-
-def _failing_sources(session: Session) -> tuple[tuple[str, str], ...]:
-    """Enabled sources whose latest crawl failed: the edition tells the editor they are missing."""
-    rows = session.execute(
-        select(Source.name, Source.last_error)
-        .where(Source.enabled.is_(True), Source.consecutive_failures > 0)
-        .order_by(Source.name)
-    )
-    return tuple((name, (error or "").splitlines()[0][:200] if error else "") for name, error in rows)

@@ -7,12 +7,10 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import update
-
+from bantin.archive.clusters import cluster_of, merge_clusters
 from bantin.archive.continuity import link_story
 from bantin.archive.engine import Database
 from bantin.archive.mentions import index_article
-from bantin.archive.models import Article
 from bantin.archive.repository import (
     ArticleIn,
     Upsert,
@@ -73,13 +71,12 @@ class ArchiveStore:
         with self.db.session() as session:
             result = upsert_article(session, item)
             if len(similar) > 1:  # this article bridges stories stored apart: one cluster now
-                session.execute(update(Article).where(Article.cluster_id.in_(similar - {cluster})).values(cluster_id=cluster))
+                merge_clusters(session, cluster, similar - {cluster})
                 self.clusters.merge(cluster, similar - {cluster})
             if result.outcome is Upsert.NEW and cluster is None:
-                session.get(Article, result.article_id).cluster_id = result.article_id
-                cluster = result.article_id
+                cluster = cluster_of(session, result.article_id, default=result.article_id)
             elif result.outcome is not Upsert.NEW:
-                cluster = session.get(Article, result.article_id).cluster_id
+                cluster = cluster_of(session, result.article_id)
             if result.outcome in (Upsert.NEW, Upsert.UPDATED):  # entity mentions and story links follow the text
                 index_article(session, result.article_id)
                 link_story(session, result.article_id)

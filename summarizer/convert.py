@@ -111,7 +111,7 @@ def _read_json(path: Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ModelError(f"cannot read {path}: {exc}") from None
+        raise ModelError(f"cannot read {path}: {exc}") from exc
 
 
 def _engine_of(family: str) -> str:
@@ -145,7 +145,7 @@ def _save_tokenizer(source: Path, out: Path, trust_remote_code: bool) -> None:
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(source), trust_remote_code=trust_remote_code)
     except (OSError, ValueError, TypeError) as exc:
-        raise ModelError(f"cannot load the tokenizer of {source}: {' '.join(str(exc).split())[:300]}") from None
+        raise ModelError(f"cannot load the tokenizer of {source}: {' '.join(str(exc).split())[:300]}") from exc
     tokenizer.save_pretrained(str(out))
 
 
@@ -175,7 +175,7 @@ def convert_model(
         converter.convert(str(out), quantization=quantization, force=True)
     except (ValueError, KeyError, NotImplementedError, AttributeError, OSError) as exc:
         shutil.rmtree(out, ignore_errors=True)
-        raise ModelError(f"cannot convert {source}: {' '.join(str(exc).split())[:300]}") from None
+        raise ModelError(f"cannot convert {source}: {' '.join(str(exc).split())[:300]}") from exc
     _save_tokenizer(source, out, trust_remote_code)
     if (source / "generation_config.json").is_file():
         shutil.copy2(source / "generation_config.json", out / "generation_config.json")

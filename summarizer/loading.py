@@ -37,7 +37,7 @@ def _tokenizer(folder: Path) -> Any:
     try:
         return AutoTokenizer.from_pretrained(str(folder))
     except (OSError, ValueError, TypeError) as exc:
-        raise ModelError(f"cannot load the tokenizer in {folder}: {' '.join(str(exc).split())[:200]}") from None
+        raise ModelError(f"cannot load the tokenizer in {folder}: {' '.join(str(exc).split())[:200]}") from exc
 
 
 def _load_ct2(folder: Path, engine: str, device: str, compute_type: str) -> Summarizer:
@@ -50,7 +50,7 @@ def _load_ct2(folder: Path, engine: str, device: str, compute_type: str) -> Summ
     try:
         model = runner(str(folder), device=placement.device, compute_type=placement.compute_type)
     except (RuntimeError, ValueError) as exc:
-        raise ModelError(f"cannot load {folder} on {placement.device}: {' '.join(str(exc).split())[:200]}") from None
+        raise ModelError(f"cannot load {folder} on {placement.device}: {' '.join(str(exc).split())[:200]}") from exc
     engine_class = EncoderDecoderSummarizer if card.engine == "encoder-decoder" else DecoderOnlySummarizer
     return engine_class(folder, card, tokenizer, placement, model)
 

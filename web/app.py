@@ -40,8 +40,8 @@ def filters_from(params: dict[str, Any], timezone: str) -> SearchFilters:
             return default
         try:
             return kind(value)
-        except (TypeError, ValueError):
-            raise BadQuery(f"{name} must be a number") from None
+        except (TypeError, ValueError) as exc:
+            raise BadQuery(f"{name} must be a number") from exc
 
     def names(name: str) -> tuple[str, ...]:
         value = params.get(name) or ()

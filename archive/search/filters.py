@@ -22,8 +22,8 @@ def parse_day(text: str, *, timezone: str = "Asia/Ho_Chi_Minh", end: bool = Fals
     """
     try:
         zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise BadQuery(f"unknown time zone {timezone!r}") from None
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise BadQuery(f"unknown time zone {timezone!r}") from exc
     value = (text or "").strip()
     try:
         if len(value) == 10:
@@ -33,8 +33,8 @@ def parse_day(text: str, *, timezone: str = "Asia/Ho_Chi_Minh", end: bool = Fals
             moment = datetime.fromisoformat(value)
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=zone)
-    except ValueError:
-        raise BadQuery(f"invalid date {value[:40]!r}: use YYYY-MM-DD") from None
+    except ValueError as exc:
+        raise BadQuery(f"invalid date {value[:40]!r}: use YYYY-MM-DD") from exc
     return moment.astimezone(UTC)
 
 

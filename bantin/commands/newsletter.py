@@ -35,8 +35,8 @@ def parse_moment(text: str, zone: str) -> datetime:
             moment = datetime.combine(datetime.fromisoformat(text.strip()).date(), time())
         else:
             moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date or time like 2026-11-29 or 2026-11-29T06:30") from None
+    except ValueError as exc:
+        raise typer.BadParameter(f"{text!r} is not a date or time like 2026-11-29 or 2026-11-29T06:30") from exc
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=ZoneInfo(zone))
 
 
