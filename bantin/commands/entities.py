@@ -21,7 +21,7 @@ entities_app = typer.Typer(
 
 EntitiesFile = Annotated[
     Path | None,
-    typer.Option("--entities", help="Entities file (default: the shipped spiders/entities.toml).", dir_okay=False),
+    typer.Option("--entities", help="Entities file (default: BANTIN_ENTITIES_FILE, else the shipped one).", dir_okay=False),
 ]
 
 
@@ -35,6 +35,7 @@ def _since(ctx: typer.Context, since: str | None, default_days: int | None) -> d
 
 @entities_app.command("list")
 def list_cmd(
+    ctx: typer.Context,
     entities: EntitiesFile = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per entity.")] = False,
 ) -> None:
@@ -47,7 +48,7 @@ def list_cmd(
     """
     from bantin.archive.entities import load_catalog
 
-    catalog = load_catalog(entities)
+    catalog = load_catalog(entities or settings_of(ctx).entities_file)
     for entity in catalog.entities.values():
         if as_json:
             typer.echo(json.dumps({"key": entity.key, "name": entity.name, "kind": entity.kind,
@@ -74,12 +75,13 @@ def index_cmd(
     from bantin.archive.continuity import link_stories
     from bantin.archive.entities import load_catalog
     from bantin.archive.mentions import index_articles
+    from bantin.configure import continuity_options
 
-    catalog = load_catalog(entities)
+    catalog = load_catalog(entities or settings_of(ctx).entities_file)
     start = _since(ctx, since, None)
     with open_database(ctx) as db, db.session() as session:
         articles, mentions = index_articles(session, since=start, catalog=catalog)
-        links = link_stories(session, since=start)
+        links = link_stories(session, since=start, options=continuity_options(settings_of(ctx)))
     typer.echo(f"{articles} articles indexed, {mentions} mentions of {len(catalog)} entities, {links} story links")
 
 
@@ -102,7 +104,7 @@ def suggest_cmd(
     from bantin.archive.entities import load_catalog, suggest_names
     from bantin.archive.mentions import texts_between
 
-    catalog = load_catalog(entities)
+    catalog = load_catalog(entities or settings_of(ctx).entities_file)
     start = _since(ctx, since, 30)
     with open_database(ctx) as db, db.session() as session:
         names = suggest_names(texts_between(session, start), catalog, min_articles=min_articles, limit=limit)

@@ -76,3 +76,20 @@ def test_the_edition_names_the_earlier_coverage(db: Database, tmp_path: Path) ->
     assert line + "Nvidia ký thỏa thuận mở trung tâm nghiên cứu AI tại Việt Nam" in files[".txt"]
     assert line in files[".html"] and "https://example.vn/b1.html" in files[".html"]
     assert line + "[Nvidia ký thỏa thuận" in files[".md"]
+
+
+def test_the_thresholds_come_from_the_settings(tmp_path: Path) -> None:
+    from bantin.configure import continuity_options, crawl_options
+    from bantin.settings import Settings
+    from bantin.spiders.crawlsettings import scrapy_settings
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", continuity_min_score=0.5,
+                        continuity_max_similarity=0.9, continuity_window_days=10, entities_file=tmp_path / "e.toml")
+    assert continuity_options(settings) == ContinuityOptions(window_days=10, min_score=0.5, max_similarity=0.9)
+    values = scrapy_settings(crawl_options(settings))
+    assert values["BANTIN_CONTINUITY"]["min_score"] == 0.5 and values["BANTIN_ENTITIES_FILE"] == str(tmp_path / "e.toml")
+    store = ArchiveStore(settings.database_url, None, values["BANTIN_CONTINUITY"])
+    try:
+        assert store.continuity.window_days == 10
+    finally:
+        store.close()
