@@ -56,8 +56,8 @@ def _wants_json(request: Request) -> bool:
 def create_app(options: WebOptions, db: Database) -> FastAPI:
     """The app over the open archive ``db`` (the caller closes it)."""
     from bantin.web.api import router as api_router
-    from bantin.web.feeds import router as feeds_router
     from bantin.web.entities import router as entities_router
+    from bantin.web.feeds import router as feeds_router
     from bantin.web.pages import router as pages_router
 
     app = FastAPI(title="bantin archive", version="1", docs_url=None, redoc_url=None,
