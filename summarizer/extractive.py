@@ -2,8 +2,10 @@
 
 1. ``split_article``: a first line without final punctuation is the title (a feature source, never
    picked); the rest is split into sentences (``sentences.split_sentences``; the first
-   ``MAX_SENTENCES``, the cut said in the info), exact repeats, bylines, source lines, photo
-   credits and lines without final punctuation (headings, captions) dropped;
+   ``MAX_SENTENCES``, the cut said in the info's warnings), exact repeats, bylines, source lines,
+   photo credits and lines without final punctuation (headings, captions) dropped; a "sentence"
+   longer than ``MAX_SENTENCE_CHARS`` (text without punctuation) is cut at a word boundary there,
+   so a summary stays bounded;
 2. each sentence gets cheap features (``features.sentence_features``: position, length,
    centrality, title overlap, numbers, names, shape) and a probability of belonging to the
    summary from a logistic model trained on VietNews (``extractive_weights.json`` beside this
@@ -39,9 +41,12 @@ from bantin.summarizer.protocol import Progress
 from bantin.summarizer.rouge import syllables
 from bantin.summarizer.sentences import is_finished, is_source_line, paragraphs, split_sentences
 
-__all__ = ["MAX_SENTENCES", "WEIGHTS_FILE", "ExtractiveSummarizer", "load_weights", "select", "split_article"]
+__all__ = [
+    "MAX_SENTENCE_CHARS", "MAX_SENTENCES", "WEIGHTS_FILE", "ExtractiveSummarizer", "load_weights", "select", "split_article",
+]
 
 MAX_SENTENCES = 400
+MAX_SENTENCE_CHARS = 1000
 WEIGHTS_FILE = "extractive_weights.json"
 _TITLE_CHARS = 250
 
@@ -76,18 +81,28 @@ def load_weights(path: Path | None = None) -> dict[str, Any]:
     return _read_weights(str(Path(path).resolve()), (stat.st_mtime_ns, stat.st_size))
 
 
-def split_article(doc: str) -> tuple[str, list[str], bool]:
-    """(title or "", candidate sentences, whether sentences beyond ``MAX_SENTENCES`` were cut)."""
+def split_article(doc: str) -> tuple[str, list[str], int]:
+    """(title or "", candidate sentences, how many sentences the text has: more than
+    ``MAX_SENTENCES`` means the rest was cut)."""
     blocks = paragraphs(doc)
     title = ""
     if len(blocks) > 1 and len(blocks[0]) <= _TITLE_CHARS and not is_finished(blocks[0]):
         title, blocks = blocks[0], blocks[1:]
     sentences = [s for block in blocks for s in split_sentences(block)]
-    truncated = len(sentences) > MAX_SENTENCES
+    found = len(sentences)
     sentences = list(dict.fromkeys(sentences[:MAX_SENTENCES]))  # exact repeats count once
     news = [s for s in sentences if not is_source_line(s)] or sentences
     # headings and captions (no final punctuation), bylines and credits are not picked
-    return title, [s for s in news if is_finished(s)] or news, truncated
+    return title, [s for s in news if is_finished(s)] or news, found
+
+
+def _bounded(sentence: str) -> str:
+    """``sentence`` cut at a word boundary before ``MAX_SENTENCE_CHARS`` (with an ellipsis)."""
+    if len(sentence) <= MAX_SENTENCE_CHARS:
+        return sentence
+    cut = sentence[: MAX_SENTENCE_CHARS - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > MAX_SENTENCE_CHARS // 2 else cut).rstrip() + "…"
 
 
 def _trigrams(sentence: str) -> set[tuple[str, ...]]:
@@ -157,18 +172,27 @@ class ExtractiveSummarizer:
         self.target_chars = int(self.weights["target_chars"] if target_chars is None else target_chars)
         self.min_ratio = float(self.weights["min_ratio"])
 
-    def summarize_one(self, doc: str, options: SummaryOptions) -> tuple[str, int, bool]:
-        """(summary, syllables read, whether sentences beyond ``MAX_SENTENCES`` were ignored)."""
-        title, sentences, truncated = split_article(doc)
+    def summarize_one(self, doc: str, options: SummaryOptions) -> tuple[str, int, bool, list[str]]:
+        """(summary, syllables read, whether anything was left out or cut, warnings saying what)."""
+        title, sentences, found = split_article(doc)
+        warnings: list[str] = []
+        truncated = found > MAX_SENTENCES
+        if truncated:
+            warnings.append(f"read only the first {MAX_SENTENCES} of {found:,} sentences; the rest was left out")
         if not sentences:
-            sentences = [title] if title else []
+            sentences = [title] if title else [" ".join(doc.split())]
+        longest = max(len(s) for s in sentences)
+        if longest > MAX_SENTENCE_CHARS:
+            truncated = True
+            warnings.append(f"a sentence of {longest:,} characters (no punctuation?) was cut to {MAX_SENTENCE_CHARS:,}")
+            sentences = [_bounded(s) for s in sentences]
         read = sum(len(s.split()) for s in sentences)
         if len(sentences) <= 1:  # one sentence (or only a title): that sentence, standing alone
-            return (drop_opener(sentences[0]) if sentences else " ".join(doc.split())), read, truncated
+            return drop_opener(sentences[0]), read, truncated, warnings
         features, _ = sentence_features(sentences, title)
         probability = probabilities(self.weights, features)
         picked = select(sentences, probability, options, target_chars=self.target_chars, min_ratio=self.min_ratio)
-        return " ".join(picked), read, truncated
+        return " ".join(picked), read, truncated, warnings
 
     def summarize(
         self, docs: Sequence[str], options: SummaryOptions, *, progress: Progress | None = None
@@ -177,12 +201,12 @@ class ExtractiveSummarizer:
         out: list[Summary] = []
         for index, (doc, extra) in enumerate(zip(docs, warnings, strict=True)):
             began = time.perf_counter()
-            text, read, truncated = self.summarize_one(doc, options)
+            text, read, truncated, cut = self.summarize_one(doc, options)
             info = SummaryInfo(
                 engine=self.engine, model_id=self.model_id, device=self.device, compute_type=self.compute_type,
                 options=options.as_dict(), options_hash=options.options_hash(), input_tokens=read,
                 output_tokens=len(text.split()), seconds=round(time.perf_counter() - began, 6),
-                truncated=truncated, warnings=extra,
+                truncated=truncated, warnings=(*extra, *cut),
             )
             out.append(Summary(text, info))
             if progress is not None:

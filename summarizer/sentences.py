@@ -29,6 +29,7 @@ ABBREVIATIONS = frozenset(
 )
 
 _END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s)")
+_SPACES = re.compile(r"\s*")
 _OPENERS = "\"“‘«([–—-"
 _CLOSERS = "\"”’»)]"
 # Vietnamese initial consonants written as a name's initial ("Nguyễn Xuân Ph.", "Gi.", "Ngh.").
@@ -52,12 +53,14 @@ def paragraphs(text: str) -> list[str]:
 
 
 def _starts_sentence(text: str, index: int) -> bool:
-    rest = text[index:].lstrip()
-    if not rest:
+    # Matched in place (never ``text[index:]``, which would copy the rest of a long text per stop).
+    index = _SPACES.match(text, index).end()
+    if index >= len(text):
         return False
-    head = rest[0]
-    if head in _OPENERS and len(rest) > 1:
-        head = rest[1:].lstrip()[:1] or head
+    head = text[index]
+    if head in _OPENERS and index + 1 < len(text):
+        after = _SPACES.match(text, index + 1).end()
+        head = text[after] if after < len(text) else head
     return head.isupper() or head.isdigit() or head in _OPENERS
 
 

@@ -9,7 +9,10 @@ from typing import Literal
 
 from bantin.errors import ModelError
 
-__all__ = ["EXTRACTIVE_MODEL_ID", "TRAINED_WEIGHTS_FILE", "ModelSpec"]
+__all__ = ["DEVICES", "ENGINES", "EXTRACTIVE_MODEL_ID", "TRAINED_WEIGHTS_FILE", "ModelSpec"]
+
+ENGINES = ("auto", "encoder-decoder", "decoder-only", "extractive")
+DEVICES = ("auto", "cpu", "cuda")
 
 # The model id the extractive engine stores its summaries under with the weights shipped in the
 # package (a weights file of its own, from ``bantin model train-extractive``, carries its own id).
@@ -26,6 +29,8 @@ class ModelSpec:
     engine: ``auto`` (read from the folder), ``encoder-decoder``, ``decoder-only`` or ``extractive``.
     device: ``auto`` (CUDA when CTranslate2 sees a GPU), ``cpu`` or ``cuda``.
     compute_type: a CTranslate2 compute type, or ``auto`` (per device and model family).
+    threads: CTranslate2's ``intra_threads``; 0: the CPU cores this process may use (CTranslate2's
+      own default is 4, which oversubscribes a small machine).
     extractive_weights: the extractive engine's weights file (None: the one shipped in the package).
     """
 
@@ -33,6 +38,7 @@ class ModelSpec:
     engine: Literal["auto", "encoder-decoder", "decoder-only", "extractive"] = "auto"
     device: Literal["auto", "cpu", "cuda"] = "auto"
     compute_type: str = "auto"
+    threads: int = 0
     extractive_weights: Path | None = None
 
     @property

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from bantin.errors import InputError
-from bantin.summarizer.extractive import ExtractiveSummarizer, probabilities, select, split_article
+from bantin.summarizer.extractive import MAX_SENTENCES, ExtractiveSummarizer, probabilities, select, split_article
 from bantin.summarizer.features import sentence_features
 from bantin.summarizer.generation import check_documents
 from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
@@ -38,7 +38,7 @@ def summarize_story(engine: ExtractiveSummarizer, docs: Sequence[str], options: 
     truncated = False
     for doc in docs:
         title, own, cut = split_article(doc)
-        truncated |= cut
+        truncated |= cut > MAX_SENTENCES
         if not own:
             continue
         p = probabilities(engine.weights, sentence_features(own, title)[0]) if len(own) > 1 else np.ones(1)

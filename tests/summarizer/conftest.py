@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from bantin_samples import TOKENIZER_CORPUS
+from random_models import FAMILIES, build_model, train_tokenizer
 
 from bantin.summarizer.loading import clear_cache
-from bantin.summarizer.random_models import FAMILIES, build_model, train_tokenizer
 
 
 def run_cli(args: list[str]) -> None:
