@@ -68,3 +68,15 @@ def test_train_from_the_archive_then_the_engine_prefers_it(tmp_path: Path, monke
         assert summary.text.startswith("Công ty số 99")
     finally:
         clear_cache()
+
+
+def test_articles_with_leads_on_both_backends(db: Database) -> None:
+    from bantin.archive.repository import articles_with_leads
+
+    with db.session() as session:
+        for i, (lead, body) in enumerate([("Sapo một.", "Thân bài một."), ("", "Không có sapo."), ("Chỉ sapo.", "")]):
+            upsert_article(session, ArticleIn(source_key="genk", url=f"https://genk.vn/l{i}.chn",
+                                              canonical_url=f"https://genk.vn/l{i}.chn", title=f"Tin {i}", lead=lead, body=body))
+    with db.session() as session:
+        assert articles_with_leads(session) == [("Tin 0", "Sapo một.", "Thân bài một.")]
+        assert articles_with_leads(session, limit=1) == [("Tin 0", "Sapo một.", "Thân bài một.")]
