@@ -4,7 +4,7 @@ Run: python bench/summary_quality.py [DATA] [--limit N] [--sentences N] [--chars
 DATA: a JSON-lines file (id, title, text, summary) or a folder of them; default: the 300-article
 sample in ../shared/data/vietnews-sample. bench/vietnews_data.py extracts the VietNews splits.
 Prints each system's mean ROUGE, the median length against the sapo's, how many summaries open
-with a back-reference or hold a byline, the paired bootstrap 95% interval of the new engine's gain
+with a back-reference, hold a byline or hold the title line, the paired bootstrap 95% interval of the new engine's gain
 over the best Lead-k per metric, the time per article (and the slowest) and the load average.
 The old engine is summarizer/extractive.py at --old-rev (default: the commit before issue 13).
 """
@@ -70,14 +70,16 @@ def main() -> None:
     print(f"{len(rows)} articles from {args.data}, reference = sapo, ROUGE F1 (%) on lower-cased \\w+ syllables,"
           f" input = {'body' if args.no_title else 'title line + body'}")
     sapo = statistics.median(len(row["summary"]) for row in rows)
-    print(f"{'system':<15} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8} {'median chars':>13} {'opener':>7} {'byline':>7}")
+    print(f"{'system':<15} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8} {'median chars':>13} {'opener':>7} {'byline':>7}"
+          f" {'title':>6}")
     for name, each in scores.items():
         m = mean(each)
         outs = texts[name]
         openers = sum(opens_with_reference(t) for t in outs)
         bylines = sum(any(is_source_line(s) for s in split_sentences(t)) for t in outs)
+        titles = sum(bool(row.get("title")) and row["title"] in t for t, row in zip(outs, rows, strict=True))
         chars = statistics.median(len(t) for t in outs)
-        print(f"{name:<15} {m.rouge1:8.2f} {m.rouge2:8.2f} {m.rougeL:8.2f} {chars:13.0f} {openers:7d} {bylines:7d}")
+        print(f"{name:<15} {m.rouge1:8.2f} {m.rouge2:8.2f} {m.rougeL:8.2f} {chars:13.0f} {openers:7d} {bylines:7d} {titles:6d}")
     print(f"{'sapo':<15} {'':>8} {'':>8} {'':>8} {sapo:13.0f}")
     for metric in ("rouge1", "rouge2", "rougeL"):
         lead = max((f"lead-{k}" for k in (1, 2, 3)), key=lambda n: mean(scores[n]).__getattribute__(metric))

@@ -1,11 +1,11 @@
 """The extractive engine: a learned sentence scorer, the embedded default when no model is configured.
 
-1. ``split_article``: a first line without final punctuation is the title (a feature source, never
-   picked); the rest is split into sentences (``sentences.split_sentences``; the first
-   ``MAX_SENTENCES``, the cut said in the info's warnings), exact repeats, bylines, source lines,
-   photo credits and lines without final punctuation (headings, captions) dropped; a "sentence"
-   longer than ``MAX_SENTENCE_CHARS`` (text without punctuation) is cut at a word boundary there,
-   so a summary stays bounded;
+1. ``split_article``: a short first line without final punctuation, or a single question or
+   exclamation, is the title (a feature source, never picked); the rest is split into sentences
+   (``sentences.split_sentences``; the first ``MAX_SENTENCES``, the cut said in the info's
+   warnings), exact repeats, bylines, source lines, photo credits and lines without final
+   punctuation (headings, captions) dropped; a "sentence" longer than ``MAX_SENTENCE_CHARS``
+   (text without punctuation) is cut at a word boundary there, so a summary stays bounded;
 2. each sentence gets cheap features (``features.sentence_features``: position, length,
    centrality, title overlap, numbers, names, shape) and a probability of belonging to the
    summary from a logistic model trained on VietNews (``extractive_weights.json`` beside this
@@ -81,12 +81,19 @@ def load_weights(path: Path | None = None) -> dict[str, Any]:
     return _read_weights(str(Path(path).resolve()), (stat.st_mtime_ns, stat.st_size))
 
 
+def _looks_like_title(line: str) -> bool:
+    """A headline: no final punctuation, or one question or exclamation («…: Liệu có đúng luật?»)."""
+    if not is_finished(line):
+        return True
+    return len(split_sentences(line)) == 1 and line.rstrip("\"”’»)] ").endswith(("?", "!"))
+
+
 def split_article(doc: str) -> tuple[str, list[str], int]:
     """(title or "", candidate sentences, how many sentences the text has: more than
     ``MAX_SENTENCES`` means the rest was cut)."""
     blocks = paragraphs(doc)
     title = ""
-    if len(blocks) > 1 and len(blocks[0]) <= _TITLE_CHARS and not is_finished(blocks[0]):
+    if len(blocks) > 1 and len(blocks[0]) <= _TITLE_CHARS and _looks_like_title(blocks[0]):
         title, blocks = blocks[0], blocks[1:]
     sentences = [s for block in blocks for s in split_sentences(block)]
     found = len(sentences)
