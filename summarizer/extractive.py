@@ -1,11 +1,12 @@
 """The extractive engine: a learned sentence scorer, the embedded default when no model is configured.
 
-1. ``split_article``: a short first line without final punctuation, or a single question or
-   exclamation, is the title (a feature source, never picked); the rest is split into sentences
-   (``sentences.split_sentences``; the first ``MAX_SENTENCES``, the cut said in the info's
-   warnings), exact repeats, bylines, source lines, photo credits and lines without final
-   punctuation (headings, captions) dropped; a "sentence" longer than ``MAX_SENTENCE_CHARS``
-   (text without punctuation) is cut at a word boundary there, so a summary stays bounded;
+1. ``split_article``: a short first line without final punctuation, or a single question,
+   exclamation or line ending with a name's initial, is the title (a feature source, never
+   picked); the rest is split into sentences (``sentences.split_sentences``; the first
+   ``MAX_SENTENCES``, the cut said in the info's warnings), exact repeats, bylines, source lines,
+   photo credits and lines without final punctuation (headings, captions) dropped; a "sentence"
+   longer than ``MAX_SENTENCE_CHARS`` (text without punctuation) is cut at a word boundary there,
+   so a summary stays bounded;
 2. each sentence gets cheap features (``features.sentence_features``: position, length,
    centrality, title overlap, numbers, names, shape) and a probability of belonging to the
    summary from a logistic model trained on VietNews (``extractive_weights.json`` beside this
@@ -39,7 +40,7 @@ from bantin.summarizer.generation import check_documents
 from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
 from bantin.summarizer.protocol import Progress
 from bantin.summarizer.rouge import syllables
-from bantin.summarizer.sentences import is_finished, is_source_line, paragraphs, split_sentences
+from bantin.summarizer.sentences import ends_with_initial, is_finished, is_source_line, paragraphs, split_sentences
 
 __all__ = [
     "MAX_SENTENCE_CHARS", "MAX_SENTENCES", "WEIGHTS_FILE", "ExtractiveSummarizer", "load_weights", "select", "split_article",
@@ -82,10 +83,11 @@ def load_weights(path: Path | None = None) -> dict[str, Any]:
 
 
 def _looks_like_title(line: str) -> bool:
-    """A headline: no final punctuation, or one question or exclamation («…: Liệu có đúng luật?»)."""
+    """A headline: no final punctuation, or one question or exclamation («…: Liệu có đúng luật?»), or
+    one that ends with a name's initial («… bắt giữ Cao Mỹ D.»)."""
     if not is_finished(line):
         return True
-    return len(split_sentences(line)) == 1 and line.rstrip("\"”’»)] ").endswith(("?", "!"))
+    return len(split_sentences(line)) == 1 and (line.rstrip("\"”’»)] ").endswith(("?", "!")) or ends_with_initial(line))
 
 
 def split_article(doc: str) -> tuple[str, list[str], int]:

@@ -20,7 +20,7 @@ import re
 
 from bantin.text import nfc
 
-__all__ = ["ABBREVIATIONS", "is_finished", "is_source_line", "paragraphs", "split_sentences"]
+__all__ = ["ABBREVIATIONS", "ends_with_initial", "is_finished", "is_source_line", "paragraphs", "split_sentences"]
 
 # Titles, places and units written with a full stop that does not end a sentence.
 ABBREVIATIONS = frozenset(
@@ -73,6 +73,12 @@ def is_source_line(sentence: str) -> bool:
     """Is ``sentence`` a byline, a source line or a photo credit rather than news?"""
     line = sentence.strip()
     return len(line) <= 120 and any(pattern.fullmatch(line) for pattern in _SOURCES)
+
+
+def ends_with_initial(text: str) -> bool:
+    """Does ``text`` end with a name's initial («… bắt giữ Cao Mỹ D.»), so its full stop may not end a sentence?"""
+    line = text.rstrip()
+    return line.endswith(".") and _is_initial(_word_before(line, len(line) - 1))
 
 
 def _word_before(text: str, dot: int) -> str:

@@ -100,10 +100,11 @@ def test_title_bylines_and_credits_are_never_picked() -> None:
     for budget in (1, 2, 3):
         text = ENGINE.summarize([doc], SummaryOptions(budget_sentences=budget, budget_chars=0))[0].text
         assert "Tôi sẽ không" not in text and "Tổng hợp" not in text and "Ảnh:" not in text
-    question = "VEC từ chối phục vụ vĩnh viễn 2 ô tô gây rối trạm thu phí: Liệu có đúng luật?"
-    for budget in (1, 2, 3):
-        text = ENGINE.summarize([f"{question}\n{body}"], SummaryOptions(budget_sentences=budget, budget_chars=0))[0].text
-        assert "Liệu có đúng luật" not in text
+    for headline in ("VEC từ chối phục vụ vĩnh viễn 2 ô tô gây rối trạm thu phí: Liệu có đúng luật?",
+                     "Vụ nữ sinh bị giết: Kẻ chủ mưu khai có liên lạc với mẹ nạn nhân sau khi bắt giữ Cao Mỹ D."):
+        for budget in (1, 2, 3):
+            text = ENGINE.summarize([f"{headline}\n{body}"], SummaryOptions(budget_sentences=budget, budget_chars=0))[0].text
+            assert headline[-12:] not in text
     only_title = ENGINE.summarize([title], SummaryOptions())[0]
     assert only_title.text == title
 
