@@ -1,12 +1,12 @@
 """The extractive engine: a learned sentence scorer, the embedded default when no model is configured.
 
 1. ``split_article``: a short first line without final punctuation, or a single question,
-   exclamation or line ending with a name's initial, is the title (a feature source, never
-   picked); the rest is split into sentences (``sentences.split_sentences``; the first
-   ``MAX_SENTENCES``, the cut said in the info's warnings), exact repeats, bylines, source lines,
-   photo credits and lines without final punctuation (headings, captions) dropped; a "sentence"
-   longer than ``MAX_SENTENCE_CHARS`` (text without punctuation) is cut at a word boundary there,
-   so a summary stays bounded;
+   exclamation, ellipsis or line ending with a name's initial, is the title (a feature source,
+   never picked; a body that starts by repeating it loses the repeat); the rest is split into
+   sentences (``sentences.split_sentences``; the first ``MAX_SENTENCES``, the cut said in the
+   info's warnings), exact repeats, bylines, source lines, photo credits and lines without final
+   punctuation (headings, captions) dropped; a "sentence" longer than ``MAX_SENTENCE_CHARS``
+   (text without punctuation) is cut at a word boundary there, so a summary stays bounded;
 2. each sentence gets cheap features (``features.sentence_features``: position, length,
    centrality, title overlap, numbers, names, shape) and a probability of belonging to the
    summary from a logistic model trained on VietNews (``extractive_weights.json`` beside this
@@ -83,11 +83,12 @@ def load_weights(path: Path | None = None) -> dict[str, Any]:
 
 
 def _looks_like_title(line: str) -> bool:
-    """A headline: no final punctuation, or one question or exclamation («…: Liệu có đúng luật?»), or
-    one that ends with a name's initial («… bắt giữ Cao Mỹ D.»)."""
+    """A headline: no final punctuation, or one question, exclamation or ellipsis («…: Liệu có đúng
+    luật?»), or one that ends with a name's initial («… bắt giữ Cao Mỹ D.»)."""
     if not is_finished(line):
         return True
-    return len(split_sentences(line)) == 1 and (line.rstrip("\"”’»)] ").endswith(("?", "!")) or ends_with_initial(line))
+    end = line.rstrip("\"”’»)] ")
+    return len(split_sentences(line)) == 1 and (end.endswith(("?", "!", "…", "...")) or ends_with_initial(line))
 
 
 def split_article(doc: str) -> tuple[str, list[str], int]:
@@ -97,6 +98,9 @@ def split_article(doc: str) -> tuple[str, list[str], int]:
     title = ""
     if len(blocks) > 1 and len(blocks[0]) <= _TITLE_CHARS and _looks_like_title(blocks[0]):
         title, blocks = blocks[0], blocks[1:]
+        rest = blocks[0][len(title):].lstrip(" .:-–—")
+        if len(title) >= 20 and blocks[0].startswith(title) and rest[:1].isupper():  # a body repeating its headline
+            blocks[0] = rest
     sentences = [s for block in blocks for s in split_sentences(block)]
     found = len(sentences)
     sentences = list(dict.fromkeys(sentences[:MAX_SENTENCES]))  # exact repeats count once

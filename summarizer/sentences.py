@@ -98,6 +98,8 @@ def _next_is_word(text: str, index: int) -> bool:
     word = rest.split(maxsplit=1)[0] if rest else ""
     if not word or not word[0].isalpha() or not word[0].isupper():
         return False
+    if len(word.rstrip(",;:")) == 1:  # «anh N.T. D (SN 1981)»: a name's last initial, no sentence
+        return False
     return not (word.endswith(".") and _is_initial(word[:-1]))
 
 

@@ -101,10 +101,13 @@ def test_title_bylines_and_credits_are_never_picked() -> None:
         text = ENGINE.summarize([doc], SummaryOptions(budget_sentences=budget, budget_chars=0))[0].text
         assert "Tôi sẽ không" not in text and "Tổng hợp" not in text and "Ảnh:" not in text
     for headline in ("VEC từ chối phục vụ vĩnh viễn 2 ô tô gây rối trạm thu phí: Liệu có đúng luật?",
-                     "Vụ nữ sinh bị giết: Kẻ chủ mưu khai có liên lạc với mẹ nạn nhân sau khi bắt giữ Cao Mỹ D."):
+                     "Vụ nữ sinh bị giết: Kẻ chủ mưu khai có liên lạc với mẹ nạn nhân sau khi bắt giữ Cao Mỹ D.",
+                     "Ngọc Trinh sẽ sớm lên xe hoa với tỷ phú nhờ điều này..."):
         for budget in (1, 2, 3):
             text = ENGINE.summarize([f"{headline}\n{body}"], SummaryOptions(budget_sentences=budget, budget_chars=0))[0].text
             assert headline[-12:] not in text
+    repeated = ENGINE.summarize([f"{title}\n{title} {body}"], SummaryOptions(budget_sentences=3, budget_chars=0))[0]
+    assert "Tôi sẽ không" not in repeated.text  # a body that starts by repeating its headline
     only_title = ENGINE.summarize([title], SummaryOptions())[0]
     assert only_title.text == title
 

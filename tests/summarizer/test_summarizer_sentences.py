@@ -77,11 +77,13 @@ def test_multi_letter_and_dotted_initials_before_birth_year_do_not_split() -> No
 
 
 def test_an_initial_before_a_capitalised_word_ends_the_sentence() -> None:
-    text = "Người tử vong là anh Nguyễn Văn H. Nguyên nhân có thể do chập điện. Ông Nguyễn Tấn T. 970 triệu đồng."
+    text = ("Người tử vong là anh Nguyễn Văn H. Nguyên nhân có thể do chập điện. Ông Nguyễn Tấn T. 970 triệu đồng. "
+            "Ngoài ra, anh N.T. D (chồng chị M.) bị thương.")
     assert split_sentences(text) == [
         "Người tử vong là anh Nguyễn Văn H.",
         "Nguyên nhân có thể do chập điện.",
         "Ông Nguyễn Tấn T. 970 triệu đồng.",
+        "Ngoài ra, anh N.T. D (chồng chị M.) bị thương.",
     ]
 
 
