@@ -84,7 +84,7 @@ def main() -> None:
     for metric in ("rouge1", "rouge2", "rougeL"):
         lead = max((f"lead-{k}" for k in (1, 2, 3)), key=lambda n: mean(scores[n]).__getattribute__(metric))
         gain, low, high = bootstrap_gain(scores["extractive"], scores[lead], metric)
-        verdict = "significant" if low > 0 else "not significant"
+        verdict = "a significant gain" if low > 0 else "a significant loss" if high < 0 else "not significant"
         print(f"extractive - {lead} on {metric}: {gain:+.2f} (95% CI {low:+.2f} .. {high:+.2f}, {verdict})")
     timing = time_engine(rows, options)
     print(f"{seconds:.1f} s for all systems; new engine {timing}; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")

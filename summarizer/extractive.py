@@ -7,7 +7,8 @@
    info's warnings), exact repeats, bylines, source lines, photo credits and lines without final
    punctuation (headings, captions) dropped; a "sentence" longer than ``MAX_SENTENCE_CHARS``
    (text without punctuation) is cut at a word boundary there, so a summary stays bounded;
-2. each sentence gets cheap features (``features.sentence_features``: position, length,
+2. each sentence gets cheap features (``features.sentence_features``, the lead sentence standing in
+   for a missing title: position, length,
    centrality, title overlap, numbers, names, shape) and a probability of belonging to the
    summary from a logistic model trained on VietNews (``extractive_weights.json`` beside this
    module: plain numbers, no pickle; ``bench/train_extractive.py`` made it, ``bantin model
@@ -202,7 +203,7 @@ class ExtractiveSummarizer:
         read = sum(len(s.split()) for s in sentences)
         if len(sentences) <= 1:  # one sentence (or only a title): that sentence, standing alone
             return drop_opener(sentences[0]), read, truncated, warnings
-        features, _ = sentence_features(sentences, title)
+        features, _ = sentence_features(sentences, title or sentences[0])  # no title: the lead sentence stands in
         probability = probabilities(self.weights, features)
         picked = select(sentences, probability, options, target_chars=self.target_chars, min_ratio=self.min_ratio)
         return " ".join(picked), read, truncated, warnings
