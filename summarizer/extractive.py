@@ -7,9 +7,9 @@
    info's warnings), exact repeats, bylines, source lines, photo credits and lines without final
    punctuation (headings, captions) dropped; a "sentence" longer than ``MAX_SENTENCE_CHARS``
    (text without punctuation) is cut at a word boundary there, so a summary stays bounded;
-2. each sentence gets cheap features (``features.sentence_features``, the lead sentence standing in
-   for a missing title: position, length,
-   centrality, title overlap, numbers, names, shape) and a probability of belonging to the
+2. each sentence gets cheap features (``features.sentence_features``: position, length,
+   centrality, title overlap, numbers, names, shape; the lead sentence stands in for a missing
+   title) and a probability of belonging to the
    summary from a logistic model trained on VietNews (``extractive_weights.json`` beside this
    module: plain numbers, no pickle; ``bench/train_extractive.py`` made it, ``bantin model
    train-extractive`` retrains it from an archive);
