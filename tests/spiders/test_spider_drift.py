@@ -100,9 +100,11 @@ def test_page_check_needs_one_source_and_an_existing_file(env: dict[str, str], t
     assert _check(env, "--page", str(tmp_path / "nope.html")).exit_code == 2
 
 
-def test_empty_archive_is_ok(env: dict[str, str]) -> None:
+def test_empty_archive_is_ok_and_an_unknown_source_is_a_usage_error(env: dict[str, str]) -> None:
     result = _check(env)
     assert result.exit_code == 0 and "no sources" in result.output
+    unknown = _check(env, "--source", "khong-co")
+    assert unknown.exit_code == 2 and "khong-co" in unknown.output
 
 
 def test_edition_footer_flags_a_drifting_source_in_every_format() -> None:
