@@ -25,12 +25,15 @@ __all__ = [
     "SummaryIn",
     "Upsert",
     "UpsertResult",
+    "crawl_run",
+    "articles_with_leads",
     "ensure_source",
     "finish_crawl_run",
     "known_urls",
     "pending_articles",
     "record_source_failure",
     "record_source_success",
+    "running_crawl_runs",
     "start_crawl_run",
     "store_summary",
     "upsert_article",
@@ -215,6 +218,19 @@ def pending_articles(
     return list(session.scalars(query))
 
 
+def articles_with_leads(session: Session, *, limit: int | None = None) -> list[tuple[str, str, str]]:
+    """(title, lead, body) of articles that have both a lead (the outlet's sapo) and a body, newest
+    first: what ``bantin model train-extractive`` learns from."""
+    query = (
+        select(Article.title, Article.lead, Article.body)
+        .where(Article.lead != "", Article.body != "")
+        .order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [(title, lead, body) for title, lead, body in session.execute(query)]
+
+
 def store_summary(session: Session, summary: SummaryIn) -> tuple[Summary, bool]:
     """Store ``summary`` unless one exists for its key; returns (row, created)."""
     key = (Summary.article_id == summary.article_id, Summary.model_id == summary.model_id,
@@ -255,6 +271,17 @@ def start_crawl_run(session: Session, source_key: str) -> CrawlRun:
     session.add(run)
     session.flush()
     return run
+
+
+def running_crawl_runs(session: Session, source_key: str) -> list[CrawlRun]:
+    """The crawl runs of ``source_key`` still marked ``running``."""
+    query = select(CrawlRun).join(Source).where(Source.key == source_key, CrawlRun.status == "running")
+    return list(session.scalars(query))
+
+
+def crawl_run(session: Session, run_id: int) -> CrawlRun | None:
+    """The crawl run ``run_id``, or None."""
+    return session.get(CrawlRun, run_id)
 
 
 def finish_crawl_run(

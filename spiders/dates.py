@@ -118,12 +118,12 @@ def parse_datetime(text: str) -> datetime:
     if rfc:
         try:
             return _rfc822(rfc).astimezone(VIETNAM)
-        except OverflowError:  # 31 Dec 9999 at -23:59 is past datetime.max here
-            raise ValueError(f"date out of range: {clean!r}") from None
+        except OverflowError as exc:  # 31 Dec 9999 at -23:59 is past datetime.max here
+            raise ValueError(f"date out of range: {clean!r}") from exc
         except ValueError as exc:  # 31 Feb, month "Foo"
-            raise ValueError(f"not a date: {clean!r} ({exc})") from None
+            raise ValueError(f"not a date: {clean!r} ({exc})") from exc
     iso = _ISO.search(clean)
     try:
         return (_iso(iso) if iso else _local(clean)).astimezone(VIETNAM)
     except (ValueError, OverflowError) as exc:  # day 31 of February, year 9999 at -23:59 and the like
-        raise ValueError(f"not a date: {clean!r} ({exc})") from None
+        raise ValueError(f"not a date: {clean!r} ({exc})") from exc

@@ -342,7 +342,7 @@ def extract_page(
     try:
         page = Selector(text=text, type="html")
     except (ValueError, etree.ParserError) as exc:
-        raise ExtractionError(f"{url}: not parseable as HTML ({exc})") from None
+        raise ExtractionError(f"{url}: not parseable as HTML ({exc})") from exc
     meta = read_meta(page)  # JSON-LD is read before the scripts go
     marks = outlet_marks(url, meta.site_name, *((source.name, source.homepage) if source else ()))
     _drop(page.css(_INVISIBLE))

@@ -23,8 +23,8 @@ def _day(value: str | None) -> date | None:
         return None
     try:
         return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date like 2025-10-22") from None
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} is not a date like 2025-10-22") from exc
 
 
 def report_table(report) -> Table:
