@@ -142,3 +142,10 @@ def test_failed_source_reason_labels(reasons: dict[str, int], error: str | None,
     from bantin.spiders.report import failure_label
 
     assert failure_label(reasons, error) == label
+
+
+def test_metadata_strings_lose_escaped_markup_but_not_comparisons() -> None:
+    ld = ('{"@type": "NewsArticle", "headline": "Vì sao 5 &lt; 7", '
+          '"description": "&lt;p&gt;Tóm &amp;amp; tắt&lt;/p&gt;", "author": {"name": "&lt;b&gt;Hà Anh&lt;/b&gt;"}}')
+    meta = read_meta(Selector(text=_page(ld)))
+    assert (meta.title, meta.description, meta.authors[0]) == ("Vì sao 5 < 7", "Tóm & tắt", ("json-ld", "Hà Anh"))
