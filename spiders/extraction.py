@@ -9,7 +9,13 @@ Extraction sequence (``extract_page``):
    captions, ads, author boxes) -> ``method="selectors"``;
 4. otherwise (no source, no selectors, or selectors that stopped matching): trafilatura for the
    body, metadata for the rest -> ``method="fallback"``;
-5. normalize: NFC, collapsed whitespace, canonical URL, Asia/Ho_Chi_Minh dates.
+5. normalize: HTML character references resolved, NFC, collapsed whitespace, canonical URL,
+   Asia/Ho_Chi_Minh dates; authors through the author rules (``bantin.spiders.authors``).
+
+``ExtractedPage.provenance`` says, per field (title, lead, body, author, published), which
+selector produced it (``selector:<css>``), which fallback (``fallback:json-ld``, ``og``, ``meta``,
+``title-tag``, ``trafilatura``, ``byline``) or that nothing did (``missing``); the archive keeps
+it so that ``bantin sources check`` can tell selectors that stopped matching.
 
 Hostile pages: script, style and hidden nodes (``hidden``, ``display:none``,
 ``visibility:hidden``) are never text, and control, bidi-override and bidi-isolate characters

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from parsel import Selector
 
-from bantin.text import clean_field
+from bantin.text import clean_field as _clean_field
 
 __all__ = ["PageMeta", "read_meta"]
 
@@ -43,6 +44,17 @@ class PageMeta:
     authors: tuple[tuple[str, str], ...] = ()
     dates: tuple[tuple[str, str], ...] = ()
     origins: dict[str, str] = field(default_factory=dict)
+
+
+# an HTML tag left in a metadata string once unescaped (``&lt;p&gt;Tóm tắt&lt;/p&gt;``); never "5 < 7"
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+
+
+def clean_field(value: object) -> str:
+    """A metadata string as stored: ``bantin.text.clean_field`` (entities, NFC, blanks), and no
+    HTML tags (a page's metadata holds text, never markup)."""
+    text = _clean_field(value)
+    return _clean_field(_TAG.sub(" ", text)) if "<" in text else text
 
 
 def _walk(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:

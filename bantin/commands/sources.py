@@ -125,6 +125,9 @@ def sources_check_cmd(
 
     with open_database(ctx) as db, db.session() as session:
         report = source_health(session, last=last, threshold=threshold, keys=source)
+    unknown = sorted(set(source or ()) - {health.key for health in report})
+    if unknown:
+        raise typer.BadParameter(f"not in the archive: {', '.join(unknown)}", param_hint="--source")
     if as_json:
         for health in report:
             typer.echo(json.dumps(health.as_dict(), ensure_ascii=False))

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from bantin.archive.engine import Database
 from bantin.archive.health import drift_notes
 from bantin.cli import app
+from bantin.errors import FetchError
 from bantin.spiders.mirror import MirrorServer
 
 
@@ -100,9 +101,11 @@ def test_page_check_needs_one_source_and_an_existing_file(env: dict[str, str], t
     assert _check(env, "--page", str(tmp_path / "nope.html")).exit_code == 2
 
 
-def test_empty_archive_is_ok(env: dict[str, str]) -> None:
+def test_empty_archive_is_ok_and_an_unknown_source_is_a_usage_error(env: dict[str, str]) -> None:
     result = _check(env)
     assert result.exit_code == 0 and "no sources" in result.output
+    unknown = _check(env, "--source", "khong-co")
+    assert unknown.exit_code == 2 and "khong-co" in unknown.output
 
 
 def test_edition_footer_flags_a_drifting_source_in_every_format() -> None:
@@ -147,3 +150,13 @@ def test_web_sources_page_flags_a_drifting_source(tmp_path: Path) -> None:
             page = client.get("/sources").text
     assert "bộ chọn của Dân trí không còn khớp: 3/4 bài gần nhất dùng trích xuất dự phòng" in page
     assert "GenK không còn khớp" not in page
+
+
+def test_page_check_fetches_a_url(mirror: MirrorServer, demo_sources: Path, env: dict[str, str]) -> None:
+    article = mirror.site.of_source("vnexpress")[0]
+    result = _check({**env, "COLUMNS": "200"}, "--page", article.url, "--source", "vnexpress",
+                    "--sources-file", str(demo_sources))
+    assert result.exit_code == 0, result.output
+    assert "extraction: selectors" in result.output and "h1.title-detail" in result.output
+    missing = _check(env, "--page", article.url + "-khong-co", "--source", "vnexpress", "--sources-file", str(demo_sources))
+    assert isinstance(missing.exception, FetchError) and "HTTP 404" in str(missing.exception)  # bantin.cli: exit 2

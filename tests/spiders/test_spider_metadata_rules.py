@@ -127,3 +127,25 @@ def test_an_outlet_url_as_author_is_no_author() -> None:
     page = extract_page(_page("{}", extra), "https://dantri.com.vn/a-20260307080054340.htm", source)
     assert page.author is None
     assert page.provenance["author"] == "missing"
+
+
+@pytest.mark.parametrize(("reasons", "error", "label"), [
+    ({"feed-dns-error": 2}, None, "DNS"),
+    ({"feed-timeout": 1, "feed-http-403": 2}, None, "HTTP 403"),
+    ({"feed-malformed": 1}, None, "bad feed"),
+    ({"feed-connection-error": 1}, None, "connection refused"),
+    ({}, "another crawl of genk is running on x; skipped", "busy"),
+    ({}, "crawl process exited with code -9 before this source finished", "crashed"),
+    ({"no-article": 3}, None, "no feed read"),
+])
+def test_failed_source_reason_labels(reasons: dict[str, int], error: str | None, label: str) -> None:
+    from bantin.spiders.report import failure_label
+
+    assert failure_label(reasons, error) == label
+
+
+def test_metadata_strings_lose_escaped_markup_but_not_comparisons() -> None:
+    ld = ('{"@type": "NewsArticle", "headline": "Vì sao 5 &lt; 7", '
+          '"description": "&lt;p&gt;Tóm &amp;amp; tắt&lt;/p&gt;", "author": {"name": "&lt;b&gt;Hà Anh&lt;/b&gt;"}}')
+    meta = read_meta(Selector(text=_page(ld)))
+    assert (meta.title, meta.description, meta.authors[0]) == ("Vì sao 5 < 7", "Tóm & tắt", ("json-ld", "Hà Anh"))

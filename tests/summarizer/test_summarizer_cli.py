@@ -186,7 +186,7 @@ def nothing_loads(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("loaded a model or pyvi before checking the command line")
 
     monkeypatch.setattr(loading, "load_summarizer", refuse)
-    monkeypatch.setattr(extractive, "sentence_features", refuse)  # the extractive engine scoring
+    monkeypatch.setattr(extractive, "sentence_features", refuse)
 
 
 def one_line(err: str) -> str:
