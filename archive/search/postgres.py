@@ -45,7 +45,7 @@ _WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
 LEXEMES = "bantin_search_lexemes(s.words)"
 # Every match is ranked when the query has at most this many (after the filters); above it, the
 # newest matches and the newest TITLE_MATCHES title matches are (see ``postgres_candidates``).
-ALL_MATCHES = 20_000
+ALL_MATCHES = 10_000
 # ... at most this many when a phrase of three words or more must be checked row by row
 ALL_CHECKED = 5_000
 TITLE_MATCHES = 1_000
