@@ -57,19 +57,20 @@ def _lexeme(value: str) -> str:
     return f"'{value}'"
 
 
-def _term_lexemes(term: Term, weight: str = "") -> str:
-    """A word, or a phrase as all its adjacent pairs (exact for two words, a superset for more)."""
+def _term_lexemes(term: Term, field: str = "") -> str:
+    """A word, or a phrase as all its adjacent pairs (exact for two words, a superset for more);
+    in the ``"<title>"`` field (the title's lexemes of ``head``, with positions) a phrase is one."""
     if not term.is_phrase:
-        return _lexeme(term.words[0]) + weight
-    if weight:  # in ``head``, which has positions
-        return "(" + " <-> ".join(_lexeme(word) + weight for word in term.words) + ")"
+        return _lexeme(term.words[0])
+    if field:
+        return "(" + " <-> ".join(_lexeme(word) for word in term.words) + ")"
     pairs = [f"{a} {b}" for a, b in dict.fromkeys(pairwise(term.words))]
     return "(" + " & ".join(_lexeme(pair) for pair in pairs) + ")"
 
 
-def lexeme_query(parsed: ParsedQuery, weight: str = "") -> str:
+def lexeme_query(parsed: ParsedQuery, field: str = "") -> str:
     """The tsquery text of ``parsed``'s required clauses (exclusions are checked separately)."""
-    return " & ".join("(" + " | ".join(_term_lexemes(term, weight) for term in clause.alternatives) + ")"
+    return " & ".join("(" + " | ".join(_term_lexemes(term, field) for term in clause.alternatives) + ")"
                       for clause in parsed.required)
 
 
@@ -132,8 +133,8 @@ def postgres_candidates(
       indeed at most that many, the total is exact.
     * Otherwise: the newest ``cap`` matches (in time order, or by bitmap in a recency window, as
       the share of matching rows says is cheaper) and the newest ``TITLE_MATCHES`` articles with
-      the whole query in their title (weight-A lexemes of ``head``, which a body-only match can
-      never outrank at the same age), with the planner's estimate as the total.
+      the whole query in their title (the GIN index of the title's lexemes of ``head``), with
+      the planner's estimate as the total.
 
     The caller's transaction has sequential scans off.
     """
@@ -215,9 +216,9 @@ def _newest(conn, parsed, filters, extra, params, expected, ranked, by_index) ->
 
 def _title_matches(conn, parsed, extra, params, ranked) -> list[Candidate]:  # noqa: ANN001
     """The newest ``TITLE_MATCHES`` matches with every required clause in the title."""
-    params["titles"] = lexeme_query(parsed, ":A")
+    params["titles"] = lexeme_query(parsed, "<title>")
     params["title_cap"] = TITLE_MATCHES
-    conditions = [*extra, "s.head @@ CAST(:titles AS tsquery)",
+    conditions = [*extra, "ts_filter(s.head, '{a}') @@ CAST(:titles AS tsquery)",
                   *(f"{_pattern(term, params)} = 0" for term in parsed.excluded)]
     conn.execute(text("SET LOCAL enable_bitmapscan = on"))
     conn.execute(text("SET LOCAL enable_indexscan = on"))
