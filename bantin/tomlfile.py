@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from bantin.errors import ConfigError
 
-__all__ = ["TomlProblem", "line_of", "load_toml", "problem"]
+__all__ = ["TomlProblem", "line_of", "load_toml", "problem", "read_toml"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -100,12 +100,14 @@ def _syntax_error(path: Path, text: str, exc: tomllib.TOMLDecodeError, error: ty
     return error(f"{path}:{line}:{named} TOML syntax error: {reason}")
 
 
-def read_toml(path: Path, *, error: type[ConfigError] = ConfigError) -> tuple[dict[str, Any], str]:
-    """(parsed data, text) of the TOML file at ``path``; ``error`` with file and line on failure."""
+def read_toml(
+    path: Path, *, error: type[ConfigError] = ConfigError, name: str = "file"
+) -> tuple[dict[str, Any], str]:
+    """(parsed data, text) of the TOML ``name`` at ``path``; ``error`` with file and line on failure."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise error(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        raise error(f"cannot read {name} {path}: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
         raise error(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     try:

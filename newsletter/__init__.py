@@ -5,9 +5,9 @@
 the templates in ``templates/newsletter/``; the sections come from ``newsletter/sections.toml``.
 """
 
+from bantin.archive.editions import EditionDetail, EditionInfo, ItemInfo, edition_detail, list_editions
 from bantin.newsletter.build import EditionResult, build_edition, render_stored
 from bantin.newsletter.deliver import DeliveryReport, deliver_pending
-from bantin.newsletter.editions import EditionDetail, EditionInfo, ItemInfo, edition_detail, list_editions
 from bantin.newsletter.mail import MailSettings
 from bantin.newsletter.options import NewsletterOptions
 from bantin.newsletter.render import Rendered, Renderer

@@ -18,15 +18,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bantin import __version__
+from bantin.archive.editions import find_edition, insert_edition
 from bantin.archive.engine import Database
 from bantin.archive.locking import pipeline_lock
-from bantin.archive.models import Edition, EditionItem, utcnow
-from bantin.errors import NewsletterError
+from bantin.archive.models import Edition, utcnow
 from bantin.newsletter.options import NewsletterOptions
 from bantin.newsletter.output import FILE_NAMES, edition_folder, files_present, write_files
 from bantin.newsletter.rank import PlannedItem, plan_edition
@@ -176,31 +174,13 @@ def _as_preview(view: EditionView) -> EditionView:
 
 
 def _find(session: Session, span: Period) -> Edition | None:
-    return session.scalars(
-        select(Edition).where(
-            Edition.kind == span.kind, Edition.period_start == span.start, Edition.period_end == span.end
-        )
-    ).first()
+    return find_edition(session, span.kind, span.start, span.end)
 
 
 def _insert(session: Session, span: Period, plan: list[PlannedItem], now: datetime) -> Edition:
-    """Store the edition and its items (no savepoint: pysqlite would commit at its release)."""
-    edition = Edition(kind=span.kind, period_start=span.start, period_end=span.end, created_at=now,
-                      item_count=len(plan), delivered=False)
-    edition.items = [
-        EditionItem(article_id=item.article_id, position=item.position, section=item.section,
-                    also_covered=[dict(entry) for entry in item.also_covered])
-        for item in plan
-    ]
-    session.add(edition)
-    try:
-        session.flush()
-    except IntegrityError:  # only a writer that ignores the build lock gets here
-        raise NewsletterError(
-            f"the {span.kind} edition {span.start.isoformat()} .. {span.end.isoformat()} was stored by another "
-            "process at the same moment; run again to get it"
-        ) from None
-    return edition
+    """Store the edition and its items."""
+    items = [(item.article_id, item.position, item.section, item.also_covered) for item in plan]
+    return insert_edition(session, span.kind, span.start, span.end, now, items)
 
 
 def stored_view(session: Session, edition: Edition, options: NewsletterOptions, config: SectionConfig) -> EditionView:

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bantin.archive.editions import edition_by_id, editions_by_ids, undelivered_edition_ids
 from bantin.archive.engine import Database
 from bantin.archive.locking import pipeline_lock
 from bantin.archive.models import Edition, utcnow
@@ -60,7 +60,7 @@ def deliver_pending(
         return DeliveryReport(configured=False)
     with pipeline_lock(db, name="newsletter-delivery", wait_s=LOCK_WAIT_S):
         with db.sessions() as session:
-            pending = list(session.scalars(select(Edition.id).where(Edition.delivered.is_(False)).order_by(Edition.id)))
+            pending = undelivered_edition_ids(session)
         if not pending:
             return DeliveryReport(configured=True)
         try:
@@ -77,7 +77,7 @@ def _send_all(db, options, client, pending, sections, templates_dir) -> Delivery
     notes: list[tuple[int, str]] = []
     for edition_id in pending:
         with db.session() as session:
-            edition = session.get(Edition, edition_id)
+            edition = edition_by_id(session, edition_id)
             if edition is None or edition.delivered:
                 continue
             try:
@@ -104,7 +104,7 @@ def _bodies(
             text = (folder / FILE_NAMES["text"]).read_text(encoding="utf-8")
             html = (folder / FILE_NAMES["html"]).read_text(encoding="utf-8")
         except OSError as exc:
-            raise DeliveryError(f"cannot read edition files in {folder}: {exc.strerror or exc}") from None
+            raise DeliveryError(f"cannot read edition files in {folder}: {exc.strerror or exc}") from exc
         return edition.title, text, html
     rendered, _paths = render_stored(session, edition, options, sections=sections, templates_dir=templates_dir)
     edition.title = rendered.subject
@@ -113,5 +113,5 @@ def _bodies(
 
 def _record_failure(db: Database, edition_ids: Sequence[int], error: str) -> None:
     with db.session() as session:
-        for edition in session.scalars(select(Edition).where(Edition.id.in_(list(edition_ids)))):
+        for edition in editions_by_ids(session, edition_ids):
             edition.delivery_error = error

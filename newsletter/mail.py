@@ -74,7 +74,7 @@ def smtp_connection(mail: MailSettings) -> Iterator[smtplib.SMTP]:
         else:
             client = smtplib.SMTP(mail.host, mail.port, timeout=mail.timeout_s)
     except (OSError, smtplib.SMTPException) as exc:
-        raise DeliveryError(f"cannot connect to SMTP server {mail.where}: {_reason(exc)}") from None
+        raise DeliveryError(f"cannot connect to SMTP server {mail.where}: {_reason(exc)}") from exc
     try:
         _secure_and_login(client, mail)
         yield client
@@ -98,17 +98,17 @@ def _secure_and_login(client: smtplib.SMTP, mail: MailSettings) -> None:
             client.ehlo()
         if mail.user:
             client.login(mail.user, mail.password or "")
-    except UnicodeEncodeError:
+    except UnicodeEncodeError as exc:
         raise DeliveryError(
             f"SMTP login to {mail.where}: the user name or password has non-ASCII characters, "
             "which Python's SMTP client cannot send; use an ASCII password"
-        ) from None
+        ) from exc
     except smtplib.SMTPAuthenticationError as exc:
-        raise DeliveryError(f"SMTP server {mail.where} refused the login of {mail.user!r}: {_reason(exc)}") from None
+        raise DeliveryError(f"SMTP server {mail.where} refused the login of {mail.user!r}: {_reason(exc)}") from exc
     except smtplib.SMTPNotSupportedError as exc:
-        raise DeliveryError(f"SMTP server {mail.where} cannot log in {mail.user!r}: {_reason(exc)}") from None
+        raise DeliveryError(f"SMTP server {mail.where} cannot log in {mail.user!r}: {_reason(exc)}") from exc
     except (OSError, smtplib.SMTPException) as exc:
-        raise DeliveryError(f"SMTP server {mail.where} failed before sending: {_reason(exc)}") from None
+        raise DeliveryError(f"SMTP server {mail.where} failed before sending: {_reason(exc)}") from exc
 
 
 def send_message(client: smtplib.SMTP, mail: MailSettings, message: EmailMessage) -> str | None:
@@ -119,7 +119,7 @@ def send_message(client: smtplib.SMTP, mail: MailSettings, message: EmailMessage
     try:
         refused = client.send_message(message, from_addr=mail.sender, to_addrs=list(mail.recipients))
     except (OSError, smtplib.SMTPException) as exc:
-        raise DeliveryError(f"SMTP server {mail.where} refused the message: {_reason(exc)}") from None
+        raise DeliveryError(f"SMTP server {mail.where} refused the message: {_reason(exc)}") from exc
     if not refused:
         return None
     names = ", ".join(f"{address} ({code})" for address, (code, _reason_text) in refused.items())

@@ -40,7 +40,7 @@ def write_files(folder: Path, rendered: Rendered) -> tuple[Path, ...]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DeliveryError(f"cannot create edition folder {folder}: {exc.strerror or exc}") from None
+        raise DeliveryError(f"cannot create edition folder {folder}: {exc.strerror or exc}") from exc
     bodies = {"html": rendered.html, "text": rendered.text, "markdown": rendered.markdown}
     written: list[Path] = []
     try:
@@ -68,7 +68,7 @@ def _write_atomically(path: Path, text: str) -> Path:
         os.replace(temporary, path)
         temporary = None
     except OSError as exc:
-        raise DeliveryError(f"cannot write edition file {path}: {exc.strerror or exc}") from None
+        raise DeliveryError(f"cannot write edition file {path}: {exc.strerror or exc}") from exc
     finally:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)

@@ -14,10 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from bantin.archive.models import Article, Edition, EditionItem, Source, Summary
+from bantin.archive.stories import previous_edition, story_rows
 from bantin.errors import NewsletterError
 
 __all__ = ["KINDS", "Candidate", "Period", "Story", "previous_edition", "resolve_period", "select_stories"]
@@ -85,14 +84,6 @@ def _whole_seconds(moment: datetime) -> datetime:
     return moment.replace(microsecond=0)
 
 
-def previous_edition(session: Session, kind: str, before: datetime | None = None) -> Edition | None:
-    """The edition of ``kind`` that ends last (ending no later than ``before``, when given)."""
-    query = select(Edition).where(Edition.kind == kind)
-    if before is not None:
-        query = query.where(Edition.period_end <= before)
-    return session.scalars(query.order_by(Edition.period_end.desc(), Edition.id.desc()).limit(1)).first()
-
-
 def resolve_period(
     session: Session, kind: str, since: datetime | None, until: datetime | None, now: datetime
 ) -> Period:
@@ -120,39 +111,9 @@ def resolve_period(
     return Period(kind, start, end)
 
 
-def _in_period(period: Period):  # noqa: ANN202 - a SQL expression
-    news_time = func.coalesce(Article.published_at, Article.fetched_at)
-    on_time = and_(news_time >= period.start, news_time < period.end)
-    late = and_(
-        Article.fetched_at >= period.start,
-        Article.fetched_at < period.end,
-        Article.published_at >= period.start - period.length,
-        Article.published_at < period.end,
-    )
-    return or_(on_time, late)
-
-
-def _carried_stories(kind: str):  # noqa: ANN202 - a SQL select
-    carried = aliased(Article)
-    return (
-        select(func.coalesce(carried.cluster_id, carried.id))
-        .join(EditionItem, EditionItem.article_id == carried.id)
-        .join(Edition, Edition.id == EditionItem.edition_id)
-        .where(Edition.kind == kind)
-    )
-
-
 def select_stories(session: Session, period: Period, threshold: float) -> list[Story]:
     """Eligible stories of ``period`` (unordered; ranking orders them)."""
-    story_key = func.coalesce(Article.cluster_id, Article.id)
-    in_period = _in_period(period)
-    relevant = select(story_key).where(in_period, Article.relevance >= threshold)
-    summarized = select(Summary.article_id).where(Summary.article_id == Article.id).exists()
-    rows = session.execute(
-        select(Article, Source, story_key, func.coalesce(Article.published_at, Article.fetched_at), summarized)
-        .join(Source, Source.id == Article.source_id)
-        .where(in_period, story_key.in_(relevant), story_key.not_in(_carried_stories(period.kind)))
-    ).all()
+    rows = story_rows(session, period.kind, period.start, period.end, threshold)
     groups: dict[int, list[Candidate]] = defaultdict(list)
     for article, source, key, news_time, has_summary in rows:
         groups[key].append(

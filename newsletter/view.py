@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bantin.archive.editions import articles_with_sources, failing_sources, newest_summaries
+from bantin.archive.health import drift_notes
 from bantin.archive.models import Article, EditionItem, Source, Summary
+from bantin.newsletter.insights import with_insights
 from bantin.newsletter.rank import TOP_SECTION, PlannedItem
 from bantin.newsletter.sections import SectionConfig
 from bantin.newsletter.select import Period
+from bantin.newsletter.trends import compute_trends
 
 __all__ = ["EditionView", "ItemView", "Link", "SectionView", "compose_view", "planned_from_stored"]
 
@@ -46,6 +49,7 @@ class ItemView:
     summary_engine: str | None
     author: str | None
     also_covered: tuple[Link, ...]
+    earlier: tuple[Any, ...] = ()  # earlier coverage of the story (bantin.archive.continuity.Earlier)
 
     @property
     def fallback(self) -> bool:
@@ -76,6 +80,9 @@ class EditionView:
     threshold: float
     version: str
     failing_sources: tuple[tuple[str, str], ...] = ()  # (outlet, its last error) of sources now failing
+    drifting_sources: tuple[str, ...] = ()  # "bộ chọn của X không còn khớp: …" (archive.health)
+    trends: Any = None  # a weekly edition's TrendReport ("Xu hướng tuần"), see newsletter/trends.py
+    overview: Any = None  # the opening headline and key points (newsletter/overview.py)
 
     @property
     def items(self) -> tuple[ItemView, ...]:
@@ -102,20 +109,6 @@ def planned_from_stored(items: Iterable[EditionItem]) -> list[PlannedItem]:
         PlannedItem(item.article_id, item.position, item.section, tuple(item.also_covered or ()))
         for item in sorted(items, key=lambda item: item.position)
     ]
-
-
-def _newest_summaries(session: Session, article_ids: Sequence[int]) -> dict[int, Summary]:
-    newest: dict[int, Summary] = {}
-    if not article_ids:
-        return newest
-    rows = session.scalars(
-        select(Summary)
-        .where(Summary.article_id.in_(article_ids))
-        .order_by(Summary.article_id, Summary.created_at.desc(), Summary.id.desc())
-    )
-    for row in rows:
-        newest.setdefault(row.article_id, row)
-    return newest
 
 
 def _item_view(planned: PlannedItem, article: Article, source: Source, summary: Summary | None) -> ItemView:
@@ -153,16 +146,15 @@ def compose_view(
 ) -> EditionView:
     """Join planned items with their articles, sources and newest summaries."""
     ids = [item.article_id for item in planned]
-    rows = session.execute(
-        select(Article, Source).join(Source, Source.id == Article.source_id).where(Article.id.in_(ids))
-    ).all() if ids else []
-    articles = {article.id: (article, source) for article, source in rows}
-    summaries = _newest_summaries(session, ids)
+    articles = articles_with_sources(session, ids)
+    summaries = newest_summaries(session, ids)
     views = [
         _item_view(item, *articles[item.article_id], summaries.get(item.article_id))
         for item in sorted(planned, key=lambda item: item.position)
         if item.article_id in articles
     ]
+    ordered = [item for item in sorted(planned, key=lambda item: item.position) if item.article_id in articles]
+    views, overview = with_insights(session, views, ordered, {i: a.topics or [] for i, (a, _) in articles.items()}, period.kind)
     top = tuple(view for view in views if view.section == TOP_SECTION)
     sections = []
     for section in config.sections:
@@ -182,15 +174,8 @@ def compose_view(
         models=models,
         threshold=threshold,
         version=version,
-        failing_sources=_failing_sources(session),
+        failing_sources=failing_sources(session),
+        drifting_sources=tuple(drift_notes(session, verdicts=("drifting",))),
+        trends=compute_trends(session, period="weekly", end=period.end) if period.kind == "weekly" else None,
+        overview=overview,
     )
-
-
-def _failing_sources(session: Session) -> tuple[tuple[str, str], ...]:
-    """Enabled sources whose latest crawl failed: the edition tells the editor they are missing."""
-    rows = session.execute(
-        select(Source.name, Source.last_error)
-        .where(Source.enabled.is_(True), Source.consecutive_failures > 0)
-        .order_by(Source.name)
-    )
-    return tuple((name, (error or "").splitlines()[0][:200] if error else "") for name, error in rows)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from datasketch import MinHash, MinHashLSH
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bantin.archive.models import Article, utcnow
+from bantin.archive.clusters import recent_signatures
+from bantin.archive.models import utcnow
 from bantin.text import canonical_tones, fold
 
 __all__ = ["NUM_PERM", "StoryClusters", "minhash_from_values", "minhash_of", "shingles"]
@@ -66,13 +66,7 @@ class StoryClusters:
     def load(self, session: Session, *, days: int = 30, limit: int = 50_000) -> StoryClusters:
         """Index the archive's articles fetched in the last ``days`` days."""
         since = utcnow() - timedelta(days=days)
-        rows = session.execute(
-            select(Article.id, Article.canonical_url, Article.cluster_id, Article.minhash)
-            .where(Article.fetched_at >= since, Article.minhash.is_not(None))
-            .order_by(Article.id)
-            .limit(limit)
-        )
-        for article_id, url, cluster_id, values in rows:
+        for article_id, url, cluster_id, values in recent_signatures(session, since, limit=limit):
             if values and len(values) == NUM_PERM:
                 self.add(url, article_id, cluster_id or article_id, minhash_from_values(values))
         return self

@@ -10,7 +10,7 @@ from email.utils import parsedate_to_datetime
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
@@ -43,6 +43,16 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.base_s = settings.getfloat("BANTIN_RETRY_BACKOFF_S", 1.0)
         self.max_s = settings.getfloat("BANTIN_RETRY_MAX_DELAY_S", 60.0)
 
+    def _next_try(self, request: Request, reason: str | Exception) -> Request | None:
+        """The retry of ``request`` through Scrapy's public ``get_retry_request`` (None when spent)."""
+        return get_retry_request(
+            request,
+            spider=self.crawler.spider,
+            reason=reason,
+            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
+        )
+
     async def _wait(self, seconds: float) -> None:
         if seconds <= 0:
             return
@@ -54,7 +64,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
-        retry = self._retry(request, response_status_message(response.status))
+        retry = self._next_try(request, response_status_message(response.status))
         if retry is None:
             return response
         attempt = retry.meta.get("retry_times", 1)
@@ -66,7 +76,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_exception(self, request: Request, exception: Exception) -> Request | None:  # type: ignore[override]
         if request.meta.get("dont_retry", False) or not isinstance(exception, self.exceptions_to_retry):
             return None
-        retry = self._retry(request, exception)
+        retry = self._next_try(request, exception)
         if retry is not None:
             await self._wait(retry_delay(None, retry.meta.get("retry_times", 1), self.base_s, self.max_s))
         return retry

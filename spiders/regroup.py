@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bantin.archive.models import Article, utcnow
+from bantin.archive.clusters import recent_signatures, relabel
+from bantin.archive.models import utcnow
 from bantin.spiders.dedup import NUM_PERM, StoryClusters, minhash_from_values
 
 __all__ = ["recluster_recent"]
@@ -35,11 +35,7 @@ def _union(parent: dict[int, int], a: int, b: int) -> None:
 
 def recluster_recent(session: Session, *, days: int = 7, threshold: float = 0.3) -> int:
     """Merge the story clusters of articles fetched in the last ``days``; returns articles relabelled."""
-    rows = session.execute(
-        select(Article.id, Article.canonical_url, Article.cluster_id, Article.minhash)
-        .where(Article.fetched_at >= utcnow() - timedelta(days=days), Article.minhash.is_not(None))
-        .order_by(Article.id)
-    ).all()
+    rows = recent_signatures(session, utcnow() - timedelta(days=days))
     rows = [row for row in rows if row.minhash and len(row.minhash) == NUM_PERM]
     index = StoryClusters(threshold)
     # labels: article ids, plus older cluster ids members point at (they stay the group's name)
@@ -54,11 +50,6 @@ def recluster_recent(session: Session, *, days: int = 7, threshold: float = 0.3)
         for other in index.match(row.canonical_url, signature):
             _union(parent, row.id, other)
         index.add(row.canonical_url, row.id, row.id, signature)
-    moved = 0
-    for row in rows:
-        label = _find(parent, row.id)
-        if row.cluster_id != label:
-            session.get(Article, row.id).cluster_id = label
-            moved += 1
-    session.flush()
-    return moved
+    moved = {row.id: _find(parent, row.id) for row in rows if row.cluster_id != _find(parent, row.id)}
+    relabel(session, moved)
+    return len(moved)

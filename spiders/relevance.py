@@ -67,7 +67,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
                 re.compile(_alternation(exact)) if exact else None,
             ))
     except (OSError, KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: unusable relevance lexicon ({type(exc).__name__}: {exc})") from None
+        raise ConfigError(f"{path}: unusable relevance lexicon ({type(exc).__name__}: {exc})") from exc
     return Lexicon(tuple(topics))
 
 

@@ -16,35 +16,31 @@ keyed by URL, so nothing is half-written or stored twice). The child dies with t
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import multiprocessing
 import os
 import queue as queue_module
 import signal
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
-from sqlalchemy.exc import SQLAlchemyError
-
 from bantin.archive.engine import Database
-from bantin.archive.locking import pipeline_lock
+from bantin.archive.locking import free_locks
 from bantin.archive.migrate import current_revision, head_revision
-from bantin.archive.models import CrawlRun, Source
 from bantin.archive.repository import (
+    crawl_run,
     ensure_source,
     finish_crawl_run,
     record_source_failure,
     record_source_success,
+    running_crawl_runs,
     start_crawl_run,
 )
-from bantin.errors import ConfigError, MigrationError, PipelineBusy
+from bantin.errors import ConfigError, MigrationError
 from bantin.spiders.crawlsettings import CrawlOptions, Politeness, scrapy_settings
 from bantin.spiders.progress import CrawlProgress
 from bantin.spiders.report import COUNTERS as COUNTER_NAMES
@@ -173,52 +169,13 @@ def _source_report(
     return SourceReport.from_counts(source.key, source.name, counts, problem)
 
 
-def _advisory_key(name: str) -> int:
-    """A signed 64-bit advisory-lock key for ``name`` (a hash, so distinct sources never share one)."""
-    return int.from_bytes(hashlib.blake2b(f"bantin:{name}".encode(), digest_size=8).digest(), "big", signed=True)
-
-
-@contextmanager
-def _source_locks(db: Database, keys: Sequence[str]) -> Iterator[set[str]]:
-    """Take each source's crawl lock that is free; yields the keys this crawl holds.
-
-    PostgreSQL: session advisory locks on one connection; SQLite: one lock file per source
-    (``archive.locking.pipeline_lock``). A busy source is left out (another crawl owns it).
-    """
-    if db.backend != "postgresql":
-        with ExitStack() as stack:
-            held = set()
-            for key in keys:
-                try:
-                    stack.enter_context(pipeline_lock(db, name=f"crawl-{key}"))
-                    held.add(key)
-                except PipelineBusy:
-                    pass
-            yield held
-        return
-    with db.engine.connect() as conn:
-        held = {key for key in keys
-                if conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _advisory_key(f"crawl-{key}")}).scalar_one()}
-        conn.commit()
-        try:
-            yield held
-        finally:
-            try:
-                conn.execute(text("SELECT pg_advisory_unlock_all()"))
-                conn.commit()
-            except SQLAlchemyError:  # the connection was cut: the server dropped its locks already
-                conn.invalidate()
-
-
 def _open_runs(db: Database, sources: Sequence[SourceConfig]) -> dict[str, int]:
     """Close the dead crawls' ``running`` rows as ``interrupted``; a new ``running`` row per source."""
     ids: dict[str, int] = {}
     with db.session() as session:
         for source in sources:
             ensure_source(session, source.key, name=source.name, homepage=source.homepage, feeds=source.feeds)
-            stale = session.scalars(select(CrawlRun).join(Source).where(
-                Source.key == source.key, CrawlRun.status == "running"))
-            for run in stale:
+            for run in running_crawl_runs(session, source.key):
                 finish_crawl_run(session, run, status="interrupted",
                                  counts={name: getattr(run, name) for name in COUNTER_NAMES},
                                  errors=[INTERRUPTED])
@@ -234,9 +191,9 @@ def _record(db: Database, sources: Sequence[SourceConfig], report: CrawlReport, 
                 continue  # skipped: another crawl holds this source
             source = by_key[item.key]
             ensure_source(session, item.key, name=source.name, homepage=source.homepage, feeds=source.feeds)
-            run = session.get(CrawlRun, runs[item.key]) or start_crawl_run(session, item.key)
+            run = crawl_run(session, runs[item.key]) or start_crawl_run(session, item.key)
             finish_crawl_run(session, run, status=item.status, counts=item.counts(), reasons=item.reasons,
-                             errors=list(item.errors))
+                             errors=list(item.errors), reason=item.reason or None)
             if item.status == "failed":
                 record_source_failure(session, item.key, "; ".join(item.errors[:3]) or "crawl failed")
             else:
@@ -300,7 +257,8 @@ def _crawl(
                              extra={"BANTIN_SOURCES_FILE": str(path), "LOG_FILE": str(log_dir / "crawl.log"),
                                     "LOG_LEVEL": "INFO", **(scrapy_overrides or {})})
     started = time.perf_counter()
-    with _source_locks(db, [source.key for source in chosen]) as held:
+    with free_locks(db, [f"crawl-{source.key}" for source in chosen]) as locks:
+        held = {name.removeprefix("crawl-") for name in locks}
         mine = [source for source in chosen if source.key in held]
         runs = _open_runs(db, mine)
         results, error, exitcode = ({}, None, 0)

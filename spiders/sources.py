@@ -8,7 +8,6 @@ and the offending key.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 from bantin.errors import SourcesFileError
 from bantin.resources import shipped
+from bantin.tomlfile import line_of, read_toml
 
 __all__ = ["Selectors", "SourceConfig", "default_sources_file", "load_sources", "select_sources"]
 
@@ -76,30 +76,13 @@ _SOURCE_KEYS = {
 _SELECTOR_KEYS = {name: (str, list) for name in Selectors.__dataclass_fields__}
 
 
-def _line_of(lines: Sequence[str], table: Sequence[str], key: str) -> int:
-    """1-based line where ``key`` is set inside ``[table]`` (best effort; 0 if not found)."""
-    current: list[str] = []
-    header = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-    setting = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
-    for number, line in enumerate(lines, 1):
-        match = header.match(line)
-        if match:
-            current = [part.strip().strip("\"'") for part in match.group(1).split(".")]
-            if current == list(table) + [key]:
-                return number
-            continue
-        if current == list(table) and setting.match(line):
-            return number
-    return 0
-
-
 class _Reader:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
-        self.lines = text.splitlines()
+        self.text = text
 
     def fail(self, table: Sequence[str], key: str, problem: str) -> SourcesFileError:
-        line = _line_of(self.lines, table, key)
+        line = line_of(self.text, table, key)
         where = f"{self.path}:{line}" if line else str(self.path)
         return SourcesFileError(f"{where}: key {'.'.join([*table, key])!r}: {problem}")
 
@@ -121,7 +104,7 @@ class _Reader:
                 try:
                     re.compile(pattern)
                 except re.error as exc:
-                    raise self.fail(table, key, f"bad regular expression {pattern!r}: {exc}") from None
+                    raise self.fail(table, key, f"bad regular expression {pattern!r}: {exc}") from exc
         return Selectors(**values)
 
     def source(self, key: str, data: Any) -> SourceConfig:
@@ -140,7 +123,7 @@ class _Reader:
             try:
                 re.compile(data["article_pattern"])
             except re.error as exc:
-                raise self.fail(table, "article_pattern", f"bad regular expression: {exc}") from None
+                raise self.fail(table, "article_pattern", f"bad regular expression: {exc}") from exc
         plain = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k != "selectors"}
         return SourceConfig(
             key=key, selectors=self.selectors([*table, "selectors"], data.get("selectors", {})), **plain
@@ -156,45 +139,13 @@ def load_sources(path: Path | None = None) -> list[SourceConfig]:
     """The sources listed in the TOML file at ``path`` (default: the shipped one), disabled ones
     included, in file order."""
     path = Path(path) if path is not None else default_sources_file()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SourcesFileError(f"{path}: cannot read sources file: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise SourcesFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _syntax_error(path, text, exc) from None
+    data, text = read_toml(path, error=SourcesFileError, name="sources file")
     reader = _Reader(path, text)
     reader.check([], data, {"sources": dict})
     sources = data.get("sources")
     if not sources:
         raise SourcesFileError(f"{path}: no [sources.KEY] tables")
     return [reader.source(key, value) for key, value in sources.items()]
-
-
-def _syntax_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> SourcesFileError:
-    message = str(exc)
-    lines = text.splitlines()
-    match = re.search(r"\(at line (\d+), column (\d+)\)", message)
-    if match:
-        line, reason = int(match.group(1)), message[: match.start()].strip()
-    elif "end of document" in message:
-        line = max((n for n, t in enumerate(lines, 1) if t.strip()), default=0)
-        reason = re.sub(r"\s*\(at end of document\)", " at the end of the file", message).strip()
-    else:
-        return SourcesFileError(f"{path}: TOML syntax error: {message}")
-    key = ""
-    for number in range(min(line, len(lines)), max(line - 20, 0), -1):  # the key being set there
-        found = re.match(r"\s*([A-Za-z0-9_\"'.-]+)\s*(=|$|\s)", lines[number - 1])
-        if lines[number - 1].lstrip().startswith("["):
-            break
-        if found:
-            key = found.group(1).strip("\"'")
-            break
-    named = f" key {key!r}:" if key else ""
-    return SourcesFileError(f"{path}:{line}:{named} TOML syntax error: {reason}")
 
 
 def select_sources(all_sources: Sequence[SourceConfig], keys: Sequence[str] | None) -> list[SourceConfig]:

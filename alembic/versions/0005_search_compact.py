@@ -22,7 +22,7 @@ SELECT per statement, however many rows it wrote (a batch of a crawl, a restore)
 SQLite: nothing changes (FTS5 already stores positions compactly).
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-02
 """
 
@@ -34,7 +34,7 @@ from pathlib import Path
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
