@@ -178,7 +178,9 @@ def postgres_candidates(
         found, matches = ranked(by_index(extra, "LIMIT :all"))
         if matches <= bound:
             return Found(found, matches, estimated=False)
-        expected = max(expected, bound + 1)
+        # more than the planner expected: its words go together more than it thinks, so the
+        # rarest clause alone (an upper bound) estimates better
+        expected = max(_text_share(conn, parsed, total, upper=True) * scope, bound + 1)
     newest, matches = _newest(conn, parsed, filters, extra, params, share * scope, ranked, by_index)
     seen = {cand.article_id for cand in newest}
     titles = [cand for cand in _title_matches(conn, parsed, extra, params, ranked) if cand.article_id not in seen]
@@ -233,13 +235,14 @@ def _title_matches(conn, parsed, extra, params, ranked) -> list[Candidate]:  # n
                       ORDER BY s.sort_at DESC, s.article_id DESC LIMIT :title_cap""")[0]
 
 
-def _text_share(conn: Connection, parsed: ParsedQuery, total: float) -> float:
+def _text_share(conn: Connection, parsed: ParsedQuery, total: float, *, upper: bool = False) -> float:
     """The share of all ``total`` articles expected to match ``parsed``, from the planner's
     estimate for each word and word pair alone.
 
     The planner multiplies the shares of words it ANDs; news words are far from independent ("trí
     tuệ nhân tạo" is four words found together), so a word pair of a phrase counts as the phrase
-    and several words count as the geometric mean of their product and their rarest one.
+    and several words count as the geometric mean of their product and their rarest one (with
+    ``upper``, the rarest one alone: an upper bound).
     """
     known: dict[str, float] = {}
 
@@ -250,7 +253,9 @@ def _text_share(conn: Connection, parsed: ParsedQuery, total: float) -> float:
         return known[value]
 
     def together(shares: list[float]) -> float:
-        return math.sqrt(min(shares) * math.prod(shares)) if shares else 1.0
+        if upper or not shares:
+            return min(shares, default=1.0)
+        return math.sqrt(min(shares) * math.prod(shares))
 
     clauses = []
     for clause in parsed.required:
