@@ -312,10 +312,35 @@ def prepare(backend: str, args, words: list[str]) -> tuple[Database, Path | None
         print(f"[{backend}] reusing the archive of {args.articles:,} articles and its index: {index_size(db, path)}")
     with db.engine.begin() as conn:
         conn.execute(text("ANALYZE"))
+    trigger_path(db, words, args)
     if backend == "sqlite":
         event.listen(db.engine, "connect", lambda conn, _: conn.execute("PRAGMA cache_size = -262144"))
         db.engine.dispose()
     return db, path
+
+
+def trigger_path(db: Database, words: list[str], args, count: int = 2000, batch: int = 500) -> None:
+    """Rows/s through the search triggers: ``count`` new articles in statements of ``batch``
+    rows, as a crawl or a restore writes them, rolled back afterwards."""
+    rows = list(itertools.islice(articles(count, words, args.seed + 1), count))
+    with db.engine.connect() as conn:
+        source = conn.execute(text("SELECT min(id) FROM sources")).scalar_one()
+        sqlite = db.backend == "sqlite"
+        now = datetime.now(UTC).replace(tzinfo=None) if sqlite else datetime.now(UTC)
+        sql = text("INSERT INTO articles (source_id, url, canonical_url, title, lead, body, published_at, fetched_at, "
+                   "updated_at, language, content_hash, relevance, topics, extraction) VALUES (:s, :u, :u, :t, :l, :b, "
+                   ":f, :f, :f, 'vi', :h, 0.5, '[]', 'bench')")
+        load_before = load_average()
+        started = time.perf_counter()
+        with conn.begin() as transaction:
+            for first in range(0, count, batch):
+                conn.execute(sql, [{"s": source, "u": f"https://trigger.test/{n}", "t": title, "l": lead, "b": body,
+                                    "f": now, "h": f"t{n:063x}"}
+                                   for n, (_, title, lead, body, *_) in enumerate(rows[first:first + batch], first)])
+            seconds = time.perf_counter() - started
+            transaction.rollback()
+    print(f"[{db.backend}] trigger path: {count:,} new articles in statements of {batch} rows in {seconds:.1f} s, "
+          f"{count / seconds:,.0f} rows/s ({load_before}); rolled back")
 
 
 def _has_articles(conn) -> bool:
