@@ -50,8 +50,9 @@ class SearchOut(BaseModel):
     page: int
     per_page: int
     pages: int
-    total: int
-    capped: bool
+    total: int = Field(description="matches: counted, or estimated when `capped`")
+    capped: bool = Field(description="true: `total` is an estimate (a frequent query; not every match was read)")
+    total_text: str = Field(description="the count as a reader reads it: '35 kết quả', 'khoảng 66.600 kết quả'")
     suggestion: str | None
     messages: list[str]
     grouped: bool = Field(description="true: one hit per story, its other articles under `others`")

@@ -13,8 +13,8 @@ and the GIN index ``ix_article_search_lexemes`` is an *expression* index over
 ``bantin_search_lexemes(words)``: every word and every adjacent pair of words of one field
 ("tri tue"), without positions. The pairs live only in the index, never in a row. A query of
 words and word pairs is answered by the index exactly (no recheck), so a row's lexemes are
-computed only when a row is written. ``ix_article_search_head`` (GIN on ``head``) finds title
-matches of frequent queries.
+computed only when a row is written. ``ix_article_search_title`` (GIN on the title's lexemes,
+``ts_filter(head, '{a}')``) finds the title matches of frequent queries.
 
 The rows are kept current by statement-level triggers with transition tables: one INSERT ...
 SELECT per statement, however many rows it wrote (a batch of a crawl, a restore).
@@ -130,7 +130,7 @@ TABLE = (
 # ``bantin db reindex`` (archive/search/reindex.py reads them from here via the database).
 INDEXES = (
     "CREATE INDEX ix_article_search_lexemes ON article_search USING gin (bantin_search_lexemes(words))",
-    "CREATE INDEX ix_article_search_head ON article_search USING gin (head)",
+    "CREATE INDEX ix_article_search_title ON article_search USING gin (ts_filter(head, '{a}'))",
     "CREATE INDEX ix_article_search_sort_at ON article_search (sort_at DESC, article_id DESC)",
     "CREATE INDEX ix_article_search_source_sort_at ON article_search (source_id, sort_at DESC, article_id DESC)",
     "CREATE INDEX ix_article_search_topics ON article_search USING gin (topics)",

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy import Connection
 
@@ -15,6 +15,7 @@ from bantin.archive.search.results import Found
 __all__ = ["SearchBackend"]
 
 
+@runtime_checkable
 class SearchBackend(Protocol):
     def candidates(
         self, conn: Connection, parsed: ParsedQuery, filters: SearchFilters, source_ids: tuple[int, ...], cap: int,

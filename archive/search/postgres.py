@@ -45,7 +45,7 @@ _WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
 LEXEMES = "bantin_search_lexemes(s.words)"
 # Every match is ranked when the query has at most this many (after the filters); above it, the
 # newest matches and the newest TITLE_MATCHES title matches are (see ``postgres_candidates``).
-ALL_MATCHES = 20_000
+ALL_MATCHES = 10_000
 # ... at most this many when a phrase of three words or more must be checked row by row
 ALL_CHECKED = 5_000
 TITLE_MATCHES = 1_000
@@ -57,19 +57,20 @@ def _lexeme(value: str) -> str:
     return f"'{value}'"
 
 
-def _term_lexemes(term: Term, weight: str = "") -> str:
-    """A word, or a phrase as all its adjacent pairs (exact for two words, a superset for more)."""
+def _term_lexemes(term: Term, field: str = "") -> str:
+    """A word, or a phrase as all its adjacent pairs (exact for two words, a superset for more);
+    in the ``"<title>"`` field (the title's lexemes of ``head``, with positions) a phrase is one."""
     if not term.is_phrase:
-        return _lexeme(term.words[0]) + weight
-    if weight:  # in ``head``, which has positions
-        return "(" + " <-> ".join(_lexeme(word) + weight for word in term.words) + ")"
+        return _lexeme(term.words[0])
+    if field:
+        return "(" + " <-> ".join(_lexeme(word) for word in term.words) + ")"
     pairs = [f"{a} {b}" for a, b in dict.fromkeys(pairwise(term.words))]
     return "(" + " & ".join(_lexeme(pair) for pair in pairs) + ")"
 
 
-def lexeme_query(parsed: ParsedQuery, weight: str = "") -> str:
+def lexeme_query(parsed: ParsedQuery, field: str = "") -> str:
     """The tsquery text of ``parsed``'s required clauses (exclusions are checked separately)."""
-    return " & ".join("(" + " | ".join(_term_lexemes(term, weight) for term in clause.alternatives) + ")"
+    return " & ".join("(" + " | ".join(_term_lexemes(term, field) for term in clause.alternatives) + ")"
                       for clause in parsed.required)
 
 
@@ -136,8 +137,8 @@ def postgres_candidates(
       indeed at most that many, the total is exact.
     * Otherwise: the newest ``cap`` matches (in time order, or by bitmap in a recency window, as
       the share of matching rows says is cheaper) and the newest ``TITLE_MATCHES`` articles with
-      the whole query in their title (weight-A lexemes of ``head``, which a body-only match can
-      never outrank at the same age), with the planner's estimate as the total.
+      the whole query in their title (the GIN index of the title's lexemes of ``head``), with
+      the planner's estimate as the total.
 
     The caller's transaction has sequential scans off.
     """
@@ -177,7 +178,9 @@ def postgres_candidates(
         found, matches = ranked(by_index(extra, "LIMIT :all"))
         if matches <= bound:
             return Found(found, matches, estimated=False)
-        expected = max(expected, bound + 1)
+        # more than the planner expected: its words go together more than it thinks, so the
+        # rarest clause alone (an upper bound) estimates better
+        expected = max(_text_share(conn, parsed, total, upper=True) * scope, bound + 1)
     newest, matches = _newest(conn, parsed, filters, extra, params, share * scope, ranked, by_index)
     seen = {cand.article_id for cand in newest}
     titles = [cand for cand in _title_matches(conn, parsed, extra, params, ranked) if cand.article_id not in seen]
@@ -219,23 +222,27 @@ def _newest(conn, parsed, filters, extra, params, expected, ranked, by_index) ->
 
 def _title_matches(conn, parsed, extra, params, ranked) -> list[Candidate]:  # noqa: ANN001
     """The newest ``TITLE_MATCHES`` matches with every required clause in the title."""
-    params["titles"] = lexeme_query(parsed, ":A")
+    params["titles"] = lexeme_query(parsed, "<title>")
     params["title_cap"] = TITLE_MATCHES
-    conditions = [*extra, "s.head @@ CAST(:titles AS tsquery)",
-                  *(f"{_pattern(term, params)} = 0" for term in parsed.excluded)]
-    conn.execute(text("SET LOCAL enable_bitmapscan = on"))
-    conn.execute(text("SET LOCAL enable_indexscan = on"))
+    title = "ts_filter(s.head, '{a}') @@ CAST(:titles AS tsquery)"
+    conditions = [*extra, title, *(f"{_pattern(term, params)} = 0" for term in parsed.excluded)]
+    # walking the newest rows costs about TITLE_MATCHES / share row checks (a few microseconds
+    # each), the bitmap about share * rows heap reads: walk only when the title matches are dense
+    rows = params["scope"]
+    share = min(1.0, _estimated_rows(conn, [*extra, title], params) / rows)
+    _only(conn, bitmap=share * share * rows < 2 * TITLE_MATCHES)
     return ranked(f"""SELECT s.article_id, s.sort_at, s.head FROM article_search s WHERE {" AND ".join(conditions)}
                       ORDER BY s.sort_at DESC, s.article_id DESC LIMIT :title_cap""")[0]
 
 
-def _text_share(conn: Connection, parsed: ParsedQuery, total: float) -> float:
+def _text_share(conn: Connection, parsed: ParsedQuery, total: float, *, upper: bool = False) -> float:
     """The share of all ``total`` articles expected to match ``parsed``, from the planner's
     estimate for each word and word pair alone.
 
     The planner multiplies the shares of words it ANDs; news words are far from independent ("trí
     tuệ nhân tạo" is four words found together), so a word pair of a phrase counts as the phrase
-    and several words count as the geometric mean of their product and their rarest one.
+    and several words count as the geometric mean of their product and their rarest one (with
+    ``upper``, the rarest one alone: an upper bound).
     """
     known: dict[str, float] = {}
 
@@ -246,7 +253,9 @@ def _text_share(conn: Connection, parsed: ParsedQuery, total: float) -> float:
         return known[value]
 
     def together(shares: list[float]) -> float:
-        return math.sqrt(min(shares) * math.prod(shares)) if shares else 1.0
+        if upper or not shares:
+            return min(shares, default=1.0)
+        return math.sqrt(min(shares) * math.prod(shares))
 
     clauses = []
     for clause in parsed.required:

@@ -35,7 +35,8 @@ __all__ = [
 
 # bm25 column weights: title, lead, body.
 _BM25 = "bm25(article_fts, 10.0, 4.0, 1.0)"
-ALL_MATCHES = 20_000
+ALL_MATCHES = 10_000  # every match is ranked (bm25 costs a few microseconds a row)
+COUNTED = 20_000  # ... and counted exactly up to this many (counting is cheaper than ranking)
 TITLE_MATCHES = 1_000
 NEWEST = 2_000  # at least this many newest matches are read when there may be more than ALL_MATCHES
 
@@ -97,8 +98,9 @@ def sqlite_candidates(
     * When the vocabulary says at most ``ALL_MATCHES`` articles can match, all matches are read
       and ranked (the total is exact); so too when the newest ``NEWEST`` turn out to be all.
     * Otherwise the newest ``max(NEWEST, 2 * cap)`` matches (by rowid, then ordered by time) and
-      the newest ``TITLE_MATCHES`` with the whole query in the title; the total is estimated from
-      the share of the rowid range the newest matches spanned.
+      the newest ``TITLE_MATCHES`` with the whole query in the title; the matches are counted up
+      to ``COUNTED``, above which the total is estimated from the share of the rowid range the
+      newest matches spanned.
     """
     _math(conn)
     params: dict[str, Any] = {"match": match_expression(parsed), "keep": keep, "now": now}
@@ -125,13 +127,19 @@ def sqlite_candidates(
     newest, matches, oldest = read("LIMIT :wide")
     if matches < params["wide"]:
         return Found(newest, matches, estimated=False)
-    low, high = conn.execute(text("SELECT min(article_id), max(article_id) FROM article_search")).one()
-    estimate = round(matches * (high - low + 1) / max(1, high - oldest + 1))
+    params["counted"] = COUNTED + 1
+    joined = f"JOIN article_search s ON s.article_id = article_fts.rowid {join}" if conditions[1:] else ""
+    counted = conn.execute(text(f"""SELECT count(*) FROM (SELECT 1 FROM article_fts {joined}
+        WHERE {" AND ".join(conditions)} LIMIT :counted)""").bindparams(*typed_dates(params, " ".join(conditions))),
+        params).scalar_one()
+    if counted > COUNTED:
+        low, high = conn.execute(text("SELECT min(article_id), max(article_id) FROM article_search")).one()
+        counted = max(counted, round(matches * (high - low + 1) / max(1, high - oldest + 1)))
     params["match"] = match_expression(parsed, "title")
     params["wide"] = TITLE_MATCHES
     seen = {cand.article_id for cand in newest}
     titles = [cand for cand in read("LIMIT :wide")[0] if cand.article_id not in seen]
-    return Found(newest + titles, max(estimate, matches), estimated=True)
+    return Found(newest + titles, counted, estimated=counted > COUNTED)
 
 
 def _math(conn: Connection) -> None:
@@ -144,15 +152,21 @@ def _math(conn: Connection) -> None:
 
 
 def sqlite_adjacency(conn: Connection, ids: list[int], pairs: list[tuple[str, str]]) -> dict[int, int]:
-    """For each article of ``ids``: how many of the word ``pairs`` its text has side by side, in order."""
+    """For each article of ``ids``: how many of the word ``pairs`` its text has side by side, in
+    order. One FTS5 phrase query per pair over the rowid range of ``ids`` (a range is one seek; a
+    rowid IN list would re-run the phrase query for every id)."""
     counts = dict.fromkeys(ids, 0)
+    if not ids:
+        return counts
+    wanted = set(ids)
     for first, second in dict.fromkeys(pairs):
         rows = conn.execute(
-            text("SELECT rowid FROM article_fts WHERE article_fts MATCH :m AND rowid IN (SELECT value FROM json_each(:ids))"),
-            {"m": _quoted(Term((first, second))), "ids": json.dumps(ids)},
+            text("SELECT rowid FROM article_fts WHERE article_fts MATCH :m AND rowid BETWEEN :lo AND :hi"),
+            {"m": _quoted(Term((first, second))), "lo": min(ids), "hi": max(ids)},
         ).scalars()
-        for article_id in rows:
-            counts[article_id] += pairs.count((first, second))
+        weight = pairs.count((first, second))
+        for article_id in wanted.intersection(rows):
+            counts[article_id] += weight
     return counts
 
 

@@ -167,6 +167,7 @@ def _bounded(monkeypatch, count: int) -> None:
     for module in ("postgres", "sqlite"):
         monkeypatch.setattr(f"bantin.archive.search.{module}.ALL_MATCHES", count)
     monkeypatch.setattr("bantin.archive.search.sqlite.NEWEST", count)
+    monkeypatch.setattr("bantin.archive.search.sqlite.COUNTED", count)
     monkeypatch.setattr("bantin.archive.search.CANDIDATES", count)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from search_corpus import NOW, fill
@@ -70,3 +71,19 @@ def test_an_overlong_token_is_stored_without_breaking_the_write(db):
                                           canonical_url="https://genk.vn/x.html", title="Mã nhúng dài",
                                           lead="Ngắn.", body="đầu " + "A" * 5000 + " cuối", published_at=NOW))
     assert [h.title for h in search(db, "dau cuoi", now=NOW).hits] == ["Mã nhúng dài"]
+
+
+def test_both_backends_implement_the_one_search_interface():
+    import inspect
+
+    from bantin.archive.search.backend import SearchBackend
+    from bantin.archive.search.postgres import PostgresSearch
+    from bantin.archive.search.sqlite import SqliteSearch
+
+    for backend in (PostgresSearch(), SqliteSearch()):
+        assert isinstance(backend, SearchBackend)
+        for name in ("candidates", "adjacency", "has", "matches_any", "suggestions", "topic_exists"):
+            expected = list(inspect.signature(getattr(SearchBackend, name)).parameters)[1:]
+            assert list(inspect.signature(getattr(backend, name)).parameters) == expected, (backend, name)
+    source = (Path(__file__).parents[2] / "archive" / "search" / "sqlite.py").read_text(encoding="utf-8")
+    assert "search.postgres" not in source  # shared SQL helpers live in search/sql.py

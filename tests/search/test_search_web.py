@@ -120,3 +120,9 @@ def test_safe_url():
     assert safe_url("https://vnexpress.net/a.html") == "https://vnexpress.net/a.html"
     for bad in ("javascript:alert(1)", "data:text/html,x", "/relative", "ftp://x/y", "", None, "http://"):
         assert safe_url(bad) is None
+
+
+def test_api_and_page_say_how_many_results(client):
+    data = client.get("/api/search", params={"q": "tri tue nhan tao"}).json()
+    assert data["capped"] is False and data["total_text"] == f"{data['total']} kết quả"
+    assert f"{data['total']} kết quả" in client.get("/", params={"q": "tri tue nhan tao"}).text
