@@ -8,7 +8,8 @@ app has no state-changing route today; the gate keeps it that way for anything a
 
 Every response carries the security headers, errors and unexpected failures included (the
 ``Guard`` middleware sits outside everything but Starlette's last-resort handler, and answers a
-failure itself). HEAD is answered as GET without a body; OPTIONS with ``Allow``.
+failure itself). HEAD is answered as GET without a body; OPTIONS with ``Allow``. A SQLite
+archive's answers are kept while its files do not change (``web/cache.py``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bantin.archive.engine import Database
 from bantin.errors import BadQuery, BantinError
 from bantin.resources import shipped
+from bantin.web.cache import ResponseCache
 from bantin.web.deps import BadDate, WebOptions, filters_from, say_error, words
 from bantin.web.templating import template_globals
 from bantin.web.watch import ArchiveWatch
@@ -65,6 +67,7 @@ def create_app(options: WebOptions, db: Database) -> FastAPI:
     app.state.watch = ArchiveWatch.of(db)
     app.state.options = options
     app.state.cache = {}
+    app.state.responses = ResponseCache()
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(shipped("bantin", "templates", "web"))), autoescape=True)
     env.globals.update(template_globals(options.timezone))
     app.state.templates = Jinja2Templates(env=env)
@@ -138,10 +141,12 @@ class Guard:
             await send(message)
 
         app = scope.get("app")
-        if app is not None and getattr(app.state, "watch", None) is not None:
-            db, reopened = app.state.watch.current()
+        watch: ArchiveWatch | None = getattr(app.state, "watch", None) if app is not None else None
+        if watch is not None:
+            db, reopened = watch.current()
             if reopened:
                 app.state.db, app.state.cache = db, {}
+                app.state.responses.clear()
         request = Request(scope, receive)
         if scope["method"] == "OPTIONS":
             await self._options(scope, request)(scope, receive, send_secured)
@@ -150,8 +155,29 @@ class Guard:
             await error_response(request, 403, words().message("read_only"))(scope, receive, send_secured)
             return
         inner = {**scope, "method": "GET"} if head else scope
+        version = watch.version() if watch is not None and scope["method"] in ("GET", "HEAD") else None
+        key = (scope["path"], scope.get("query_string", b""))
+        cache: ResponseCache | None = app.state.responses if version is not None else None
+        if cache is not None:
+            kept = cache.get(key, version)
+            if kept is not None:
+                await send_secured({"type": "http.response.start", "status": kept.status, "headers": kept.headers})
+                await send_secured({"type": "http.response.body", "body": kept.body})
+                return
+        answer: dict[str, Any] = {"body": []}
+
+        async def send_kept(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                answer["status"], answer["headers"] = message["status"], list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                answer["body"].append(message.get("body", b""))
+                answer["done"] = not message.get("more_body", False)
+            await send_secured(message)
+
         try:
-            await self.app(inner, receive, send_secured)
+            await self.app(inner, receive, send_kept if cache is not None else send_secured)
+            if cache is not None and answer.get("done"):
+                cache.put(key, version, answer["status"], answer["headers"], b"".join(answer["body"]))
         except Exception:
             if started:
                 raise

@@ -1,0 +1,27 @@
+"""Answers kept while a SQLite archive does not change (web/cache.py); any write shows at once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bantin.archive.repository import ArticleIn, upsert_article
+
+
+def test_kept_until_the_archive_changes(client, app, archive):
+    first = client.get("/", params={"q": "robot"})
+    kept = len(app.state.responses.entries)
+    if archive.db.backend != "sqlite":
+        assert kept == 0  # PostgreSQL: nothing kept
+        return
+    assert kept == 1 and client.get("/", params={"q": "robot"}).text == first.text
+    assert "mới của VinAI" not in first.text
+    with archive.db.session() as session:
+        upsert_article(session, ArticleIn(source_key="genk", url="https://genk.vn/robot.html",
+                                          canonical_url="https://genk.vn/robot.html", title="Robot mới của VinAI",
+                                          lead="Robot.", body="Robot.", published_at=datetime.now(UTC), topics=("ai",),
+                                          relevance=0.5))
+    assert "mới của VinAI" in client.get("/", params={"q": "robot"}).text  # the write is seen at once
+    head = client.head("/", params={"q": "robot"})
+    assert head.status_code == 200 and head.content == b"" and head.headers["content-security-policy"]
+    assert client.get("/nosuch").status_code == 404 and client.get("/nosuch").status_code == 404
+    assert all(key[0] != "/nosuch" for key in app.state.responses.entries)  # errors are never kept

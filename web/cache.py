@@ -1,0 +1,59 @@
+"""Answers kept while the archive does not change: a page is rendered once per archive state.
+
+The archive's state is the identity, size and modification time of the SQLite file and its WAL
+(``ArchiveWatch.version``): any commit, by any process, changes it, so a kept answer is never
+older than the archive it came from (and never older than ``MAX_AGE_S`` either, against a
+timestamp too coarse to see two commits apart). PostgreSQL archives have no such state here:
+nothing is kept. Only complete 200 answers to GET (and HEAD) of at most ``MAX_BODY`` bytes are
+kept, ``MAX_ENTRIES`` at most, the least recently used going first.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["MAX_AGE_S", "MAX_BODY", "MAX_ENTRIES", "ResponseCache"]
+
+MAX_ENTRIES = 512
+MAX_BODY = 512 * 1024
+MAX_AGE_S = 10.0
+
+Key = tuple[str, bytes]
+
+
+@dataclass
+class _Kept:
+    version: Any
+    at: float
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+@dataclass
+class ResponseCache:
+    entries: OrderedDict[Key, _Kept] = field(default_factory=OrderedDict)
+
+    def get(self, key: Key, version: Any) -> _Kept | None:
+        kept = self.entries.get(key)
+        if kept is None:
+            return None
+        if kept.version != version or time.monotonic() - kept.at > MAX_AGE_S:
+            del self.entries[key]
+            return None
+        self.entries.move_to_end(key)
+        return kept
+
+    def put(self, key: Key, version: Any, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        if status != 200 or len(body) > MAX_BODY:
+            return
+        self.entries[key] = _Kept(version, time.monotonic(), status, headers, body)
+        self.entries.move_to_end(key)
+        while len(self.entries) > MAX_ENTRIES:
+            self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self.entries.clear()
