@@ -1,9 +1,11 @@
 """Answers kept while the archive does not change: a page is rendered once per archive state.
 
 The archive's state is the identity, size and modification time of the SQLite file and its WAL
-(``ArchiveWatch.version``): any commit, by any process, changes it, so a kept answer is never
-older than the archive it came from (and never older than ``MAX_AGE_S`` either, against a
-timestamp too coarse to see two commits apart). PostgreSQL archives have no such state here:
+(``ArchiveWatch.version``): any commit, by any process, changes it. A kept answer is served while
+the state is unchanged (at most ``MAX_AGE_S``, against a timestamp too coarse to see two commits
+apart), and for ``GRACE_S`` after a change (micro-caching: a crawl that commits every few
+milliseconds would otherwise make every page be rendered again; a reader sees a write at most
+``GRACE_S`` late). PostgreSQL archives have no such state here:
 nothing is kept. Only complete 200 answers to GET (and HEAD) of at most ``MAX_BODY`` bytes are
 kept, ``MAX_ENTRIES`` at most, the least recently used going first.
 """
@@ -15,11 +17,12 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["MAX_AGE_S", "MAX_BODY", "MAX_ENTRIES", "ResponseCache"]
+__all__ = ["GRACE_S", "MAX_AGE_S", "MAX_BODY", "MAX_ENTRIES", "ResponseCache"]
 
 MAX_ENTRIES = 512
 MAX_BODY = 512 * 1024
 MAX_AGE_S = 10.0
+GRACE_S = 1.0
 
 Key = tuple[str, bytes]
 
@@ -41,7 +44,8 @@ class ResponseCache:
         kept = self.entries.get(key)
         if kept is None:
             return None
-        if kept.version != version or time.monotonic() - kept.at > MAX_AGE_S:
+        age = time.monotonic() - kept.at
+        if age > MAX_AGE_S or (kept.version != version and age > GRACE_S):
             del self.entries[key]
             return None
         self.entries.move_to_end(key)

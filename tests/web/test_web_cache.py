@@ -7,7 +7,10 @@ from datetime import UTC, datetime
 from bantin.archive.repository import ArticleIn, upsert_article
 
 
-def test_kept_until_the_archive_changes(client, app, archive):
+def test_kept_until_the_archive_changes(client, app, archive, monkeypatch):
+    import bantin.web.cache as cache
+
+    monkeypatch.setattr(cache, "GRACE_S", 0.0)
     first = client.get("/", params={"q": "robot"})
     kept = len(app.state.responses.entries)
     if archive.db.backend != "sqlite":
@@ -25,3 +28,18 @@ def test_kept_until_the_archive_changes(client, app, archive):
     assert head.status_code == 200 and head.content == b"" and head.headers["content-security-policy"]
     assert client.get("/nosuch").status_code == 404 and client.get("/nosuch").status_code == 404
     assert all(key[0] != "/nosuch" for key in app.state.responses.entries)  # errors are never kept
+
+
+def test_a_write_shows_within_the_grace(client, archive, monkeypatch):
+    import time
+
+    import bantin.web.cache as cache
+
+    monkeypatch.setattr(cache, "GRACE_S", 0.5)
+    client.get("/api/sources")
+    with archive.db.session() as session:
+        from bantin.archive.repository import ensure_source
+
+        ensure_source(session, "dantri", name="Dân trí", homepage="https://dantri.vn/")
+    time.sleep(0.6)
+    assert "dantri" in [s["key"] for s in client.get("/api/sources").json()]
