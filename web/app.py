@@ -75,8 +75,9 @@ def create_app(options: WebOptions, db: Database) -> FastAPI:
     @app.exception_handler(BantinError)
     async def bantin_error(request: Request, exc: BantinError) -> Response:
         if isinstance(exc, BadQuery):
-            text = str(exc) if isinstance(exc, BadDate) else say_error(str(exc))
-            return error_response(request, 400, text, detail=str(exc))
+            if isinstance(exc, BadDate):
+                return error_response(request, 400, str(exc), detail=exc.detail)
+            return error_response(request, 400, say_error(str(exc)), detail=str(exc))
         return error_response(request, 503, words().message("unavailable"), detail=str(exc))
 
     @app.exception_handler(RequestValidationError)
