@@ -157,7 +157,7 @@ class Guard:
             return
         inner = {**scope, "method": "GET"} if head else scope
         version = watch.version() if watch is not None and scope["method"] in ("GET", "HEAD") else None
-        key = (scope["path"], scope.get("query_string", b""))
+        key = (request.headers.get("host", ""), scope["path"], scope.get("query_string", b""))  # feeds name the host
         cache: ResponseCache | None = app.state.responses if version is not None else None
         if cache is not None:
             kept = cache.get(key, version)

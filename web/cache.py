@@ -24,7 +24,7 @@ MAX_BODY = 512 * 1024
 MAX_AGE_S = 10.0
 GRACE_S = 1.0
 
-Key = tuple[str, bytes]
+Key = tuple[str, str, bytes]  # host, path, query
 
 
 @dataclass

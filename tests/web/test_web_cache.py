@@ -27,7 +27,7 @@ def test_kept_until_the_archive_changes(client, app, archive, monkeypatch):
     head = client.head("/", params={"q": "robot"})
     assert head.status_code == 200 and head.content == b"" and head.headers["content-security-policy"]
     assert client.get("/nosuch").status_code == 404 and client.get("/nosuch").status_code == 404
-    assert all(key[0] != "/nosuch" for key in app.state.responses.entries)  # errors are never kept
+    assert all(key[1] != "/nosuch" for key in app.state.responses.entries)  # errors are never kept
 
 
 def test_a_write_shows_within_the_grace(client, archive, monkeypatch):
