@@ -20,7 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bantin.archive.types import NFCText, UTCDateTime
 
-__all__ = ["Article", "Base", "CrawlRun", "Edition", "EditionItem", "Source", "Summary", "utcnow"]
+__all__ = ["Article", "ArticleEntity", "Base", "CrawlRun", "Edition", "EditionItem", "Source", "StoryLink", "Summary", "utcnow"]
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -200,3 +200,29 @@ class CrawlRun(Base):
     reason: Mapped[str | None] = mapped_column(String(64), deferred=True)  # why a failed source failed (0004)
 
     source: Mapped[Source] = relationship()
+
+
+class ArticleEntity(Base):
+    """How often an entity of the entities file is named in one article (title, lead, body)."""
+
+    __tablename__ = "article_entities"
+    __table_args__ = (Index("ix_article_entities_entity_key", "entity_key"),)
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    entity_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    in_title: Mapped[int] = mapped_column(Integer, default=0)
+    in_lead: Mapped[int] = mapped_column(Integer, default=0)
+    in_body: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StoryLink(Base):
+    """An article that continues an earlier story (not a copy of it), with the evidence."""
+
+    __tablename__ = "story_links"
+    __table_args__ = (Index("ix_story_links_earlier_id", "earlier_id"),)
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    earlier_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    shared: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "bantin.commands.sources",
     "bantin.commands.search",
     "bantin.commands.web",
+    "bantin.commands.entities",
 )
 
 app = typer.Typer(

@@ -38,6 +38,8 @@ def crawl_options(settings: Settings, *, sources_file: Path | None = None) -> Cr
         timeout_s=settings.crawl_timeout_s,
         obey_robots=settings.crawl_obey_robots,
         http_cache=settings.crawl_http_cache,
+        entities_file=settings.entities_file,
+        continuity=continuity_options(settings),
     )
 
 
@@ -49,6 +51,12 @@ def model_path(settings: Settings) -> Path | None:
     from bantin.summarizer.hub import current_model
 
     return current_model(Path(settings.data_dir) / "models")
+def continuity_options(settings: Settings):  # noqa: ANN201 - a ContinuityOptions (imported lazily)
+    """When two articles are one developing story (bantin.archive.continuity)."""
+    from bantin.archive.continuity import ContinuityOptions
+
+    return ContinuityOptions(window_days=settings.continuity_window_days, min_score=settings.continuity_min_score,
+                             max_similarity=settings.continuity_max_similarity)
 
 
 def model_spec(settings: Settings, **overrides: object) -> ModelSpec:

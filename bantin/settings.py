@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     crawl_obey_robots: bool = Field(True, description="Obey robots.txt.")
     crawl_http_cache: bool = Field(False, description="Scrapy HTTP cache in the data folder (development).")
     relevance_threshold: float = Field(0.2, ge=0, le=1, description="Minimum AI relevance for editions.")
+    entities_file: Path | None = Field(None, description="Entities file (names counted in articles); unset: shipped.")
+    continuity_window_days: int = Field(30, ge=1, le=365, description="Story continuity: days apart at most.")
+    continuity_min_score: float = Field(0.35, ge=0, le=1, description="Story continuity: least score to link.")
+    continuity_max_similarity: float = Field(0.7, gt=0, le=1, description="Story continuity: text this similar is a copy.")
 
     # summarizer
     model_path: Path | None = Field(None, description="CTranslate2 model folder; unset: extractive engine.")

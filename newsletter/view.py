@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 from bantin.archive.editions import articles_with_sources, failing_sources, newest_summaries
 from bantin.archive.health import drift_notes
 from bantin.archive.models import Article, EditionItem, Source, Summary
+from bantin.newsletter.insights import with_insights
 from bantin.newsletter.rank import TOP_SECTION, PlannedItem
 from bantin.newsletter.sections import SectionConfig
 from bantin.newsletter.select import Period
+from bantin.newsletter.trends import compute_trends
 
 __all__ = ["EditionView", "ItemView", "Link", "SectionView", "compose_view", "planned_from_stored"]
 
@@ -47,6 +49,7 @@ class ItemView:
     summary_engine: str | None
     author: str | None
     also_covered: tuple[Link, ...]
+    earlier: tuple[Any, ...] = ()  # earlier coverage of the story (bantin.archive.continuity.Earlier)
 
     @property
     def fallback(self) -> bool:
@@ -78,6 +81,8 @@ class EditionView:
     version: str
     failing_sources: tuple[tuple[str, str], ...] = ()  # (outlet, its last error) of sources now failing
     drifting_sources: tuple[str, ...] = ()  # "bộ chọn của X không còn khớp: …" (archive.health)
+    trends: Any = None  # a weekly edition's TrendReport ("Xu hướng tuần"), see newsletter/trends.py
+    overview: Any = None  # the opening headline and key points (newsletter/overview.py)
 
     @property
     def items(self) -> tuple[ItemView, ...]:
@@ -148,6 +153,8 @@ def compose_view(
         for item in sorted(planned, key=lambda item: item.position)
         if item.article_id in articles
     ]
+    ordered = [item for item in sorted(planned, key=lambda item: item.position) if item.article_id in articles]
+    views, overview = with_insights(session, views, ordered, {i: a.topics or [] for i, (a, _) in articles.items()}, period.kind)
     top = tuple(view for view in views if view.section == TOP_SECTION)
     sections = []
     for section in config.sections:
@@ -169,4 +176,6 @@ def compose_view(
         version=version,
         failing_sources=failing_sources(session),
         drifting_sources=tuple(drift_notes(session, verdicts=("drifting",))),
+        trends=compute_trends(session, period="weekly", end=period.end) if period.kind == "weekly" else None,
+        overview=overview,
     )

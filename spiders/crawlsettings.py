@@ -10,7 +10,7 @@ cancels an endless body, ``REDIRECT_MAX_TIMES`` ends a redirect loop. The HTTP c
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,8 @@ class CrawlOptions:
     timeout_s: float = 30.0
     obey_robots: bool = True
     http_cache: bool = False
+    entities_file: Path | None = None  # None: the shipped entities file
+    continuity: Any = None  # a bantin.archive.continuity.ContinuityOptions; None: its defaults
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ def scrapy_settings(
         "BANTIN_SINCE": since.isoformat() if since else None,
         "BANTIN_LIMIT": limit or 0,
         "BANTIN_REFRESH": refresh,
+        "BANTIN_ENTITIES_FILE": str(options.entities_file) if options.entities_file else None,
+        "BANTIN_CONTINUITY": asdict(options.continuity) if options.continuity else None,
     }
     values.update(extra or {})
     return values

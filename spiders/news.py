@@ -87,7 +87,8 @@ class NewsSpider(scrapy.Spider):
             source = sources[source]
         spider.source = source
         spider.name = f"news:{source.key}"
-        spider.store = shared_store(settings.get("BANTIN_DATABASE_URL"))
+        spider.store = shared_store(settings.get("BANTIN_DATABASE_URL"), settings.get("BANTIN_ENTITIES_FILE"),
+                                    settings.get("BANTIN_CONTINUITY"))
         since = settings.get("BANTIN_SINCE")
         spider.since = date.fromisoformat(since) if isinstance(since, str) else since
         spider.limit = settings.getint("BANTIN_LIMIT", 0) or None

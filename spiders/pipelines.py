@@ -30,6 +30,7 @@ class ArchivePipeline:
     def __init__(self, crawler) -> None:
         self.crawler = crawler
         self.database_url = crawler.settings.get("BANTIN_DATABASE_URL")
+        self.store_args = (crawler.settings.get("BANTIN_ENTITIES_FILE"), crawler.settings.get("BANTIN_CONTINUITY"))
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -42,7 +43,7 @@ class ArchivePipeline:
         if not page.title or len(page.body) < MIN_BODY_CHARS:
             counts.note("no-article", f"{page.url}: incomplete article")
             raise DropItem("no-article")
-        stored = shared_store(self.database_url).store(item.source_key, page)
+        stored = shared_store(self.database_url, *self.store_args).store(item.source_key, page)
         counts.storage_s += stored.seconds
         if stored.outcome is Upsert.NEW:
             counts.new += 1

@@ -6,9 +6,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from bantin.archive.clusters import cluster_of, merge_clusters
+from bantin.archive.continuity import ContinuityOptions, link_story
 from bantin.archive.engine import Database
+from bantin.archive.entities import load_catalog
+from bantin.archive.mentions import index_article
 from bantin.archive.repository import (
     ArticleIn,
     Upsert,
@@ -40,7 +44,9 @@ class Stored:
 class ArchiveStore:
     """Writes articles into the archive at ``url``; keeps the story-cluster index in memory."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, entities_file: str | Path | None = None, continuity: dict | None = None) -> None:
+        self.catalog = load_catalog(Path(entities_file) if entities_file else None)  # a bad file fails the crawl now
+        self.continuity = ContinuityOptions(**dict(continuity)) if continuity else ContinuityOptions()
         self.db = Database.connect(url)
         with self.db.session() as session:
             self.clusters = StoryClusters().load(session)
@@ -76,6 +82,9 @@ class ArchiveStore:
                 cluster = cluster_of(session, result.article_id, default=result.article_id)
             elif result.outcome is not Upsert.NEW:
                 cluster = cluster_of(session, result.article_id)
+            if result.outcome in (Upsert.NEW, Upsert.UPDATED):  # entity mentions and story links follow the text
+                index_article(session, result.article_id, self.catalog)
+                link_story(session, result.article_id, self.continuity)
         if result.outcome in (Upsert.NEW, Upsert.UPDATED):
             self.clusters.add(page.canonical_url, result.article_id, cluster or result.article_id, signature)
         return Stored(result.article_id, result.outcome, cluster, relevance.score, time.perf_counter() - started)
@@ -84,8 +93,8 @@ class ArchiveStore:
         self.db.close()
 
 
-def shared_store(url: str) -> ArchiveStore:
+def shared_store(url: str, entities_file: str | None = None, continuity: dict | None = None) -> ArchiveStore:
     """The process's store for the database at ``url`` (created on first use)."""
     if url not in _STORES:
-        _STORES[url] = ArchiveStore(url)
+        _STORES[url] = ArchiveStore(url, entities_file, continuity)
     return _STORES[url]

@@ -35,6 +35,7 @@ async def api_search(
     q: Annotated[str, Query(description='Words, "phrases", -excluded, OR', max_length=20_000)],
     source: Annotated[list[str] | None, Query()] = None,
     topic: Annotated[list[str] | None, Query()] = None,
+    entity: Annotated[list[str] | None, Query(description="entity key (bantin entities list)")] = None,
     since: Annotated[str | None, Query(description="YYYY-MM-DD (local day)")] = None,
     until: Annotated[str | None, Query(description="YYYY-MM-DD, inclusive (local day)")] = None,
     min_relevance: Annotated[str | None, Query()] = None,
@@ -43,7 +44,7 @@ async def api_search(
     group: Annotated[bool, Query(description="one hit per story (its other articles under `others`)")] = False,
 ) -> dict[str, Any]:
     options = request.app.state.options
-    params = {"source": source, "topic": topic, "since": since, "until": until, "min_relevance": min_relevance,
+    params = {"source": source, "topic": topic, "entity": entity, "since": since, "until": until, "min_relevance": min_relevance,
               "page": page, "per_page": per_page}
     filters = filters_from(params, options.timezone)
     result = await run_in_threadpool(search, request.app.state.db, q, filters)

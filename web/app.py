@@ -58,6 +58,7 @@ def _wants_json(request: Request) -> bool:
 def create_app(options: WebOptions, db: Database) -> FastAPI:
     """The app over the open archive ``db`` (the caller closes it)."""
     from bantin.web.api import router as api_router
+    from bantin.web.entities import router as entities_router
     from bantin.web.feeds import router as feeds_router
     from bantin.web.pages import router as pages_router
 
@@ -96,6 +97,7 @@ def create_app(options: WebOptions, db: Database) -> FastAPI:
 
     app.include_router(api_router)
     app.include_router(feeds_router)
+    app.include_router(entities_router)
     app.include_router(pages_router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(Guard, options=options)

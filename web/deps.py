@@ -155,7 +155,7 @@ def filters_from(params: dict[str, Any], timezone: str) -> SearchFilters:
 
     since, until = params.get("since"), params.get("until")
     return SearchFilters(
-        sources=names("source"), topics=names("topic"),
+        sources=names("source"), topics=names("topic"), entities=names("entity"),
         since=_day(since, timezone, end=False) if since else None,
         until=_day(until, timezone, end=True) if until else None,
         min_relevance=number("min_relevance", float, None), page=number("page", int, 1),

@@ -32,7 +32,7 @@ from bantin.web.stories import group_hits
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-_FORM_FIELDS = ("q", "source", "topic", "since", "until", "min_relevance", "per_page")
+_FORM_FIELDS = ("q", "source", "topic", "entity", "since", "until", "min_relevance", "per_page")
 CACHE_S = 30.0  # the lists beside the search form (sources, topics) are read at most this often
 
 

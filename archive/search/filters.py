@@ -42,7 +42,8 @@ def parse_day(text: str, *, timezone: str = "Asia/Ho_Chi_Minh", end: bool = Fals
 class SearchFilters:
     """What to search in and which page to return.
 
-    sources: source keys (any of them); topics: topic names (any of them); since/until: aware
+    sources: source keys (any of them); topics: topic names (any of them); entities: keys of the
+    entities file (articles naming any of them, ``article_entities``); since/until: aware
     datetimes bounding the article's time (published, else fetched), ``until`` exclusive;
     min_relevance: 0..1; page: 1-based; per_page: 1..100.
     """
@@ -54,13 +55,16 @@ class SearchFilters:
     min_relevance: float | None = None
     page: int = 1
     per_page: int = 20
+    entities: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if isinstance(self.sources, str) or isinstance(self.topics, str):
             raise BadQuery("sources and topics are lists of names")
         if len(self.sources) > MAX_FILTER_VALUES or len(self.topics) > MAX_FILTER_VALUES:
             raise BadQuery(f"at most {MAX_FILTER_VALUES} sources and {MAX_FILTER_VALUES} topics")
-        for name in (*self.sources, *self.topics):
+        if isinstance(self.entities, str) or len(self.entities) > MAX_FILTER_VALUES:
+            raise BadQuery(f"entities is a list of at most {MAX_FILTER_VALUES} entity keys")
+        for name in (*self.sources, *self.topics, *self.entities):
             if not isinstance(name, str) or not name.strip() or len(name) > 100:
                 raise BadQuery(f"invalid source or topic name {str(name)[:40]!r}")
         for moment in (self.since, self.until):

@@ -102,6 +102,10 @@ def filter_sql(filters: SearchFilters, source_ids: tuple[int, ...], params: dict
     if filters.topics:
         conditions.append("s.topics && CAST(:topics AS text[])")
         params["topics"] = list(filters.topics)
+    if filters.entities:
+        conditions.append("EXISTS (SELECT 1 FROM article_entities e WHERE e.article_id = s.article_id "
+                          "AND e.entity_key = ANY(:entities))")
+        params["entities"] = list(filters.entities)
     return conditions + time_and_relevance_sql(filters, params, "s")
 
 

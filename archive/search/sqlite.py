@@ -66,6 +66,10 @@ def _filter_sql(filters: SearchFilters, source_ids: tuple[int, ...], params: dic
             "EXISTS (SELECT 1 FROM json_each(a.topics) t WHERE t.value IN (SELECT value FROM json_each(:topics)))"
         )
         params["topics"] = json.dumps(list(filters.topics), ensure_ascii=False)
+    if filters.entities:
+        conditions.append("EXISTS (SELECT 1 FROM article_entities e WHERE e.article_id = s.article_id "
+                          "AND e.entity_key IN (SELECT value FROM json_each(:entities)))")
+        params["entities"] = json.dumps(list(filters.entities))
     return conditions + time_and_relevance_sql(filters, params)
 
 

@@ -88,7 +88,8 @@ def demo_cmd(
 
     The demo has its own archive (data folder/demo) and output folder (out folder/demo), so it
     never mixes with the real archive; each demo starts afresh unless --keep, by emptying that
-    archive in place (never deleting the file: a `bantin web` serving it keeps working).
+    archive in place (never deleting the file: a `bantin web` serving it keeps working). With
+    --period weekly the mirror's dates spread over five weeks, so the edition shows "Xu hướng tuần".
 
     Example: [bold]bantin demo[/bold]
     """
@@ -101,7 +102,7 @@ def demo_cmd(
     if home.exists() and not keep:
         _start_afresh(home)
     home.mkdir(parents=True, exist_ok=True)
-    with serve() as mirror:
+    with serve(history=period == "weekly") as mirror:  # weekly: dates over five weeks, for "Xu hướng tuần"
         sources = write_sources_file(mirror.base_url, home / "sources.toml")
         overrides = _overrides(
             ctx,

@@ -50,6 +50,8 @@ def search_cmd(
     query: Annotated[str, typer.Argument(help='Words, "phrases", -excluded, OR; diacritics optional.')],
     source: Annotated[list[str] | None, typer.Option("--source", help="Only this source key (repeatable).")] = None,
     topic: Annotated[list[str] | None, typer.Option("--topic", help="Only this topic (repeatable).")] = None,
+    entity: Annotated[list[str] | None, typer.Option("--entity", help="Only articles naming this entity key "
+                                                     "(bantin entities list; repeatable).")] = None,
     since: Annotated[str | None, typer.Option("--since", help="From this day (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Up to this day, inclusive (YYYY-MM-DD).")] = None,
     min_relevance: Annotated[float | None, typer.Option("--min-relevance", help="Minimum AI relevance, 0..1.")] = None,
@@ -65,7 +67,7 @@ def search_cmd(
 
     settings = settings_of(ctx)
     filters = SearchFilters(
-        sources=tuple(source or ()), topics=tuple(topic or ()),
+        sources=tuple(source or ()), topics=tuple(topic or ()), entities=tuple(entity or ()),
         since=parse_day(since, timezone=settings.timezone) if since else None,
         until=parse_day(until, timezone=settings.timezone, end=True) if until else None,
         min_relevance=min_relevance, page=page, per_page=limit,

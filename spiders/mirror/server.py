@@ -67,7 +67,7 @@ class MirrorServer:
     """The running mirror: ``base_url``, the anchor time ``now``, and the ``site`` it serves."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, now: datetime | None = None, hang_s: float = 10.0,
-                 slow_s: float = 0.0):
+                 slow_s: float = 0.0, history: bool = False):
         self.hang_s = hang_s
         self.slow_s = slow_s  # seconds before each demo article page is answered; settable while serving
         self.stopping = threading.Event()
@@ -80,7 +80,7 @@ class MirrorServer:
         self.httpd = _Server((host, port), handler)
         name, bound = self.httpd.server_address[:2]
         self.base_url = f"http://{name}:{bound}"
-        self.site = Site(self.base_url, now)
+        self.site = Site(self.base_url, now, history)
         self.now = self.site.now
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="bantin-mirror", daemon=True)
 
@@ -289,9 +289,12 @@ class _Handler(BaseHTTPRequestHandler):
 
 @contextmanager
 def serve(host: str = "127.0.0.1", port: int = 0, *, now: datetime | None = None, hang_s: float = 10.0,
-          slow_s: float = 0.0) -> Iterator[MirrorServer]:
-    """Serve the mirror until the ``with`` block ends; yields the running ``MirrorServer``."""
-    server = MirrorServer(host, port, now=now, hang_s=hang_s, slow_s=slow_s).start()
+          slow_s: float = 0.0, history: bool = False) -> Iterator[MirrorServer]:
+    """Serve the mirror until the ``with`` block ends; yields the running ``MirrorServer``.
+
+    ``history``: spread the articles over five weeks (``history.toml``), as the weekly demo does.
+    """
+    server = MirrorServer(host, port, now=now, hang_s=hang_s, slow_s=slow_s, history=history).start()
     try:
         yield server
     finally:

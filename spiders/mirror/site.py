@@ -59,6 +59,12 @@ def _raw_articles() -> tuple[dict, ...]:
         return tuple(tomllib.load(handle)["article"])
 
 
+@cache
+def _history_days() -> dict[str, int]:
+    with shipped("bantin.spiders", "mirror", "history.toml").open("rb") as handle:
+        return {str(path): int(days) for path, days in tomllib.load(handle)["days"].items()}
+
+
 def _filters(env: Environment) -> None:
     env.filters.update(
         iso=lambda d: d.isoformat(),
@@ -76,8 +82,9 @@ def _filters(env: Environment) -> None:
 class Site:
     """The mirror's pages for one base URL and one anchor time."""
 
-    def __init__(self, base_url: str, now: datetime | None = None) -> None:
+    def __init__(self, base_url: str, now: datetime | None = None, history: bool = False) -> None:
         self.base_url = base_url.rstrip("/")
+        self.history = _history_days() if history else {}  # history.toml: older dates for the weekly demo
         anchor = (now or datetime.now(VIETNAM)).astimezone(VIETNAM)
         self.now = anchor.replace(second=0, microsecond=0)
         self.env = Environment(loader=FileSystemLoader(shipped("bantin.spiders", "mirror", "templates")), autoescape=True)
@@ -94,7 +101,7 @@ class Site:
             lead=raw["lead"],
             body=tuple(raw["body"]),
             author=raw["author"],
-            published=self.now - timedelta(minutes=raw["age_minutes"]),
+            published=self.now - timedelta(minutes=raw["age_minutes"], days=self.history.get(raw["path"], 0)),
             cluster=raw.get("cluster", ""),
             layout=raw.get("layout", ""),
         )

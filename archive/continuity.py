@@ -1,0 +1,188 @@
+"""Story continuity: an article that continues an earlier story is linked to it.
+
+Two articles are the same developing story when, within ``window_days`` of each other, they name
+a common entity of the entities file and their texts are similar, but not so similar that one is a
+copy of the other (copies share a ``cluster_id``, or their texts' similarity reaches
+``max_similarity``). The later one is linked to the earlier one in ``story_links``.
+
+    score = TEXT_WEIGHT x cosine(text) + (1 - TEXT_WEIGHT) x Jaccard(entities)
+
+where the text vectors count the folded words and word pairs of title (x3), lead (x2) and body,
+without the commonest function words. A pair is linked when it shares an entity and
+``min_score <= score`` and ``cosine < max_similarity``. The defaults were chosen on the labelled
+articles in ``tests/insights/continuity_set.toml`` (``bench/continuity.py`` prints precision and
+recall over thresholds).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from bantin.archive.mentions import article_time, entities_of
+from bantin.archive.models import Article, ArticleEntity, Source, StoryLink
+from bantin.text import fold
+
+__all__ = [
+    "ContinuityOptions",
+    "Earlier",
+    "earlier_coverage",
+    "link_stories",
+    "link_story",
+    "pair_score",
+    "text_vector",
+]
+
+TEXT_WEIGHT = 0.6
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_WORD = re.compile(r"[a-z0-9]+")
+# The commonest Vietnamese function syllables (folded): they carry no story.
+_STOP = frozenset(
+    "va cua cac nhung mot la co duoc cho voi trong tren tai den tu khi nay do da se dang cung nhu the ve theo "
+    "hon rat nhieu ra vao de ma thi neu sau truoc bi boi hay con cho nguoi nam ngay thang nay nhat moi tren duoi "
+    "ong ba anh chi em toi chung ho no hang cong ty tap doan viet bao".split()
+)
+
+
+@dataclass(frozen=True)
+class ContinuityOptions:
+    """When two articles are one developing story (see the module's docstring)."""
+
+    window_days: int = 30
+    min_score: float = 0.35
+    max_similarity: float = 0.7
+    max_links: int = 3
+    max_candidates: int = 400  # articles sharing an entity in the window, newest stored first
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """An earlier article of the same story, as the edition and the web show it."""
+
+    article_id: int
+    title: str
+    url: str
+    source: str
+    published_at: datetime | None
+    score: float
+
+
+def text_vector(title: str, lead: str, body: str) -> Counter[str]:
+    """Folded words and word pairs of an article, title x3 and lead x2, function words left out."""
+    vector: Counter[str] = Counter()
+    for text, weight in ((title, 3), (lead, 2), (body, 1)):
+        words = [w for w in _WORD.findall(fold(text or "")) if w not in _STOP and len(w) > 1]
+        for word in words:
+            vector[word] += weight
+        for a, b in zip(words, words[1:], strict=False):
+            vector[f"{a}_{b}"] += weight
+    return vector
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    if not a or not b:
+        return 0.0
+    small, large = (a, b) if len(a) < len(b) else (b, a)
+    dot = sum(v * large.get(k, 0) for k, v in small.items())
+    return dot / (math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values())))
+
+
+def _jaccard(a: Iterable[str], b: Iterable[str]) -> float:
+    a, b = set(a), set(b)
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def pair_score(vector_a: Counter[str], entities_a: Iterable[str], vector_b: Counter[str],
+               entities_b: Iterable[str]) -> tuple[float, float, list[str]]:
+    """(score, text cosine, shared entity keys) of two articles."""
+    entities_a, entities_b = set(entities_a), set(entities_b)
+    cosine = _cosine(vector_a, vector_b)
+    score = TEXT_WEIGHT * cosine + (1 - TEXT_WEIGHT) * _jaccard(entities_a, entities_b)
+    return score, cosine, sorted(entities_a & entities_b)
+
+
+def is_continuation(score: float, cosine: float, shared: Sequence[str], options: ContinuityOptions) -> bool:
+    """The linking rule: a shared entity, a score at the threshold, not a copy."""
+    return bool(shared) and score >= options.min_score and cosine < options.max_similarity
+
+
+def link_story(session: Session, article_id: int, options: ContinuityOptions | None = None) -> int:
+    """Link ``article_id`` with the articles of its story within the window, both ways (the later one
+    links to the earlier one); its earlier links are recomputed. Returns the number of links made."""
+    options = options or ContinuityOptions()
+    article = session.get(Article, article_id)
+    if article is None:
+        return 0
+    mine = entities_of(session, [article_id]).get(article_id)
+    session.execute(delete(StoryLink).where(or_(StoryLink.article_id == article_id, StoryLink.earlier_id == article_id)))
+    if not mine:
+        return 0
+    at = article.published_at or article.fetched_at
+    window = timedelta(days=options.window_days)
+    when = article_time()
+    candidates = list(session.scalars(
+        select(Article)
+        .where(Article.id.in_(select(ArticleEntity.article_id).where(ArticleEntity.entity_key.in_(list(mine)))),
+               Article.id != article_id, when >= at - window, when <= at + window)
+        .order_by(Article.id.desc()).limit(options.max_candidates)
+    ))
+    if not candidates:
+        return 0
+    theirs = entities_of(session, [c.id for c in candidates])
+    vector = text_vector(article.title, article.lead, article.body)
+    earlier: list[tuple[float, int, list[str]]] = []
+    made = 0
+    for other in candidates:
+        if article.cluster_id is not None and other.cluster_id == article.cluster_id:
+            continue  # a copy of the same article, not a development of it
+        score, cosine, shared = pair_score(vector, mine, text_vector(other.title, other.lead, other.body),
+                                           theirs.get(other.id, {}))
+        if not is_continuation(score, cosine, shared, options):
+            continue
+        other_at = other.published_at or other.fetched_at
+        if (other_at, other.id) < (at, article.id):
+            earlier.append((score, other.id, shared))
+        else:
+            session.add(StoryLink(article_id=other.id, earlier_id=article_id, score=round(score, 4), shared=shared))
+            made += 1
+    for score, other_id, shared in sorted(earlier, reverse=True)[: options.max_links]:
+        session.add(StoryLink(article_id=article_id, earlier_id=other_id, score=round(score, 4), shared=shared))
+        made += 1
+    session.flush()
+    return made
+
+
+def link_stories(session: Session, *, since: datetime | None = None, options: ContinuityOptions | None = None) -> int:
+    """Recompute the story links of every article (published or fetched since ``since``), oldest
+    first; the number of links made."""
+    query = select(Article.id).order_by(article_time(), Article.id)
+    if since is not None:
+        query = query.where(article_time() >= since)
+    return sum(link_story(session, article_id, options) for article_id in list(session.scalars(query)))
+
+
+def earlier_coverage(session: Session, article_ids: Sequence[int], *, limit: int = 3) -> dict[int, list[Earlier]]:
+    """The earlier articles of each article's story, newest first (at most ``limit`` each)."""
+    ids = list(dict.fromkeys(article_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(StoryLink.article_id, StoryLink.score, Article.id, Article.title, Article.url, Source.name,
+               Article.published_at)
+        .join(Article, Article.id == StoryLink.earlier_id).join(Source, Source.id == Article.source_id)
+        .where(StoryLink.article_id.in_(ids))
+    )
+    found: dict[int, list[Earlier]] = {}
+    for later_id, score, eid, title, url, source, published in rows:
+        found.setdefault(later_id, []).append(Earlier(eid, title, url, source, published, score))
+    for later_id, items in found.items():
+        items.sort(key=lambda e: e.published_at or _EPOCH, reverse=True)
+        found[later_id] = items[:limit]
+    return found

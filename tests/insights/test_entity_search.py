@@ -1,0 +1,55 @@
+"""The search filter by entity: ``SearchFilters(entities=...)``, ``bantin search --entity``, the API's
+``entity=``; both backends."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bantin.archive.engine import Database
+from bantin.archive.mentions import index_articles
+from bantin.archive.repository import ArticleIn, upsert_article
+from bantin.archive.search import SearchFilters, search
+from bantin.errors import BadQuery
+
+TEXTS = [
+    ("Nvidia ra mắt chip AI mới", "Nvidia công bố GPU cho trí tuệ nhân tạo."),
+    ("FPT xây nhà máy AI", "FPT đầu tư trí tuệ nhân tạo với GPU của Nvidia."),
+    ("Google ra mắt Gemini", "Mô hình trí tuệ nhân tạo mới của Google."),
+]
+
+
+def _fill(db: Database) -> None:
+    with db.session() as session:
+        for n, (title, body) in enumerate(TEXTS):
+            url = f"https://example.vn/s{n}.html"
+            upsert_article(session, ArticleIn(source_key="genk", url=url, canonical_url=url, title=title, body=body,
+                                              published_at=datetime(2026, 11, 20 + n, tzinfo=UTC), relevance=0.9))
+        index_articles(session)
+
+
+def test_search_filters_by_entity(db: Database) -> None:
+    _fill(db)
+    titles = lambda page: sorted(hit.title for hit in page.hits)  # noqa: E731
+    assert titles(search(db, "trí tuệ nhân tạo", SearchFilters(entities=("nvidia",)))) == [
+        "FPT xây nhà máy AI", "Nvidia ra mắt chip AI mới"]
+    assert titles(search(db, "tri tue", SearchFilters(entities=("google", "fpt")))) == [
+        "FPT xây nhà máy AI", "Google ra mắt Gemini"]
+    assert titles(search(db, "tri tue", SearchFilters(entities=("openai",)))) == []
+    with pytest.raises(BadQuery):
+        SearchFilters(entities="nvidia")
+
+
+def test_the_api_takes_entity(db: Database) -> None:
+    from fastapi.testclient import TestClient
+
+    from bantin.configure import web_options
+    from bantin.settings import Settings
+    from bantin.web import create_app
+
+    _fill(db)
+    with TestClient(create_app(web_options(Settings()), db)) as client:
+        answer = client.get("/api/search", params={"q": "tri tue", "entity": "google"})
+        assert answer.status_code == 200, answer.text
+        assert [hit["title"] for hit in answer.json()["hits"]] == ["Google ra mắt Gemini"]

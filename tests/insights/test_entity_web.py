@@ -1,0 +1,52 @@
+"""The web archive's entity pages (server-rendered SVG chart, no JavaScript), trends page and their
+JSON; both backends."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from trend_archive import fill
+
+from bantin.archive.engine import Database
+
+
+@pytest.fixture
+def client(db: Database):
+    from fastapi.testclient import TestClient
+
+    from bantin.configure import web_options
+    from bantin.settings import Settings
+    from bantin.web import create_app
+
+    end = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
+    fill(db, {"anthropic": [2, 2, 2, 2, 12], "nvidia": [4, 5, 4, 5, 5], "fpt": [1, 0, 1, 0, 1]}, end=end)
+    with TestClient(create_app(web_options(Settings()), db)) as test_client:
+        yield test_client
+
+
+def test_the_entity_page_draws_weekly_mentions_as_svg(client) -> None:  # noqa: ANN001
+    page = client.get("/entities/anthropic")
+    assert page.status_code == 200
+    html = page.text
+    assert "<h1>Anthropic</h1>" in html and "<svg" in html and "<script" not in html
+    assert html.count("<rect ") == 12 and "12 bài" in html
+    assert "Anthropic công bố kế hoạch số 4-" in html and 'href="/articles/' in html
+    assert 'href="/?q=Anthropic&amp;entity=anthropic"' in html
+    assert "Content-Security-Policy" in page.headers
+
+
+def test_the_entity_api_and_the_unknown_entity(client) -> None:  # noqa: ANN001
+    data = client.get("/api/entities/nvidia").json()
+    assert data["name"] == "Nvidia" and sum(w["articles"] for w in data["weekly"]) == 23
+    assert data["together"] == [] and len(data["articles"]) == 20
+    assert client.get("/entities/nope").status_code == 404
+    assert client.get("/api/entities/nope").json() == {"error": "no entity 'nope' in the entities file"}
+
+
+def test_the_entities_and_trends_pages(client) -> None:  # noqa: ANN001
+    listing = client.get("/entities").text
+    assert listing.index("Anthropic") < listing.index("FPT")  # most named first
+    trends = client.get("/trends").text
+    assert "Xu hướng tuần" in trends and "▲" in trends and 'href="/entities/anthropic"' in trends
+    assert client.get("/api/trends").json()["rising"][0]["key"] == "anthropic"

@@ -1,0 +1,119 @@
+"""Entity pages and trends in the web archive (no JavaScript): ``/entities`` (who is named most),
+``/entities/{key}`` (latest articles, a weekly mentions chart drawn as server-side SVG, the names
+most often named with it), ``/trends`` (the weekly trends), and their JSON under ``/api/``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from bantin.archive.engine import Database
+from bantin.archive.entities import load_catalog
+from bantin.archive.mentions import articles_naming, co_mentioned, entity_article_counts, entity_times
+from bantin.newsletter.trends import compute_trends
+
+__all__ = ["WEEKS", "entity_data", "router", "weekly_chart"]
+
+router = APIRouter()
+WEEKS = 12
+_CHART_W, _CHART_H, _PAD = 600, 160, 24
+
+
+def weekly_chart(counts: list[int], ends: list[datetime]) -> dict[str, Any]:
+    """Geometry of a bar chart of ``counts`` (one bar a week) for the template's inline SVG."""
+    peak = max(counts, default=0) or 1
+    slot = (_CHART_W - 2 * _PAD) / max(len(counts), 1)
+    bars = []
+    for i, (count, end) in enumerate(zip(counts, ends, strict=True)):
+        height = round((_CHART_H - 2 * _PAD) * count / peak, 1)
+        bars.append({"x": round(_PAD + i * slot + slot * 0.1, 1), "y": round(_CHART_H - _PAD - height, 1),
+                     "width": round(slot * 0.8, 1), "height": height, "count": count,
+                     "label": (end - timedelta(days=1)).strftime("%d/%m"), "label_x": round(_PAD + i * slot + slot / 2, 1)})
+    return {"width": _CHART_W, "height": _CHART_H, "base_y": _CHART_H - _PAD, "bars": bars, "peak": peak}
+
+
+def entity_data(db: Database, key: str, now: datetime | None = None) -> dict[str, Any] | None:
+    """Everything the entity page shows; None for a key the entities file does not have."""
+    catalog = load_catalog()
+    entity = catalog.entities.get(key)
+    if entity is None:
+        return None
+    now = now or datetime.now(UTC)
+    start = now - timedelta(weeks=WEEKS)
+    with db.session() as session:
+        times = entity_times(session, key, start, now)
+        latest = articles_naming(session, key, limit=20)
+        together = co_mentioned(session, key, limit=10)
+    counts = [0] * WEEKS
+    for at in times:
+        index = int((at - start) // timedelta(weeks=1))
+        if 0 <= index < WEEKS:
+            counts[index] += 1
+    ends = [start + timedelta(weeks=i + 1) for i in range(WEEKS)]
+    return {
+        "key": key, "name": entity.name, "kind": entity.kind, "aliases": list(entity.aliases),
+        "weekly": [{"week_end": e.isoformat(), "articles": c} for e, c in zip(ends, counts, strict=True)],
+        "chart": weekly_chart(counts, ends),
+        "articles": [{"id": a.article_id, "title": a.title, "source": a.source, "mentions": a.mentions,
+                      "published_at": a.published_at.isoformat() if a.published_at else None} for a in latest],
+        "together": [{"key": k, "name": catalog.name_of(k), "articles": n} for k, n in together],
+    }
+
+
+def _overview(db: Database) -> list[dict[str, Any]]:
+    catalog = load_catalog()
+    now = datetime.now(UTC)
+    with db.session() as session:
+        recent = entity_article_counts(session, now - timedelta(weeks=WEEKS), now)
+        total = entity_article_counts(session)
+    keys = sorted(catalog.entities, key=lambda k: (-recent.get(k, 0), -total.get(k, 0), catalog.name_of(k).casefold()))
+    return [{"key": k, "name": catalog.name_of(k), "kind": catalog.kind_of(k), "recent": recent.get(k, 0),
+             "total": total.get(k, 0)} for k in keys]
+
+
+def _trends(db: Database) -> Any:
+    with db.session() as session:
+        return compute_trends(session, period="weekly", end=datetime.now(UTC))
+
+
+def _render(request: Request, name: str, context: dict[str, Any]) -> Response:
+    return request.app.state.templates.TemplateResponse(request, name, context)
+
+
+@router.get("/entities", include_in_schema=False)
+async def entities_page(request: Request) -> Response:
+    rows = await run_in_threadpool(_overview, request.app.state.db)
+    return _render(request, "entities.html", {"rows": rows, "weeks": WEEKS})
+
+
+@router.get("/entities/{key}", include_in_schema=False)
+async def entity_page(request: Request, key: str) -> Response:
+    data = await run_in_threadpool(entity_data, request.app.state.db, key)
+    if data is None:
+        raise HTTPException(404, f"no entity {key[:60]!r} in the entities file")
+    return _render(request, "entity.html", {"e": data, "weeks": WEEKS})
+
+
+@router.get("/trends", include_in_schema=False)
+async def trends_page(request: Request) -> Response:
+    report = await run_in_threadpool(_trends, request.app.state.db)
+    return _render(request, "trends.html", {"tr": report})
+
+
+@router.get("/api/entities/{key}", summary="An entity: weekly mentions, latest articles, names named with it",
+            tags=["archive"])
+async def api_entity(request: Request, key: str) -> dict[str, Any]:
+    data = await run_in_threadpool(entity_data, request.app.state.db, key)
+    if data is None:
+        raise HTTPException(404, f"no entity {key[:60]!r} in the entities file")
+    return {k: v for k, v in data.items() if k != "chart"}
+
+
+@router.get("/api/trends", summary="Entities and topics rising this week against the previous four", tags=["archive"])
+async def api_trends(request: Request) -> dict[str, Any]:
+    report = await run_in_threadpool(_trends, request.app.state.db)
+    return report.as_dict()
