@@ -108,13 +108,17 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple((re.compile(p.match), p.say) for p in words().errors.patterns)
 
 
-def say_error(message: str) -> str:
-    """A search or filter message (English, for operators) as a reader reads it, in Vietnamese."""
+def say_error(message: str, *, notice: bool = False) -> str:
+    """A search or filter message (English, for operators) as a reader reads it, in Vietnamese.
+
+    A message the words file does not know reads as ``bad_query`` for an error; a notice (not an
+    error) that it does not know is shown as it is rather than as a wrong error.
+    """
     for pattern, say in _patterns():
         found = pattern.search(message)
         if found:
             return say.format(*(group[:60] for group in found.groups()))
-    return words().message("bad_query")
+    return message if notice else words().message("bad_query")
 
 
 class BadDate(BadQuery):

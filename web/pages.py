@@ -73,7 +73,7 @@ def _results_context(result: SearchPage, form: dict[str, str], members: dict[int
     return {
         "result": result,
         "stories": stories,
-        "messages": [say_error(m) for m in result.messages],
+        "messages": [say_error(m, notice=True) for m in result.messages],
         "prev_link": _page_link(form, result.page - 1) if result.page > 1 and result.page <= result.pages else None,
         "next_link": _page_link(form, result.page + 1) if result.has_next else None,
         "suggestion_link": _page_link({**form, "q": result.suggestion}, 1) if result.suggestion else None,
