@@ -162,11 +162,12 @@ class Guard:
         key = (request.headers.get("host", ""), scope["path"], scope.get("query_string", b""))  # feeds name the host
         cache: ResponseCache | None = app.state.responses if version is not None else None
         if cache is not None:
-            kept = cache.get(key, version)
-            if kept is not None:
+            kept, fresh = cache.lookup(key, version)
+            if kept is not None and (fresh or key in cache.refreshing):  # stale only while it is being redone
                 await send_secured({"type": "http.response.start", "status": kept.status, "headers": kept.headers})
                 await send_secured({"type": "http.response.body", "body": kept.body})
                 return
+            cache.refreshing.add(key)
         answer: dict[str, Any] = {"body": []}
 
         async def send_kept(message: Message) -> None:
@@ -185,6 +186,9 @@ class Guard:
             if started:
                 raise
             await error_response(request, 500, words().message("internal"))(scope, receive, send_secured)
+        finally:
+            if cache is not None:
+                cache.refreshing.discard(key)
 
     def _options(self, scope: Scope, request: Request) -> Response:
         app = scope.get("app")

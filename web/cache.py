@@ -5,9 +5,11 @@ The archive's state is the identity, size and modification time of the SQLite fi
 the state is unchanged (at most ``MAX_AGE_S``, against a timestamp too coarse to see two commits
 apart), and for ``GRACE_S`` after a change (micro-caching: a crawl that commits every few
 milliseconds would otherwise make every page be rendered again; a reader sees a write at most
-``GRACE_S`` late). PostgreSQL archives have no such state here:
-nothing is kept. Only complete 200 answers to GET (and HEAD) of at most ``MAX_BODY`` bytes are
-kept, ``MAX_ENTRIES`` at most, the least recently used going first.
+``GRACE_S`` late). An answer past that is still served while one request renders it again
+(single flight: twenty clients asking for a changed page make one render, not twenty).
+PostgreSQL archives have no such state here: nothing is kept. Only complete 200 answers to GET
+(and HEAD) of at most ``MAX_BODY`` bytes are kept, ``MAX_ENTRIES`` at most, the least recently
+used going first.
 """
 
 from __future__ import annotations
@@ -39,17 +41,16 @@ class _Kept:
 @dataclass
 class ResponseCache:
     entries: OrderedDict[Key, _Kept] = field(default_factory=OrderedDict)
+    refreshing: set[Key] = field(default_factory=set)  # keys one request is rendering again now
 
-    def get(self, key: Key, version: Any) -> _Kept | None:
+    def lookup(self, key: Key, version: Any) -> tuple[_Kept | None, bool]:
+        """(the kept answer or None, whether it is fresh enough to serve without rendering)."""
         kept = self.entries.get(key)
         if kept is None:
-            return None
+            return None, False
         age = time.monotonic() - kept.at
-        if age > MAX_AGE_S or (kept.version != version and age > GRACE_S):
-            del self.entries[key]
-            return None
         self.entries.move_to_end(key)
-        return kept
+        return kept, age <= MAX_AGE_S and (kept.version == version or age <= GRACE_S)
 
     def put(self, key: Key, version: Any, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
         if status != 200 or len(body) > MAX_BODY:
@@ -61,3 +62,4 @@ class ResponseCache:
 
     def clear(self) -> None:
         self.entries.clear()
+        self.refreshing.clear()

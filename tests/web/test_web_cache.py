@@ -43,3 +43,22 @@ def test_a_write_shows_within_the_grace(client, archive, monkeypatch):
         ensure_source(session, "dantri", name="Dân trí", homepage="https://dantri.vn/")
     time.sleep(0.6)
     assert "dantri" in [s["key"] for s in client.get("/api/sources").json()]
+
+
+def test_a_changed_page_is_rendered_once_while_others_get_the_kept_one(client, app, archive, monkeypatch):
+    import bantin.web.cache as cache
+
+    monkeypatch.setattr(cache, "GRACE_S", 0.0)
+    if archive.db.backend != "sqlite":
+        return
+    before = client.get("/api/sources").json()
+    with archive.db.session() as session:
+        from bantin.archive.repository import ensure_source
+
+        ensure_source(session, "dantri", name="Dân trí", homepage="https://dantri.vn/")
+    [key] = [key for key in app.state.responses.entries if key[1] == "/api/sources"]
+    app.state.responses.refreshing.add(key)  # another request is rendering it now
+    assert client.get("/api/sources").json() == before
+    app.state.responses.refreshing.discard(key)
+    assert "dantri" in [s["key"] for s in client.get("/api/sources").json()]
+    assert not app.state.responses.refreshing
