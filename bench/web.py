@@ -6,8 +6,10 @@
 The archive is a SQLite file: ``--archive`` (e.g. the demo's), else a demo-sized one made from
 the vietnews sample (300 articles over 10 outlets, clusters of 1-3, summaries, one edition).
 ``bantin web`` serves it in a child process (one uvicorn worker, as the command runs it). Each
-client keeps one HTTP/1.1 connection and asks, in turn, for ``/`` (home), a search page and an
-article page, as fast as it is answered. Phases: the app alone; the app while a writer process
+client keeps one HTTP/1.1 connection and asks, in turn, for ``/`` (home), a search page (12
+queries in turn) and an article page, as fast as it is answered. The app keeps answers while the
+archive does not change (web/cache.py): the first phase mostly measures kept pages, the writer
+phase (a commit every 20 ms) mostly fresh ones. Phases: the app alone; the app while a writer process
 upserts an article every 20 ms (a crawl); a plain static-file server (``python -m http.server``)
 serving the same three pages saved as files: the peer, the floor of what HTTP costs here.
 
@@ -39,6 +41,8 @@ sys.path.insert(0, str(ROOT))
 CORPUS = ROOT.parent / "shared" / "data" / "vietnews-sample" / "vietnews_test_sample.jsonl"
 SOURCES = ["vnexpress", "tuoitre", "thanhnien", "dantri", "vietnamnet", "znews", "genk", "ictnews", "vneconomy", "cafef"]
 SEARCH = "tri tue nhan tao"
+QUERIES = [SEARCH, "ngan hang", "chinh phu", "bong da", "kinh te", "hoc sinh", "gia vang", "thoi tiet", "benh vien",
+           "xe may", "\"tri tue\"", "du lich -bien"]
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
@@ -91,6 +95,8 @@ while True:
             canonical_url=f"https://w.example.vn/{n}.html", title=f"Bài mới {n} về trí tuệ nhân tạo",
             lead="Tin vừa thu thập.", body="Nội dung về AI. " * 40, published_at=datetime.now(UTC), topics=("ai",),
             relevance=0.6))
+    if n == 0:
+        print("ready", flush=True)
     n += 1
     time.sleep(0.02)
 """
@@ -109,7 +115,7 @@ def wait_up(port: int, timeout: float = 60.0) -> None:
     raise SystemExit(f"nothing answers on port {port}")
 
 
-def drive(port: int, paths: dict[str, str], clients: int, seconds: float) -> dict[str, dict[str, float]]:
+def drive(port: int, paths: dict[str, str], clients: int, seconds: float, rotate: bool = True) -> dict[str, dict[str, float]]:
     """``clients`` threads, one keep-alive connection each, cycling over ``paths`` for ``seconds``."""
     times: dict[str, list[float]] = {name: [] for name in paths}
     errors: dict[str, int] = dict.fromkeys(paths, 0)
@@ -122,10 +128,13 @@ def drive(port: int, paths: dict[str, str], clients: int, seconds: float) -> dic
         i = offset
         while time.monotonic() < stop:
             name = names[i % len(names)]
+            path = paths[name]
+            if rotate and name == "search":  # a different query each time round (the page cache keeps them all)
+                path = "/?" + urlencode({"q": QUERIES[(i // len(names)) % len(QUERIES)]})
             i += 1
             start = time.perf_counter()
             try:
-                conn.request("GET", paths[name])
+                conn.request("GET", path)
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == 200
@@ -207,9 +216,10 @@ def main() -> None:
         alone = drive(port, paths, args.clients, args.seconds)
         rows += report(f"bantin web, {args.clients} clients", alone, (before, os.getloadavg()[0]))
 
-        writer = subprocess.Popen([sys.executable, "-c", WRITER, url], env=env)
+        writer = subprocess.Popen([sys.executable, "-c", WRITER, url], env=env, stdout=subprocess.PIPE, text=True)
         processes.append(writer)
-        time.sleep(1.0)
+        if writer.stdout is None or writer.stdout.readline().strip() != "ready":  # its first commit is made
+            raise SystemExit("the writer did not start")
         before = os.getloadavg()[0]
         busy = drive(port, paths, args.clients, args.seconds)
         rows += report(f"bantin web + writer, {args.clients} clients", busy, (before, os.getloadavg()[0]))
@@ -225,7 +235,7 @@ def main() -> None:
         processes.append(peer)
         wait_up(peer_port)
         before = os.getloadavg()[0]
-        static = drive(peer_port, static_paths, args.clients, args.seconds)
+        static = drive(peer_port, static_paths, args.clients, args.seconds, rotate=False)
         rows += report(f"static peer (http.server), {args.clients} clients", static, (before, os.getloadavg()[0]))
     finally:
         for process in processes:

@@ -33,7 +33,7 @@ __all__ = [
 # pipeline_flow adds this note, followed by the stage's name, to an exception that leaves a stage.
 STAGE_NOTE = "bantin stage: "
 STAGES = {"lock": "mở kho lưu trữ và giữ khóa", "crawl": "thu thập tin", "summarize": "tóm tắt",
-          "newsletter": "làm bản tin", "deliver": "gửi bản tin"}
+          "newsletter": "làm bản tin", "deliver": "gửi bản tin", "chat": "đăng bản tin lên kênh chat"}
 OUTCOMES = {"partial": "lỗi một phần", "failed": "thất bại", "crashed": "bị dừng đột ngột"}
 MAX_ERROR = 200
 MAX_SOURCES = 5
@@ -102,6 +102,9 @@ def result_alert(run: RunFacts, result: Mapping[str, Any]) -> Alert | None:
     delivery = result.get("newsletter", {}).get("delivery", {})
     for edition_id, error in delivery.get("failed", [])[:MAX_SOURCES]:
         lines.append(f"Bước {STAGES['deliver']}: bản tin {edition_id} chưa gửi được: {_short(error)}.")
+    chat = result.get("newsletter", {}).get("chat", {})
+    for edition_id, channel, error in chat.get("failed", [])[:MAX_SOURCES]:
+        lines.append(f"Bước {STAGES['chat']}: bản tin {edition_id} chưa đăng được lên {channel}: {_short(error)}.")
     outcome = "failed" if result.get("status") == "failed" else "partial"
     return _compose(run, outcome, lines)
 

@@ -8,7 +8,8 @@ app has no state-changing route today; the gate keeps it that way for anything a
 
 Every response carries the security headers, errors and unexpected failures included (the
 ``Guard`` middleware sits outside everything but Starlette's last-resort handler, and answers a
-failure itself). HEAD is answered as GET without a body; OPTIONS with ``Allow``.
+failure itself). HEAD is answered as GET without a body; OPTIONS with ``Allow``. A SQLite
+archive's answers are kept while its files do not change (``web/cache.py``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bantin.archive.engine import Database
 from bantin.errors import BadQuery, BantinError
 from bantin.resources import shipped
+from bantin.web.cache import ResponseCache
 from bantin.web.deps import BadDate, WebOptions, filters_from, say_error, words
 from bantin.web.templating import template_globals
 from bantin.web.watch import ArchiveWatch
@@ -66,6 +68,7 @@ def create_app(options: WebOptions, db: Database) -> FastAPI:
     app.state.watch = ArchiveWatch.of(db)
     app.state.options = options
     app.state.cache = {}
+    app.state.responses = ResponseCache()
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(shipped("bantin", "templates", "web"))), autoescape=True)
     env.globals.update(template_globals(options.timezone))
     app.state.templates = Jinja2Templates(env=env)
@@ -73,8 +76,9 @@ def create_app(options: WebOptions, db: Database) -> FastAPI:
     @app.exception_handler(BantinError)
     async def bantin_error(request: Request, exc: BantinError) -> Response:
         if isinstance(exc, BadQuery):
-            text = str(exc) if isinstance(exc, BadDate) else say_error(str(exc))
-            return error_response(request, 400, text, detail=str(exc))
+            if isinstance(exc, BadDate):
+                return error_response(request, 400, str(exc), detail=exc.detail)
+            return error_response(request, 400, say_error(str(exc)), detail=str(exc))
         return error_response(request, 503, words().message("unavailable"), detail=str(exc))
 
     @app.exception_handler(RequestValidationError)
@@ -140,10 +144,12 @@ class Guard:
             await send(message)
 
         app = scope.get("app")
-        if app is not None and getattr(app.state, "watch", None) is not None:
-            db, reopened = app.state.watch.current()
+        watch: ArchiveWatch | None = getattr(app.state, "watch", None) if app is not None else None
+        if watch is not None:
+            db, reopened = watch.current()
             if reopened:
                 app.state.db, app.state.cache = db, {}
+                app.state.responses.clear()
         request = Request(scope, receive)
         if scope["method"] == "OPTIONS":
             await self._options(scope, request)(scope, receive, send_secured)
@@ -152,12 +158,37 @@ class Guard:
             await error_response(request, 403, words().message("read_only"))(scope, receive, send_secured)
             return
         inner = {**scope, "method": "GET"} if head else scope
+        version = watch.version() if watch is not None and scope["method"] in ("GET", "HEAD") else None
+        key = (request.headers.get("host", ""), scope["path"], scope.get("query_string", b""))  # feeds name the host
+        cache: ResponseCache | None = app.state.responses if version is not None else None
+        if cache is not None:
+            kept, fresh = cache.lookup(key, version)
+            if kept is not None and (fresh or key in cache.refreshing):  # stale only while it is being redone
+                await send_secured({"type": "http.response.start", "status": kept.status, "headers": kept.headers})
+                await send_secured({"type": "http.response.body", "body": kept.body})
+                return
+            cache.refreshing.add(key)
+        answer: dict[str, Any] = {"body": []}
+
+        async def send_kept(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                answer["status"], answer["headers"] = message["status"], list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                answer["body"].append(message.get("body", b""))
+                answer["done"] = not message.get("more_body", False)
+            await send_secured(message)
+
         try:
-            await self.app(inner, receive, send_secured)
+            await self.app(inner, receive, send_kept if cache is not None else send_secured)
+            if cache is not None and answer.get("done"):
+                cache.put(key, version, answer["status"], answer["headers"], b"".join(answer["body"]))
         except Exception:
             if started:
                 raise
             await error_response(request, 500, words().message("internal"))(scope, receive, send_secured)
+        finally:
+            if cache is not None:
+                cache.refreshing.discard(key)
 
     def _options(self, scope: Scope, request: Request) -> Response:
         app = scope.get("app")

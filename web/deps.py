@@ -108,27 +108,38 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple((re.compile(p.match), p.say) for p in words().errors.patterns)
 
 
-def say_error(message: str) -> str:
-    """A search or filter message (English, for operators) as a reader reads it, in Vietnamese."""
+def say_error(message: str, *, notice: bool = False) -> str:
+    """A search or filter message (English, for operators) as a reader reads it, in Vietnamese.
+
+    A message the words file does not know reads as ``bad_query`` for an error; a notice (not an
+    error) that it does not know is shown as it is rather than as a wrong error.
+    """
     for pattern, say in _patterns():
         found = pattern.search(message)
         if found:
             return say.format(*(group[:60] for group in found.groups()))
-    return words().message("bad_query")
+    return message if notice else words().message("bad_query")
 
 
 class BadDate(BadQuery):
-    """A date filter outside ``MIN_YEAR``..``MAX_YEAR`` (already in Vietnamese)."""
+    """A date filter outside ``MIN_YEAR``..``MAX_YEAR``: the message in Vietnamese, ``detail`` in English."""
+
+    def __init__(self, message: str, detail: str) -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
 def _day(value: str, timezone: str, *, end: bool) -> datetime:
     found = _DAY.match(value)
+    shown = value.strip()[:40]
+    said = words().message("date_range", value=shown, low=MIN_YEAR, high=MAX_YEAR)
+    detail = f"date {shown!r} out of range: years {MIN_YEAR}-{MAX_YEAR}"
     if found and not MIN_YEAR <= int(found.group(1)) <= MAX_YEAR:
-        raise BadDate(words().message("date_range", value=value.strip()[:40], low=MIN_YEAR, high=MAX_YEAR))
+        raise BadDate(said, detail)
     try:
         return parse_day(value, timezone=timezone, end=end)
     except OverflowError as exc:
-        raise BadDate(words().message("date_range", value=value.strip()[:40], low=MIN_YEAR, high=MAX_YEAR)) from exc
+        raise BadDate(said, detail) from exc
 
 
 def filters_from(params: dict[str, Any], timezone: str) -> SearchFilters:

@@ -48,7 +48,8 @@ def _feed(request: Request, title: str, self_path: str, alternate_path: str, upd
     feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "vi"})
     _sub(feed, "id", base + self_path)
     _sub(feed, "title", title)
-    _sub(feed, "updated", updated or datetime.now(UTC).isoformat(timespec="seconds"))
+    _sub(feed, "updated", updated or local_iso(datetime.now(UTC).replace(microsecond=0),
+                                                  request.app.state.options.timezone))
     _sub(feed, "link", rel="self", type="application/atom+xml", href=base + self_path)
     _sub(feed, "link", rel="alternate", type="text/html", href=base + alternate_path)
     author = _sub(feed, "author")

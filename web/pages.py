@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -24,6 +24,7 @@ from bantin.web.reads import (
     safe_url,
     source_drift,
     sources_list,
+    topic_articles,
     topic_counts,
 )
 from bantin.web.stories import group_hits
@@ -72,7 +73,7 @@ def _results_context(result: SearchPage, form: dict[str, str], members: dict[int
     return {
         "result": result,
         "stories": stories,
-        "messages": [say_error(m) for m in result.messages],
+        "messages": [say_error(m, notice=True) for m in result.messages],
         "prev_link": _page_link(form, result.page - 1) if result.page > 1 and result.page <= result.pages else None,
         "next_link": _page_link(form, result.page + 1) if result.has_next else None,
         "suggestion_link": _page_link({**form, "q": result.suggestion}, 1) if result.suggestion else None,
@@ -147,6 +148,16 @@ async def edition_page(request: Request, edition_id: int) -> Response:
         raise HTTPException(404, words().message("no_edition", id=edition_id))
     brief, view = found
     return _render(request, "edition.html", {"e": brief, "edition": view})
+
+
+@router.get("/topics/{topic}")
+async def topic_page(request: Request, topic: Annotated[str, Path(max_length=64)]) -> Response:
+    db, zone = request.app.state.db, request.app.state.options.timezone
+    known = dict(await _cached(request, "topics", lambda: topic_counts(db)))
+    if topic not in known:
+        raise HTTPException(404, words().message("no_topic", topic=topic[:64]))
+    articles = await run_in_threadpool(topic_articles, db, topic, 30, zone)
+    return _render(request, "topic.html", {"topic": topic, "articles": articles, "count": known[topic]})
 
 
 @router.get("/sources")

@@ -7,11 +7,12 @@ shows what the e-mail showed: summaries, sections, the other outlets, the empty-
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bantin.archive.engine import Database
 from bantin.archive.models import Article, Edition, Source, Summary
@@ -33,6 +34,8 @@ __all__ = [
     "safe_url",
     "source_drift",
     "sources_list",
+    "topic_articles",
+    "topic_counts",
 ]
 
 EDITIONS_PER_PAGE = 30
@@ -126,6 +129,22 @@ def latest_articles(db: Database, limit: int = 10, timezone: str = UTC_ZONE) -> 
             .order_by(when.desc(), Article.id.desc()).limit(limit)
         ).all()
         return [{**_article_brief(a, s, timezone), "topics": [str(t) for t in a.topics or []]} for a, s in rows]
+
+
+def topic_articles(db: Database, topic: str, limit: int = 30, timezone: str = UTC_ZONE) -> list[dict[str, Any]]:
+    """The newest articles tagged ``topic`` (by publication, else fetch time)."""
+    if db.backend == "postgresql":
+        tagged = text("CAST(articles.topics AS jsonb) @> CAST(:tags AS jsonb)").bindparams(tags=json.dumps([topic]))
+    else:
+        tagged = text("EXISTS (SELECT 1 FROM json_each(articles.topics) AS t WHERE t.value = :topic)").bindparams(
+            topic=topic)
+    when = func.coalesce(Article.published_at, Article.fetched_at)
+    with db.sessions() as session:
+        rows = session.execute(
+            select(Article, Source).join(Source, Source.id == Article.source_id).where(tagged)
+            .order_by(when.desc(), Article.id.desc()).limit(limit)
+        ).all()
+        return [_article_brief(a, s, timezone) for a, s in rows]
 
 
 def topic_counts(db: Database) -> list[tuple[str, int]]:

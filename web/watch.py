@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import make_url
 
@@ -67,6 +68,20 @@ class ArchiveWatch:
             self.db, self.opened = fresh, now
             self.reopened.append(fresh)
             return fresh, True
+
+    def version(self) -> tuple[Any, ...] | None:
+        """The archive's state as its files show it (any commit changes it); None for PostgreSQL."""
+        if self.path is None:
+            return None
+        state: list[Any] = []
+        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                info = os.stat(path)
+            except OSError:
+                state.append(None)
+                continue
+            state.append((info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns))
+        return tuple(state)
 
     # The replaced archive's engine is left open until ``close()``: closing its last connection
     # would make SQLite delete the WAL file by name, which is now the new archive's.

@@ -25,7 +25,8 @@ def _partial_result() -> dict:
     down = {"key": "genk", "status": "failed", "errors": ["Connection refused: http://genk.vn/rss.chn"]}
     return {"status": "partial", "crawl": {"status": "partial", "sources": [ok, down]},
             "summarize": {"summarized": 3, "failed": 1, "skipped": 0, "errors": ["bài 12: văn bản rỗng"]},
-            "newsletter": {"delivery": {"configured": True, "sent": [], "failed": [[7, "SMTP 554 từ chối"]]}}}
+            "newsletter": {"delivery": {"configured": True, "sent": [], "failed": [[7, "SMTP 554 từ chối"]]},
+                           "chat": {"configured": True, "posted": [], "failed": [[7, "tgram://…", "tgram://…: not delivered"]]}}}
 
 
 def test_partial_run_names_each_stage_that_went_wrong():
@@ -36,6 +37,7 @@ def test_partial_run_names_each_stage_that_went_wrong():
     assert "Bước thu thập tin: 1/2 nguồn lỗi: genk (Connection refused: http://genk.vn/rss.chn)." in lines
     assert "Bước tóm tắt: 1 bài lỗi: bài 12: văn bản rỗng." in lines
     assert "Bước gửi bản tin: bản tin 7 chưa gửi được: SMTP 554 từ chối." in lines
+    assert "Bước đăng bản tin lên kênh chat: bản tin 7 chưa đăng được lên tgram://…: tgram://…: not delivered." in lines
     assert lines[-1] == "Xem: http://127.0.0.1:4200/runs/flow-run/abc"
     assert result_alert(RUN, {**_partial_result(), "status": "ok"}) is None
 

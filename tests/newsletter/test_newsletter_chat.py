@@ -118,3 +118,13 @@ def test_editions_list_shows_chat_posts(db, tmp_path, settings):
                             timeout=120, env=env)
     assert result.returncode == 0, result.stderr
     assert "posted 0/1; failed json://… (1 tries)" in " ".join(result.stdout.split())
+
+
+def test_notify_urls_are_split_and_shown_masked():
+    from bantin.configure import chat_options
+    from bantin.settings import Settings
+
+    settings = Settings(notify_urls="tgram://bot:tok/123, json://127.0.0.1:9/x?a=1,b", web_url="https://b.vn")
+    assert settings.notify_urls == ["tgram://bot:tok/123", "json://127.0.0.1:9/x?a=1,b"]
+    assert settings.shown()["notify_urls"] == "tgram://…, json://…"
+    assert chat_options(settings).urls == tuple(settings.notify_urls) and chat_options(settings).web_url == "https://b.vn"

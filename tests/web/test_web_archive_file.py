@@ -15,9 +15,11 @@ from bantin.web import WebOptions, create_app
 
 @pytest.fixture
 def no_wait(monkeypatch):
+    import bantin.web.cache as cache
     import bantin.web.watch as watch
 
     monkeypatch.setattr(watch, "CHECK_S", 0.0)
+    monkeypatch.setattr(cache, "GRACE_S", 0.0)
 
 
 def _sources(client) -> list[str]:

@@ -31,7 +31,7 @@ def test_ids_out_of_range_are_404_in_vietnamese(client, path):
 def test_dates_and_numbers_out_of_range_are_400(client, params):
     api = client.get("/api/search", params={"q": "ai", **params})
     assert api.status_code == 400, api.text
-    assert api.json()["error"] and not api.json()["error"].isascii()
+    assert api.json()["error"] and not api.json()["error"].isascii() and api.json()["detail"].isascii()
     page = client.get("/", params={"q": "ai", **params})
     assert page.status_code == 400
     _secured(page)

@@ -112,3 +112,15 @@ def test_words_are_vietnamese(client, archive, late):
         assert not ENGLISH_KEYS.search(html), (path, ENGLISH_KEYS.search(html))
     sources = client.get("/sources").text
     assert "đang lỗi" in sources and "bình thường" in sources
+
+
+def test_topic_pages(client, archive):
+    home = client.get("/").text
+    assert 'href="/topics/culture">Văn hóa</a>' in home
+    page = client.get("/topics/ai").text
+    assert "Chủ đề: Trí tuệ nhân tạo" in page and "GPT-4o ra mắt tại Việt Nam" in page and "Đường sắt" not in page
+    titles = re.findall(r'class="title" href="/articles/\d+">([^<]+)<', page)
+    assert titles[0] == "Trí tuệ nhân tạo thay đổi ngân hàng" and len(titles) == 5  # newest first
+    assert client.get("/topics/nosuch").status_code == 404
+    article = client.get(f"/articles/{archive.ids['Bitcoin và trí tuệ nhân tạo']}").text
+    assert 'href="/topics/crypto">Tiền mã hóa</a>' in article

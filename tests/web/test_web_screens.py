@@ -50,7 +50,7 @@ def test_pages_at_1280_and_375_px(site, tmp_path):
 
     url, late, edition_id = site
     pages = {"home": "/", "results": "/?q=tri+tue+nhan+tao", "article": f"/articles/{late}",
-             "edition": f"/editions/{edition_id}", "sources": "/sources"}
+             "edition": f"/editions/{edition_id}", "sources": "/sources", "topic": "/topics/ai"}
     shots = tmp_path / "screens"
     shots.mkdir()
     console: list[str] = []
@@ -71,5 +71,5 @@ def test_pages_at_1280_and_375_px(site, tmp_path):
             page.close()
         browser.close()
     assert not console, console  # no favicon error, no CSP violation
-    assert len(list(shots.glob("*.png"))) == 10
+    assert len(list(shots.glob("*.png"))) == 12
     print(f"screenshots: {shots}")
