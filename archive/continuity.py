@@ -35,6 +35,7 @@ __all__ = [
     "Earlier",
     "earlier_coverage",
     "link_stories",
+    "story_timeline",
     "link_story",
     "pair_score",
     "text_vector",
@@ -186,3 +187,22 @@ def earlier_coverage(session: Session, article_ids: Sequence[int], *, limit: int
         items.sort(key=lambda e: e.published_at or _EPOCH, reverse=True)
         found[later_id] = items[:limit]
     return found
+
+
+def story_timeline(session: Session, article_id: int, *, limit: int = 60) -> list[Earlier]:
+    """Every article of ``article_id``'s developing story (linked either way, any number of steps) and
+    the other outlets' copies of each (same cluster), oldest first; at most ``limit``."""
+    seen = {article_id}
+    frontier = [article_id]
+    while frontier and len(seen) < limit:
+        rows = session.execute(select(StoryLink.article_id, StoryLink.earlier_id).where(
+            or_(StoryLink.article_id.in_(frontier), StoryLink.earlier_id.in_(frontier))))
+        found = {x for pair in rows for x in pair} - seen
+        seen |= found
+        frontier = list(found)
+    clusters = {c for c in session.scalars(select(Article.cluster_id).where(Article.id.in_(seen))) if c is not None}
+    query = (select(Article.id, Article.title, Article.url, Source.name, Article.published_at)
+             .join(Source, Source.id == Article.source_id)
+             .where(or_(Article.id.in_(seen), Article.cluster_id.in_(clusters) if clusters else Article.id.in_(seen)))
+             .order_by(article_time(), Article.id).limit(limit))
+    return [Earlier(i, t, u, s, p, 0.0) for i, t, u, s, p in session.execute(query)]

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from bantin.archive.engine import Database
 from bantin.archive.models import Article, Edition, EditionItem, Source, Summary
 from bantin.safety import http_url
+from bantin.web.entities import earlier_briefs
 
 __all__ = ["EDITIONS_PER_PAGE", "article_view", "edition_view", "editions_list", "safe_url", "sources_list"]
 
@@ -67,6 +68,7 @@ def article_view(db: Database, article_id: int) -> dict[str, Any] | None:
             "summary": {"text": summary.text, "model_id": summary.model_id, "engine": summary.engine,
                         "created_at": _when(summary.created_at)} if summary else None,
             "also_covered_by": [_article_brief(a, s) for a, s in others],
+            "earlier": earlier_briefs(session, article.id),
         }
 
 
