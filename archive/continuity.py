@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -33,6 +33,7 @@ from bantin.text import fold
 __all__ = [
     "ContinuityOptions",
     "Earlier",
+    "VectorCache",
     "earlier_coverage",
     "link_stories",
     "story_timeline",
@@ -60,7 +61,8 @@ class ContinuityOptions:
     min_score: float = 0.35
     max_similarity: float = 0.7
     max_links: int = 3
-    max_candidates: int = 400  # articles sharing an entity in the window, newest stored first
+    max_candidates: int = 200  # articles sharing an entity in the window, newest stored first
+    max_later_links: int = 20  # later articles stored before this one that get a link to it
 
 
 @dataclass(frozen=True)
@@ -87,12 +89,16 @@ def text_vector(title: str, lead: str, body: str) -> Counter[str]:
     return vector
 
 
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
+def _norm(vector: Counter[str]) -> float:
+    return math.sqrt(sum(v * v for v in vector.values()))
+
+
+def _cosine(a: Counter[str], b: Counter[str], norm_a: float | None = None, norm_b: float | None = None) -> float:
     if not a or not b:
         return 0.0
     small, large = (a, b) if len(a) < len(b) else (b, a)
     dot = sum(v * large.get(k, 0) for k, v in small.items())
-    return dot / (math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values())))
+    return dot / ((norm_a or _norm(a)) * (norm_b or _norm(b)))
 
 
 def _jaccard(a: Iterable[str], b: Iterable[str]) -> float:
@@ -101,10 +107,10 @@ def _jaccard(a: Iterable[str], b: Iterable[str]) -> float:
 
 
 def pair_score(vector_a: Counter[str], entities_a: Iterable[str], vector_b: Counter[str],
-               entities_b: Iterable[str]) -> tuple[float, float, list[str]]:
-    """(score, text cosine, shared entity keys) of two articles."""
+               entities_b: Iterable[str], norms: tuple[float, float] | None = None) -> tuple[float, float, list[str]]:
+    """(score, text cosine, shared entity keys) of two articles (``norms``: their vectors' norms, when known)."""
     entities_a, entities_b = set(entities_a), set(entities_b)
-    cosine = _cosine(vector_a, vector_b)
+    cosine = _cosine(vector_a, vector_b, *(norms or (None, None)))
     score = TEXT_WEIGHT * cosine + (1 - TEXT_WEIGHT) * _jaccard(entities_a, entities_b)
     return score, cosine, sorted(entities_a & entities_b)
 
@@ -114,50 +120,83 @@ def is_continuation(score: float, cosine: float, shared: Sequence[str], options:
     return bool(shared) and score >= options.min_score and cosine < options.max_similarity
 
 
-def link_story(session: Session, article_id: int, options: ContinuityOptions | None = None) -> int:
+class VectorCache:
+    """Text vectors of recently compared articles, so that a crawl storing many articles of one
+    story computes each vector once (least recently used dropped beyond ``size``)."""
+
+    def __init__(self, size: int = 5000) -> None:
+        self.size = size
+        self._data: OrderedDict[int, tuple[Counter[str], float]] = OrderedDict()
+
+    def get(self, article_id: int) -> tuple[Counter[str], float] | None:
+        """(vector, its norm) of ``article_id``, or None."""
+        vector = self._data.get(article_id)
+        if vector is not None:
+            self._data.move_to_end(article_id)
+        return vector
+
+    def put(self, article_id: int, vector: Counter[str]) -> tuple[Counter[str], float]:
+        entry = self._data[article_id] = (vector, _norm(vector))
+        self._data.move_to_end(article_id)
+        while len(self._data) > self.size:
+            self._data.popitem(last=False)
+        return entry
+
+
+def link_story(session: Session, article_id: int, options: ContinuityOptions | None = None,
+               cache: VectorCache | None = None) -> int:
     """Link ``article_id`` with the articles of its story within the window, both ways (the later one
-    links to the earlier one); its earlier links are recomputed. Returns the number of links made."""
+    links to the earlier one); its earlier links are recomputed. Returns the number of links made.
+
+    ``cache`` keeps other articles' text vectors between calls (the crawl's store passes one)."""
     options = options or ContinuityOptions()
+    cache = cache if cache is not None else VectorCache(options.max_candidates + 1)
     article = session.get(Article, article_id)
     if article is None:
         return 0
     mine = entities_of(session, [article_id]).get(article_id)
     session.execute(delete(StoryLink).where(or_(StoryLink.article_id == article_id, StoryLink.earlier_id == article_id)))
+    vector, norm = cache.put(article_id, text_vector(article.title, article.lead, article.body))
     if not mine:
         return 0
     at = article.published_at or article.fetched_at
     window = timedelta(days=options.window_days)
     when = article_time()
-    candidates = list(session.scalars(
-        select(Article)
+    candidates = session.execute(
+        select(Article.id, Article.cluster_id, when.label("at"))
         .where(Article.id.in_(select(ArticleEntity.article_id).where(ArticleEntity.entity_key.in_(list(mine)))),
                Article.id != article_id, when >= at - window, when <= at + window)
         .order_by(Article.id.desc()).limit(options.max_candidates)
-    ))
+    ).all()
     if not candidates:
         return 0
-    theirs = entities_of(session, [c.id for c in candidates])
-    vector = text_vector(article.title, article.lead, article.body)
+    missing = [row.id for row in candidates if cache.get(row.id) is None]
+    for start in range(0, len(missing), 200):
+        rows = session.execute(select(Article.id, Article.title, Article.lead, Article.body)
+                               .where(Article.id.in_(missing[start: start + 200])))
+        for other_id, title, lead, body in rows:
+            cache.put(other_id, text_vector(title, lead, body))
+    theirs = entities_of(session, [row.id for row in candidates])
     earlier: list[tuple[float, int, list[str]]] = []
-    made = 0
+    later: list[tuple[float, int, list[str]]] = []
     for other in candidates:
         if article.cluster_id is not None and other.cluster_id == article.cluster_id:
             continue  # a copy of the same article, not a development of it
-        score, cosine, shared = pair_score(vector, mine, text_vector(other.title, other.lead, other.body),
-                                           theirs.get(other.id, {}))
+        cached = cache.get(other.id)
+        if cached is None:  # dropped from a cache smaller than the candidates
+            continue
+        score, cosine, shared = pair_score(vector, mine, cached[0], theirs.get(other.id, {}), (norm, cached[1]))
         if not is_continuation(score, cosine, shared, options):
             continue
-        other_at = other.published_at or other.fetched_at
-        if (other_at, other.id) < (at, article.id):
-            earlier.append((score, other.id, shared))
-        else:
-            session.add(StoryLink(article_id=other.id, earlier_id=article_id, score=round(score, 4), shared=shared))
-            made += 1
-    for score, other_id, shared in sorted(earlier, reverse=True)[: options.max_links]:
-        session.add(StoryLink(article_id=article_id, earlier_id=other_id, score=round(score, 4), shared=shared))
-        made += 1
+        (earlier if (other.at, other.id) < (at, article.id) else later).append((score, other.id, shared))
+    links = [StoryLink(article_id=article_id, earlier_id=other_id, score=round(score, 4), shared=shared)
+             for score, other_id, shared in sorted(earlier, reverse=True)[: options.max_links]]
+    # articles stored before this earlier one: the best of them link to it too
+    links += [StoryLink(article_id=other_id, earlier_id=article_id, score=round(score, 4), shared=shared)
+              for score, other_id, shared in sorted(later, reverse=True)[: options.max_later_links]]
+    session.add_all(links)
     session.flush()
-    return made
+    return len(links)
 
 
 def link_stories(session: Session, *, since: datetime | None = None, options: ContinuityOptions | None = None) -> int:
@@ -166,7 +205,8 @@ def link_stories(session: Session, *, since: datetime | None = None, options: Co
     query = select(Article.id).order_by(article_time(), Article.id)
     if since is not None:
         query = query.where(article_time() >= since)
-    return sum(link_story(session, article_id, options) for article_id in list(session.scalars(query)))
+    cache = VectorCache()
+    return sum(link_story(session, article_id, options, cache) for article_id in list(session.scalars(query)))
 
 
 def earlier_coverage(session: Session, article_ids: Sequence[int], *, limit: int = 3) -> dict[int, list[Earlier]]:
