@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from bantin.archive.mentions import article_time, entities_of
@@ -61,7 +61,7 @@ class ContinuityOptions:
     min_score: float = 0.35
     max_similarity: float = 0.7
     max_links: int = 3
-    max_candidates: int = 200  # articles sharing an entity in the window, newest stored first
+    max_candidates: int = 120  # articles sharing an entity in the window: most shared entities, then newest
     max_later_links: int = 20  # later articles stored before this one that get a link to it
 
 
@@ -162,11 +162,14 @@ def link_story(session: Session, article_id: int, options: ContinuityOptions | N
     at = article.published_at or article.fetched_at
     window = timedelta(days=options.window_days)
     when = article_time()
-    candidates = session.execute(
+    shared_count = func.count(ArticleEntity.entity_key)
+    candidates = session.execute(  # those sharing the most entities first, then the newest stored
         select(Article.id, Article.cluster_id, when.label("at"))
-        .where(Article.id.in_(select(ArticleEntity.article_id).where(ArticleEntity.entity_key.in_(list(mine)))),
-               Article.id != article_id, when >= at - window, when <= at + window)
-        .order_by(Article.id.desc()).limit(options.max_candidates)
+        .join(ArticleEntity, ArticleEntity.article_id == Article.id)
+        .where(ArticleEntity.entity_key.in_(list(mine)), Article.id != article_id,
+               when >= at - window, when <= at + window)
+        .group_by(Article.id, Article.cluster_id, Article.published_at, Article.fetched_at)
+        .order_by(shared_count.desc(), Article.id.desc()).limit(options.max_candidates)
     ).all()
     if not candidates:
         return 0
