@@ -9,11 +9,13 @@ both are created and kept in sync by migration 0002's triggers.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, text
 
 from bantin.archive.engine import Database
+from bantin.archive.entities import entity_terms
 from bantin.archive.search.filters import MAX_PER_PAGE, SearchFilters, parse_day
 from bantin.archive.search.highlight import Segment, mark, plain, snippet, to_html
 from bantin.archive.search.postgres import aware, postgres_candidates, postgres_suggestion
@@ -134,8 +136,11 @@ def search(
     Raises ``BadQuery`` for an unusable query, an unknown source or topic, or invalid filters.
     A page past the end is not an error: it comes back empty with a message.
     """
-    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
     filters = filters or SearchFilters()
+    if isinstance(query, str):  # entity:KEY terms are the entity filter ("entity:nvidia chip")
+        query, named = entity_terms(query)
+        filters = replace(filters, entities=tuple(dict.fromkeys((*filters.entities, *named)))) if named else filters
+    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
     now = now or datetime.now(UTC)
     candidates_of = postgres_candidates if db.backend == "postgresql" else sqlite_candidates
     with db.engine.begin() as conn:
