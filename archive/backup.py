@@ -99,7 +99,7 @@ def restore(db: Database, path: Path) -> dict[str, int]:
         if batch:
             conn.execute(insert(tables[current]), batch)
         if db.backend == "postgresql":
-            for name in (name for name, table in tables.items() if "id" in table.c):  # composite keys have no sequence
+            for name in (name for name, table in tables.items() if "id" in table.c):  # serial ids only
                 conn.execute(text(
                     f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                     f"COALESCE((SELECT max(id) FROM {name}), 0) + 1, false)"

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bantin.archive.models import Article, Edition, EditionItem, Source, Summary
+from bantin.archive.posts import PostState, post_states
 from bantin.errors import NewsletterError
 
 __all__ = [
@@ -47,12 +48,14 @@ class EditionInfo:
     delivered: bool
     delivered_at: datetime | None
     delivery_error: str | None
+    posts: tuple[PostState, ...] = ()  # its chat digests (BANTIN_NOTIFY_URLS), one per channel
 
     @classmethod
-    def of(cls, edition: Edition) -> EditionInfo:
+    def of(cls, edition: Edition, posts: tuple[PostState, ...] = ()) -> EditionInfo:
         return cls(
             edition.id, edition.kind, edition.period_start, edition.period_end, edition.created_at, edition.title,
             edition.item_count, edition.output_dir, edition.delivered, edition.delivered_at, edition.delivery_error,
+            posts,
         )
 
 
@@ -80,7 +83,9 @@ def list_editions(session: Session, *, kind: str | None = None, limit: int = 20)
     query = select(Edition).order_by(Edition.period_end.desc(), Edition.id.desc()).limit(max(1, limit))
     if kind is not None:
         query = query.where(Edition.kind == kind)
-    return [EditionInfo.of(edition) for edition in session.scalars(query)]
+    editions = list(session.scalars(query))
+    posts = post_states(session, [edition.id for edition in editions])
+    return [EditionInfo.of(edition, tuple(posts.get(edition.id, ()))) for edition in editions]
 
 
 def edition_detail(session: Session, edition_id: int) -> EditionDetail:
@@ -107,7 +112,8 @@ def edition_detail(session: Session, edition_id: int) -> EditionDetail:
         )
         for item, article, source in rows
     )
-    return EditionDetail(EditionInfo.of(edition), items)
+    posts = tuple(post_states(session, [edition_id]).get(edition_id, ()))
+    return EditionDetail(EditionInfo.of(edition, posts), items)
 
 
 def edition_by_id(session: Session, edition_id: int) -> Edition | None:

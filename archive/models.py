@@ -89,6 +89,10 @@ class Article(Base):
     relevance: Mapped[float] = mapped_column(Float, default=0.0)
     topics: Mapped[list[Any]] = mapped_column(default=list)
     extraction: Mapped[str] = mapped_column(String(32), default="selectors")
+    # field -> "selector:<css>", "fallback:<origin>" or "missing" (migration 0004); None before.
+    # Deferred and without a Python default, so code that reads or writes articles at an older
+    # revision (a migration test, a backfill) never names the column.
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(deferred=True)
 
     source: Mapped[Source] = relationship(back_populates="articles")
     summaries: Mapped[list[Summary]] = relationship(back_populates="article", cascade="all, delete-orphan")
@@ -157,6 +161,22 @@ class EditionItem(Base):
     article: Mapped[Article] = relationship()
 
 
+class EditionPost(Base):
+    """An edition's digest posted (or not yet) to one chat channel (an Apprise URL, kept as a hash)."""
+
+    __tablename__ = "edition_posts"
+    __table_args__ = (UniqueConstraint("edition_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(64))  # sha256 of the URL: the URL carries tokens
+    shown: Mapped[str] = mapped_column(String(64))  # "tgram://…": what an operator is shown
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    posted_at: Mapped[datetime | None]
+    error: Mapped[str | None]
+
+
 class CrawlRun(Base):
     """What one crawl of one source did."""
 
@@ -177,6 +197,7 @@ class CrawlRun(Base):
     used_fallback: Mapped[int] = mapped_column(Integer, default=0)
     reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)
     errors: Mapped[list[Any]] = mapped_column(default=list)
+    reason: Mapped[str | None] = mapped_column(String(64), deferred=True)  # why a failed source failed (0004)
 
     source: Mapped[Source] = relationship()
 

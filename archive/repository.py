@@ -26,6 +26,7 @@ __all__ = [
     "Upsert",
     "UpsertResult",
     "crawl_run",
+    "articles_with_leads",
     "ensure_source",
     "finish_crawl_run",
     "known_urls",
@@ -55,6 +56,7 @@ class ArticleIn:
     relevance: float = 0.0
     topics: tuple[str, ...] = ()
     extraction: str = "selectors"
+    provenance: dict[str, str] | None = None
     minhash: tuple[int, ...] | None = None
     cluster_id: int | None = None
 
@@ -160,6 +162,10 @@ def upsert_article(session: Session, item: ArticleIn) -> UpsertResult:
             return UpsertResult(existing, Upsert.UNCHANGED)
         return UpsertResult(article.id, Upsert.NEW)
     if article.content_hash == digest and article.lead == lead:
+        if item.provenance is not None and (article.provenance != item.provenance or article.extraction != item.extraction):
+            article.provenance = dict(item.provenance)  # same text, got another way: drift shows on a refresh
+            article.extraction = item.extraction
+            session.flush()
         return UpsertResult(article.id, Upsert.UNCHANGED)
     _copy(article, item, title, lead, body)
     article.content_hash = digest
@@ -180,6 +186,8 @@ def _copy(article: Article, item: ArticleIn, title: str, lead: str, body: str) -
     article.relevance = float(item.relevance)
     article.topics = list(item.topics)
     article.extraction = item.extraction
+    if item.provenance is not None:
+        article.provenance = dict(item.provenance)
     article.minhash = list(item.minhash) if item.minhash is not None else None
     if item.cluster_id is not None:
         article.cluster_id = item.cluster_id
@@ -208,6 +216,19 @@ def pending_articles(
     if limit is not None:
         query = query.limit(limit)
     return list(session.scalars(query))
+
+
+def articles_with_leads(session: Session, *, limit: int | None = None) -> list[tuple[str, str, str]]:
+    """(title, lead, body) of articles that have both a lead (the outlet's sapo) and a body, newest
+    first: what ``bantin model train-extractive`` learns from."""
+    query = (
+        select(Article.title, Article.lead, Article.body)
+        .where(Article.lead != "", Article.body != "")
+        .order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [(title, lead, body) for title, lead, body in session.execute(query)]
 
 
 def store_summary(session: Session, summary: SummaryIn) -> tuple[Summary, bool]:
@@ -271,14 +292,17 @@ def finish_crawl_run(
     counts: dict[str, int] | None = None,
     reasons: dict[str, int] | None = None,
     errors: Sequence[str] = (),
+    reason: str | None = None,
 ) -> CrawlRun:
-    """Close ``run`` with its counters, rejection reasons and errors."""
+    """Close ``run`` with its counters, rejection reasons, errors and (failed) its short reason."""
     for name, value in (counts or {}).items():
         if name not in COUNTERS:
             raise ValueError(f"unknown crawl counter {name!r}")
         setattr(run, name, int(value))
     run.reasons = dict(reasons or {})
     run.errors = list(errors)
+    if reason:
+        run.reason = collapse_space(reason)[:64]
     run.status = status
     run.finished_at = utcnow()
     session.flush()

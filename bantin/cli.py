@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "bantin.commands.model",
     "bantin.commands.summarize",
     "bantin.commands.crawl",
+    "bantin.commands.sources",
     "bantin.commands.search",
     "bantin.commands.web",
     "bantin.commands.entities",

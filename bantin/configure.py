@@ -12,14 +12,16 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bantin.flows.alerts import AlertOptions
+    from bantin.newsletter.chat import ChatOptions
     from bantin.newsletter.mail import MailSettings
     from bantin.newsletter.options import NewsletterOptions
     from bantin.settings import Settings
     from bantin.spiders.crawlsettings import CrawlOptions
     from bantin.summarizer.spec import ModelSpec
-    from bantin.web.app import WebOptions
+    from bantin.web.deps import WebOptions
 
-__all__ = ["alert_options", "crawl_options", "mail_settings", "model_spec", "newsletter_options", "web_options"]
+__all__ = ["alert_options", "chat_options", "crawl_options", "mail_settings", "model_path", "model_spec", "newsletter_options",
+           "web_options"]
 
 
 def crawl_options(settings: Settings, *, sources_file: Path | None = None) -> CrawlOptions:
@@ -41,6 +43,14 @@ def crawl_options(settings: Settings, *, sources_file: Path | None = None) -> Cr
     )
 
 
+def model_path(settings: Settings) -> Path | None:
+    """The model folder in use: ``BANTIN_MODEL_PATH`` when set, else the one ``bantin model pull`` /
+    ``bantin model use`` recorded in the data folder (``models/current.toml``), else None (extractive)."""
+    if settings.model_path is not None:
+        return settings.model_path
+    from bantin.summarizer.hub import current_model
+
+    return current_model(Path(settings.data_dir) / "models")
 def continuity_options(settings: Settings):  # noqa: ANN201 - a ContinuityOptions (imported lazily)
     """When two articles are one developing story (bantin.archive.continuity)."""
     from bantin.archive.continuity import ContinuityOptions
@@ -51,15 +61,17 @@ def continuity_options(settings: Settings):  # noqa: ANN201 - a ContinuityOption
 
 def model_spec(settings: Settings, **overrides: object) -> ModelSpec:
     """The configured model; ``overrides`` (path, engine, device, compute_type) replace fields unless None."""
-    from bantin.summarizer.spec import ModelSpec
+    from bantin.summarizer.spec import TRAINED_WEIGHTS_FILE, ModelSpec
 
-    values = {"path": settings.model_path, "engine": settings.model_engine, "device": settings.model_device,
+    values = {"path": model_path(settings), "engine": settings.model_engine, "device": settings.model_device,
               "compute_type": settings.model_compute_type}
+    trained = Path(settings.data_dir) / TRAINED_WEIGHTS_FILE  # bantin model train-extractive wrote it
+    extractive_weights = trained if trained.is_file() else None
     unknown = set(overrides) - set(values)
     if unknown:
         raise TypeError(f"unknown model overrides: {', '.join(sorted(unknown))}")
     values.update({key: value for key, value in overrides.items() if value is not None})
-    return ModelSpec(**values)
+    return ModelSpec(**values, extractive_weights=extractive_weights)
 
 
 def mail_settings(settings: Settings, recipients: list[str] | None = None) -> MailSettings | None:
@@ -102,10 +114,18 @@ def newsletter_options(settings: Settings) -> NewsletterOptions:
     )
 
 
+def chat_options(settings: Settings) -> ChatOptions:
+    from bantin.newsletter.chat import ChatOptions
+
+    return ChatOptions(urls=tuple(settings.notify_urls), web_url=settings.web_url)
+
+
 def web_options(settings: Settings) -> WebOptions:
-    from bantin.web.app import WebOptions
+    from bantin.web.deps import WebOptions
 
     return WebOptions(
         timezone=settings.timezone,
         token=settings.web_token.get_secret_value() if settings.web_token else None,
+        sections_file=settings.newsletter_sections,
+        relevance_threshold=settings.relevance_threshold,
     )

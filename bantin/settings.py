@@ -90,8 +90,14 @@ class Settings(BaseSettings):
         default_factory=list, description="E-mail addresses told when a scheduled run fails (the SMTP server above)."
     )
 
+    notify_urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Apprise URLs (Telegram, Slack, Discord, Matrix …) sent a short digest of each new edition.",
+    )
+
     # web
     web_token: SecretStr | None = Field(None, description="Token for state-changing web requests.")
+    web_url: str | None = Field(None, description="Public address of `bantin web` (links in chat digests and feeds).")
 
     @field_validator("smtp_recipients", "alert_recipients", mode="before")
     @classmethod
@@ -100,7 +106,7 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("alert_urls", mode="before")
+    @field_validator("alert_urls", "notify_urls", mode="before")
     @classmethod
     def _split_urls(cls, value: Any) -> Any:
         """URLs apart at blanks or at a comma that starts the next ``scheme://`` (a comma inside a
@@ -133,6 +139,7 @@ class Settings(BaseSettings):
         rows["database_url"] = mask_url(self.effective_database_url)
         # Apprise URLs carry their tokens in the path: show the kind of channel only.
         rows["alert_urls"] = ", ".join(f"{url.partition('://')[0]}://…" for url in self.alert_urls)
+        rows["notify_urls"] = ", ".join(f"{url.partition('://')[0]}://…" for url in self.notify_urls)
         return rows
 
 

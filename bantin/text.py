@@ -9,10 +9,14 @@ PostgreSQL's ``unaccent`` in every setup nor SQLite's ``remove_diacritics`` does
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import unicodedata
 
-__all__ = ["canonical_tones", "collapse_space", "content_hash", "fold", "looks_vietnamese", "nfc", "vietnamese_share"]
+__all__ = [
+    "canonical_tones", "clean_field", "collapse_space", "content_hash", "fold", "looks_vietnamese", "nfc",
+    "vietnamese_share",
+]
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
 # Old-style placement puts the tone on the first vowel of "oa", "oe", "uy" in an open syllable
@@ -59,6 +63,21 @@ def collapse_space(text: str) -> str:
         if line or (out and out[-1]):
             out.append(line)
     return "\n".join(out).strip()
+
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def clean_field(text: object) -> str:
+    """A metadata string as it is stored: HTML character references resolved (also when escaped
+    twice, ``&amp;#xE1;``), NFC, blanks collapsed, stripped; ``""`` for ``None`` or a non-string."""
+    if not isinstance(text, str):
+        return ""
+    for _ in range(3):
+        if not _ENTITY.search(text):
+            break
+        text = html.unescape(text)
+    return collapse_space(text)
 
 
 def content_hash(*parts: str | None) -> str:

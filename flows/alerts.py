@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bantin.errors import DeliveryError
+from bantin.newsletter.chat import post_apprise, shown_url
 from bantin.newsletter.mail import MailSettings, compose_message, send_message, smtp_connection
 
 __all__ = [
@@ -123,22 +124,16 @@ def unusable_urls(urls: Iterable[str]) -> list[str]:
     """The URLs Apprise does not understand, shown by their scheme only (they carry tokens)."""
     import apprise
 
-    return [f"{url.partition('://')[0]}://…" for url in urls if not apprise.Apprise().add(url)]
+    return [shown_url(url) for url in urls if not apprise.Apprise().add(url)]
 
 
 def send_alert(options: AlertOptions, alert: Alert) -> list[str]:
     """Send ``alert`` on every channel; the problems, one line per channel that failed (empty: all sent)."""
     problems: list[str] = []
-    if options.urls:
-        import apprise
-
-        for url in options.urls:
-            box = apprise.Apprise()
-            shown = f"{url.partition('://')[0]}://…"
-            if not box.add(url):
-                problems.append(f"{shown}: not an Apprise URL")
-            elif not box.notify(body=alert.body, title=alert.title, body_format=apprise.NotifyFormat.TEXT):
-                problems.append(f"{shown}: not delivered (see the log above)")
+    for url in options.urls:
+        problem = post_apprise(url, alert.title, alert.body)
+        if problem:
+            problems.append(problem)
     if options.mail:
         message = compose_message(options.mail, alert.title, alert.body,
                                   f"<pre>{html.escape(alert.body)}</pre>")

@@ -25,6 +25,7 @@ from bantin.flows.stages import (
     deliver_editions,
     make_edition,
     pending_ids,
+    post_digests,
     recluster,
     settings_for,
     summarize_batch,
@@ -121,13 +122,16 @@ def newsletter_flow(period: str = "daily", since: datetime | None = None, until:
     """Publish the edition of ``period``.
 
     1. build, store and write the edition (idempotent per period);
-    2. deliver it, and retry earlier editions whose delivery failed.
+    2. deliver it, and retry earlier editions whose delivery failed;
+    3. post a new edition's digest to the chat channels, and retry failed posts.
     """
     # 1. build
     edition = make_edition(overrides, period, since=since, until=until)
     # 2. deliver
     delivery = deliver_editions(overrides)
-    return {"edition": edition, "delivery": delivery}
+    # 3. chat
+    chat = post_digests(overrides, [edition["edition_id"]] if edition["created"] and edition["edition_id"] else [])
+    return {"edition": edition, "delivery": delivery, "chat": chat}
 
 
 @contextmanager
@@ -170,7 +174,7 @@ def pipeline_flow(period: str = "daily", sources: list[str] | None = None, limit
             publish = newsletter_flow(period=period, overrides=overrides)
     # 5. totals
     status = crawl["status"]
-    if status == "ok" and (summaries.get("failed") or publish["delivery"]["failed"]):
+    if status == "ok" and (summaries.get("failed") or publish["delivery"]["failed"] or publish["chat"]["failed"]):
         status = "partial"
     get_run_logger().info("pipeline %s: crawl %s, summaries %s, edition %s", status, crawl["totals"],
                           {k: summaries[k] for k in ("summarized", "failed", "skipped")}, publish["edition"])

@@ -128,3 +128,15 @@ def deliver_editions(overrides: dict[str, Any] | None) -> dict[str, Any]:
         report = deliver_pending(db, configure.newsletter_options(settings))
     return {"configured": report.configured, "sent": list(report.sent),
             "failed": [list(pair) for pair in report.failed]}
+
+
+@task(name="post digests", retries=1, retry_delay_seconds=[10])
+def post_digests(overrides: dict[str, Any] | None, new_editions: list[int]) -> dict[str, Any]:
+    """Post the new editions' digests to BANTIN_NOTIFY_URLS and retry failed posts (no-op when unset)."""
+    from bantin.newsletter.chat import post_editions
+
+    settings = settings_for(overrides)
+    with Database.connect(settings.effective_database_url) as db:
+        report = post_editions(db, configure.newsletter_options(settings), configure.chat_options(settings), new_editions)
+    return {"configured": report.configured, "posted": [list(pair) for pair in report.posted],
+            "failed": [list(row) for row in report.failed]}

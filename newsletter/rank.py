@@ -50,7 +50,7 @@ def plan_edition(stories: list[Story], period: Period, config: SectionConfig) ->
     rest = scored[config.top_stories :]
     by_section: dict[str, list[tuple[float, Story]]] = {section.key: [] for section in config.sections}
     for value, story in rest:
-        by_section[config.section_for(story.topics).key].append((value, story))
+        by_section[config.section_for_story([member.topics for member in story.members]).key].append((value, story))
     ordered = [(TOP_SECTION, value, story) for value, story in top]
     for section in config.sections:
         ordered.extend((section.key, value, story) for value, story in by_section[section.key])

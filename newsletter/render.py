@@ -28,7 +28,7 @@ from bantin.newsletter.view import EditionView
 from bantin.resources import shipped
 from bantin.safety import http_url, strip_controls
 
-__all__ = ["TEMPLATES", "Rendered", "Renderer", "default_templates_dir"]
+__all__ = ["TEMPLATES", "Rendered", "Renderer", "default_templates_dir", "number"]
 
 def default_templates_dir() -> Path:
     """The shipped newsletter templates (package data of ``bantin``)."""
@@ -42,6 +42,7 @@ TEMPLATES = {
     "text": "edition.txt.j2",
     "markdown": "edition.md.j2",
 }
+CHAT_TEMPLATE = "chat.txt.j2"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#!|~&$])")
 _MD_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n+")
@@ -76,6 +77,14 @@ def md(value: Any) -> str:
 def md_url(value: Any) -> str:
     """A safe link target for Markdown ``[text](<url>)``; '' when ``href`` rejects it."""
     return quote(href(value), safe="/:?#[]@!$&'*+,;=%~-._")
+
+
+def number(value: float | int | None, digits: int = 2) -> str:
+    """A number as Vietnamese writes it: ``0,20``, ``1.234`` (the web pages use it too)."""
+    if value is None:
+        return ""
+    text = f"{value:,.{digits}f}" if isinstance(value, float) else f"{value:,d}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def paragraphs(value: Any, style: str = "") -> Markup:
@@ -114,7 +123,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters.update(plain=plain, href=href, md=md, md_url=md_url, paragraphs=paragraphs)
+        self.env.filters.update(plain=plain, href=href, md=md, md_url=md_url, paragraphs=paragraphs, number=number)
         self.templates = {kind: self._load(name) for kind, name in TEMPLATES.items()}
 
     def _load(self, name: str) -> jinja2.Template:
@@ -137,6 +146,19 @@ class Renderer:
             for kind in ("html", "text", "markdown")
         }
         return Rendered(subject=subject, html=out["html"], text=out["text"], markdown=out["markdown"])
+
+    def render_chat(self, view: EditionView, *, link: str | None, stories: int = 5) -> tuple[str, str]:
+        """(title, body) of the short chat digest: the top stories (else the first ones) and ``link``."""
+        local = _local(view.timezone)
+        subject = " ".join(self._render("subject", edition=view, local=local).split())
+        chosen = view.top or view.items
+        template = self._load(CHAT_TEMPLATE)
+        try:
+            body = template.render(edition=view, local=local, shown=chosen[:stories],
+                                   more=max(0, view.story_count - min(len(chosen), stories)), link=link)
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"newsletter template {CHAT_TEMPLATE} failed: {exc}") from exc
+        return subject, re.sub(r"\n{3,}", "\n\n", body).strip()
 
     def _render(self, kind: str, **context: Any) -> str:
         name = TEMPLATES[kind]

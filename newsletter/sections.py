@@ -7,7 +7,7 @@ Section titles are the readers' words and come from that file; nothing here is s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ __all__ = ["default_sections_file", "Ranking", "Section", "SectionConfig", "load
 
 
 _TABLE_KEYS = {
-    "edition": {"top_stories", "max_items"},
+    "edition": {"top_stories", "max_items", "generic_topics", "topic_threshold"},
     "ranking": {"relevance", "recency", "outlets", "outlets_full"},
 }
 _SECTION_KEYS = {"key", "title", "tags", "fallback"}
@@ -61,22 +61,49 @@ class SectionConfig:
     max_items: int = 40
     ranking: Ranking = Ranking()
     path: Path | None = None
+    generic_topics: tuple[str, ...] = ("ai",)
+    topic_threshold: float = 0.5
 
     @property
     def fallback(self) -> Section:
         return next(section for section in self.sections if section.fallback)
 
-    def section_for(self, topics: Iterable[str]) -> Section:
-        """The section of the first topic (strongest first) that a section lists, else the fallback.
+    def _strongest(self, topics: Iterable[str]) -> list[str]:
+        """The specific topics (generic ones such as "ai" left out), strongest first, folded."""
+        generic = {tag.casefold() for tag in self.generic_topics}
+        folded = (str(topic).strip().casefold() for topic in topics)
+        return [tag for tag in dict.fromkeys(folded) if tag and tag not in generic]
 
-        Tags compare case-insensitively; a tag listed by two sections goes to the earlier one.
+    def _listing(self, tag: str) -> Section:
+        return next((section for section in self.sections if tag in section.tags), self.fallback)
+
+    def section_for(self, topics: Iterable[str]) -> Section:
+        """The section that lists the strongest specific topic (stored strongest first), else the fallback.
+
+        Only the strongest topic decides: a weaker tag further down never pulls a story into its
+        section. Tags compare case-insensitively; a tag listed by two sections goes to the earlier one.
         """
-        for topic in topics:
-            tag = str(topic).strip().casefold()
-            for section in self.sections:
-                if tag in section.tags:
-                    return section
-        return self.fallback
+        strongest = self._strongest(topics)
+        return self._listing(strongest[0]) if strongest else self.fallback
+
+    def section_for_story(self, members: Sequence[Iterable[str]]) -> Section:
+        """A story's section: its strongest topic if it is strong enough, else the fallback ("Tin khác").
+
+        A topic's strength in a story is the mean over its articles of 1 / rank (1 for an article's
+        strongest specific topic, 1/2 for its second …, 0 when the article lacks it); the strongest
+        topic must reach ``topic_threshold`` (the ``[edition]`` key), e.g. 0.5: the strongest topic
+        of at least half the outlets' articles.
+        """
+        if not members:
+            return self.fallback
+        strength: dict[str, float] = {}
+        for topics in members:
+            for rank, tag in enumerate(self._strongest(topics), start=1):
+                strength[tag] = strength.get(tag, 0.0) + 1.0 / rank / len(members)
+        if not strength:
+            return self.fallback
+        best = min(strength, key=lambda tag: (-strength[tag], tag))
+        return self._listing(best) if strength[best] >= self.topic_threshold - 1e-9 else self.fallback
 
     def by_key(self, key: str) -> Section:
         """The section stored under ``key`` (an older edition's unknown key reads as the fallback)."""
@@ -117,6 +144,8 @@ def _parse(data: dict[str, Any], path: Path, text: str) -> SectionConfig:
         sections=sections,
         top_stories=_int(edition, "top_stories", 3, fail),
         max_items=max(1, _int(edition, "max_items", 40, fail)),
+        generic_topics=_tags(edition, "generic_topics", ("ai",), fail),
+        topic_threshold=_number(edition, "topic_threshold", 0.5, fail),
         ranking=Ranking(
             relevance=_number(ranking, "relevance", 0.6, fail),
             recency=_number(ranking, "recency", 0.25, fail),
@@ -177,6 +206,13 @@ def _number(table: dict[str, Any], key: str, default: float, fail) -> float:  # 
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         raise fail(key, "must be a number >= 0")
     return float(value)
+
+
+def _tags(table: dict[str, Any], key: str, default: tuple[str, ...], fail) -> tuple[str, ...]:  # noqa: ANN001
+    value = table.get(key, list(default))
+    if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
+        raise fail(key, "must be a list of strings")
+    return tuple(tag.strip().casefold() for tag in value)
 
 
 def _line_of(text: str, key: str) -> int | None:

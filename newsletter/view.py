@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bantin.archive.editions import articles_with_sources, failing_sources, newest_summaries
+from bantin.archive.health import drift_notes
 from bantin.archive.models import Article, EditionItem, Source, Summary
 from bantin.newsletter.insights import with_insights
 from bantin.newsletter.rank import TOP_SECTION, PlannedItem
@@ -79,6 +80,7 @@ class EditionView:
     threshold: float
     version: str
     failing_sources: tuple[tuple[str, str], ...] = ()  # (outlet, its last error) of sources now failing
+    drifting_sources: tuple[str, ...] = ()  # "bộ chọn của X không còn khớp: …" (archive.health)
     trends: Any = None  # a weekly edition's TrendReport ("Xu hướng tuần"), see newsletter/trends.py
     overview: Any = None  # the opening headline and key points (newsletter/overview.py)
 
@@ -173,6 +175,7 @@ def compose_view(
         threshold=threshold,
         version=version,
         failing_sources=failing_sources(session),
+        drifting_sources=tuple(drift_notes(session, verdicts=("drifting",))),
         trends=compute_trends(session, period="weekly", end=period.end) if period.kind == "weekly" else None,
         overview=overview,
     )

@@ -1,7 +1,8 @@
 """Dates as Vietnamese news sites write them, parsed to Asia/Ho_Chi_Minh-aware datetimes.
 
 Handles ISO 8601 (``datetime`` attributes, JSON-LD, ``article:published_time``), RFC 822 feed
-dates, and the sites' own forms: ``Thứ tư, 22/10/2025, 19:25 (GMT+7)``, ``22/10/2025 - 19:25``,
+dates as feeds really write them (two-digit years, full month names, no weekday, ``GMT+7``),
+and the sites' own forms: ``Thứ tư, 22/10/2025, 19:25 (GMT+7)``, ``22/10/2025 - 19:25``,
 ``19:25 22/10/2025``, ``2025-10-22 19:25``, ``22-10-2025 07:25 PM`` and bare ``22/10/2025``.
 A time without an offset is local Vietnamese time.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 __all__ = ["VIETNAM", "parse_datetime"]
@@ -23,7 +23,18 @@ _ISO = re.compile(
 _DMY = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
 _TIME = re.compile(r"(?<![\d/])(\d{1,2})[:hg](\d{2})(?::(\d{2}))?\s*(AM|PM|SA|CH)?(?![\d/])", re.IGNORECASE)
 _GMT = re.compile(r"(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
-_RFC822 = re.compile(r"^[A-Za-z]{3},?\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}")
+# RFC 822 as feeds really write it: weekday optional or spelled out, a missing blank after the
+# comma, two-digit years ("Sat, 27 Jan 24 14:15:00 +0700", Thanh Niên and CafeF feeds), full
+# month names, no seconds, and a zone as "+0700", "+07:00", "GMT+7", "GMT", "UTC", "Z" or a name.
+_RFC822 = re.compile(
+    r"^(?:[A-Za-z]+\.?,?\s*)?(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?[\s-]+(\d{4}|\d{2})"
+    r"(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(?:([+-]\d{2}:?\d{2})|(?:GMT|UTC)\s*([+-]\d{1,2}(?::?\d{2})?)"
+    r"|(GMT|UTC|UT|Z)|([A-Z]{2,5}))?\s*$",
+    re.IGNORECASE,
+)
+_MONTHS = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_ZONES = {"ict": 7 * 60, "est": -5 * 60, "edt": -4 * 60, "pst": -8 * 60, "pdt": -7 * 60, "cet": 60, "cest": 120}
 
 
 def _offset(text: str) -> timezone | None:
@@ -67,23 +78,50 @@ def _local(text: str) -> datetime:
     return datetime(year, month, day, hour, minute, second, tzinfo=_offset(rest) or VIETNAM)
 
 
+def _zone(numeric: str | None, gmt: str | None, utc: str | None, name: str | None) -> timezone | ZoneInfo:
+    if numeric:
+        digits = numeric[1:].replace(":", "")
+        minutes = int(digits[:2]) * 60 + int(digits[2:] or 0)
+        return timezone(timedelta(minutes=minutes if numeric[0] == "+" else -minutes))
+    if gmt:
+        hours, _, mins = gmt[1:].partition(":")
+        if not mins and len(hours) > 2:  # "+0700", "+730"
+            hours, mins = hours[:-2], hours[-2:]
+        minutes = int(hours) * 60 + int(mins or 0)
+        return timezone(timedelta(minutes=minutes if gmt[0] == "+" else -minutes))
+    if utc:
+        return UTC
+    if name and name.lower() in _ZONES:
+        return timezone(timedelta(minutes=_ZONES[name.lower()]))
+    return VIETNAM  # no zone, or one nobody can know: local time
+
+
+def _rfc822(match: re.Match[str]) -> datetime:
+    day, month_name, year_text = int(match.group(1)), match.group(2).lower()[:3], match.group(3)
+    month = _MONTHS.get(month_name)
+    if month is None:
+        raise ValueError(f"unknown month {match.group(2)!r}")
+    year = int(year_text)
+    if len(year_text) == 2:  # RFC 2822 section 4.3: 00-49 is 2000-2049, 50-99 is 1950-1999
+        year += 2000 if year < 50 else 1900
+    hour, minute, second = int(match.group(4) or 0), int(match.group(5) or 0), int(match.group(6) or 0)
+    tz = _zone(match.group(7), match.group(8), match.group(9), match.group(10))
+    return datetime(year, month, day, hour, minute, second, tzinfo=tz)
+
+
 def parse_datetime(text: str) -> datetime:
     """``text`` as an aware datetime in Asia/Ho_Chi_Minh; ``ValueError`` when it holds no date."""
     clean = " ".join(str(text).split())
     if not clean:
         raise ValueError("empty date")
-    if _RFC822.match(clean):
+    rfc = _RFC822.match(clean)
+    if rfc:
         try:
-            parsed = parsedate_to_datetime(clean)
-        except (TypeError, ValueError, IndexError):
-            parsed = None
-        if parsed is not None:
-            if parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=VIETNAM)
-            try:
-                return parsed.astimezone(VIETNAM)
-            except OverflowError as exc:  # 31 Dec 9999 at -23:59 is past datetime.max here
-                raise ValueError(f"date out of range: {clean!r}") from exc
+            return _rfc822(rfc).astimezone(VIETNAM)
+        except OverflowError as exc:  # 31 Dec 9999 at -23:59 is past datetime.max here
+            raise ValueError(f"date out of range: {clean!r}") from exc
+        except ValueError as exc:  # 31 Feb, month "Foo"
+            raise ValueError(f"not a date: {clean!r} ({exc})") from exc
     iso = _ISO.search(clean)
     try:
         return (_iso(iso) if iso else _local(clean)).astimezone(VIETNAM)

@@ -9,7 +9,13 @@ Extraction sequence (``extract_page``):
    captions, ads, author boxes) -> ``method="selectors"``;
 4. otherwise (no source, no selectors, or selectors that stopped matching): trafilatura for the
    body, metadata for the rest -> ``method="fallback"``;
-5. normalize: NFC, collapsed whitespace, canonical URL, Asia/Ho_Chi_Minh dates.
+5. normalize: HTML character references resolved, NFC, collapsed whitespace, canonical URL,
+   Asia/Ho_Chi_Minh dates; authors through the author rules (``bantin.spiders.authors``).
+
+``ExtractedPage.provenance`` says, per field (title, lead, body, author, published), which
+selector produced it (``selector:<css>``), which fallback (``fallback:json-ld``, ``og``, ``meta``,
+``title-tag``, ``trafilatura``, ``byline``) or that nothing did (``missing``); the archive keeps
+it so that ``bantin sources check`` can tell selectors that stopped matching.
 
 Hostile pages: script, style and hidden nodes (``hidden``, ``display:none``,
 ``visibility:hidden``) are never text, and control, bidi-override and bidi-isolate characters
@@ -22,7 +28,7 @@ gallery-only page, a login wall) raises ``ExtractionError``; nothing partial is 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -33,16 +39,20 @@ from parsel import Selector
 
 from bantin.errors import ExtractionError
 from bantin.safety import http_url, strip_controls
+from bantin.spiders.authors import clean_authors, outlet_marks
 from bantin.spiders.dates import parse_datetime
 from bantin.spiders.decoding import decode_html
 from bantin.spiders.metadata import PageMeta, read_meta
 from bantin.spiders.sources import Selectors, SourceConfig
 from bantin.spiders.urls import canonical_url
-from bantin.text import collapse_space, looks_vietnamese
+from bantin.text import clean_field, collapse_space, looks_vietnamese
 
-__all__ = ["MIN_BODY_CHARS", "ExtractedPage", "extract_page"]
+__all__ = ["FIELDS", "MIN_BODY_CHARS", "MISSING", "ExtractedPage", "extract_page"]
 
 MIN_BODY_CHARS = 200
+# the fields whose provenance an article keeps, and the provenance of a field nothing produced
+FIELDS = ("title", "lead", "body", "author", "published")
+MISSING = "missing"
 
 _BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"}
 _ALWAYS_DROP = "script, style, noscript, iframe, video, audio, figure, figcaption, button, form, svg, template"
@@ -79,6 +89,7 @@ class ExtractedPage:
     published_at: datetime | None
     language: str
     method: str
+    provenance: dict[str, str] = field(default_factory=dict)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -89,15 +100,28 @@ def _text(node: etree._Element) -> str:
     return collapse_space(" ".join("".join(node.itertext()).split()))
 
 
-def _first(page: Selector, selectors: tuple[str, ...]) -> str:
-    """The text of the first selector that matches something non-empty."""
+def _texts(found: Selector) -> str:
+    root = found.root
+    return _text(root) if isinstance(root, etree._Element) else collapse_space(str(root))
+
+
+def _first(page: Selector, selectors: tuple[str, ...]) -> tuple[str, str]:
+    """(text, selector) of the first selector that matches something non-empty; ("", "") if none."""
     for css in selectors:
         for found in page.css(css):
-            root = found.root
-            value = _text(root) if isinstance(root, etree._Element) else collapse_space(str(root))
+            value = _texts(found)
             if value:
-                return value
-    return ""
+                return value, css
+    return "", ""
+
+
+def _every(page: Selector, selectors: tuple[str, ...]) -> tuple[list[str], str]:
+    """(texts, selector): every non-empty match of the first selector that matches (several authors)."""
+    for css in selectors:
+        values = [value for value in (_texts(found) for found in page.css(css)) if value]
+        if values:
+            return values, css
+    return [], ""
 
 
 def _drop(nodes: list[Selector]) -> None:
@@ -147,15 +171,41 @@ def _strip_lead(lead: str, patterns: tuple[str, ...]) -> str:
     return collapse_space(lead)
 
 
-def _date(page: Selector, selectors: tuple[str, ...], meta: PageMeta, extra: str = "") -> datetime | None:
-    candidates = [s for s in (_first(page, (css,)) for css in selectors) if s] + [meta.published, extra]
-    for text in candidates:
-        if text:
-            try:
-                return parse_datetime(text)
-            except ValueError:
-                continue
-    return None
+def _parse(text: str) -> datetime | None:
+    try:
+        return parse_datetime(text) if text else None
+    except ValueError:
+        return None
+
+
+def _date(page: Selector, selectors: tuple[str, ...], meta: PageMeta) -> tuple[datetime | None, str]:
+    """(date, provenance) from the first selector whose text is a date, else the page metadata.
+
+    A date to the minute that the metadata repeats with seconds takes the seconds."""
+    declared = _parse(meta.published)
+    precise = [d for d in (_parse(value) for _, value in meta.dates) if d is not None and d.second]
+    for css in selectors:
+        found = _parse(_first(page, (css,))[0])
+        if found is not None:
+            return _seconds(found, precise), f"selector:{css}"
+    if declared is not None:
+        return _seconds(declared, precise), "fallback:" + meta.origins.get("published", "meta")
+    return None, MISSING
+
+
+def _seconds(found: datetime, precise: list[datetime]) -> datetime:
+    if found.second:
+        return found
+    return next((d for d in precise if d.replace(second=0, microsecond=0) == found), found)
+
+
+def _meta_author(meta: PageMeta, marks: frozenset[str]) -> tuple[str, str]:
+    """(authors, provenance) from the page metadata: the first value the author rules accept."""
+    for origin, value in meta.authors:
+        names = clean_authors(value, marks)
+        if names:
+            return names, f"fallback:{origin}"
+    return "", MISSING
 
 
 @dataclass(frozen=True)
@@ -165,23 +215,36 @@ class _Parts:
     paragraphs: list[str]
     author: str
     published_at: datetime | None
+    provenance: dict[str, str]
 
 
-def _by_selectors(page: Selector, sel: Selectors, meta: PageMeta) -> _Parts | None:
-    title = _first(page, sel.title)
-    bodies = [found for css in sel.body for found in page.css(css)]
-    if not title or not bodies:
+def _by_selectors(page: Selector, sel: Selectors, meta: PageMeta, marks: frozenset[str]) -> _Parts | None:
+    title, title_css = _first(page, sel.title)
+    body_css = next((css for css in sel.body if page.css(css)), "")
+    if not title or not body_css:
         return None
-    author = _first(page, sel.author)
-    published = _date(page, sel.published, meta)
-    lead_nodes = [found for css in sel.lead for found in page.css(css)][:1]
+    names, author_css = _every(page, sel.author)
+    author = clean_authors(names, marks)
+    author_from = f"selector:{author_css}" if author else MISSING
+    if not author:
+        author, author_from = _meta_author(meta, marks)
+    published, published_from = _date(page, sel.published, meta)
+    lead_css = next((css for css in sel.lead if page.css(css)), "")
+    lead_nodes = page.css(lead_css)[:1] if lead_css else []
     for css in sel.drop:
         _drop(page.css(css))
-    lead = _strip_lead(_text(lead_nodes[0].root) if lead_nodes else meta.description, sel.lead_strip)
-    body = bodies[0]
+    if lead_nodes and _text(lead_nodes[0].root):
+        lead, lead_from = _text(lead_nodes[0].root), f"selector:{lead_css}"
+    else:
+        lead = meta.description
+        lead_from = "fallback:" + meta.origins.get("description", "meta") if lead else MISSING
+    lead = _strip_lead(lead, sel.lead_strip)
+    body = page.css(body_css)[0]
     _drop(body.css(_ALWAYS_DROP))
     paragraphs = _clean(_paragraphs(body.root), sel.drop_text, title, lead)
-    return _Parts(title, lead, paragraphs, author or meta.author, published)
+    provenance = {"title": f"selector:{title_css}", "lead": lead_from, "body": f"selector:{body_css}",
+                  "author": author_from, "published": published_from}
+    return _Parts(title, lead, paragraphs, author, published, provenance)
 
 
 def _prune_xpaths(sel: Selectors | None) -> list[str]:
@@ -201,27 +264,44 @@ def _byline(paragraphs: list[str]) -> str:
     return last if last and len(last) <= 40 and len(last.split()) <= 6 and not re.search(r"[.:!?;]", last) else ""
 
 
-def _by_fallback(html: str, url: str, page: Selector, meta: PageMeta, sel: Selectors | None) -> _Parts:
+def _by_fallback(
+    html: str, url: str, page: Selector, meta: PageMeta, sel: Selectors | None, marks: frozenset[str]
+) -> _Parts:
     doc = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=False, deduplicate=False,
         prune_xpath=_prune_xpaths(sel),
     )
     text = getattr(doc, "text", None) or ""
-    title = meta.title or collapse_space(getattr(doc, "title", None) or "")
+    title, title_from = meta.title, "fallback:" + meta.origins.get("title", "meta")
+    if not title:
+        title, title_from = clean_field(getattr(doc, "title", None) or ""), "fallback:trafilatura"
     lead = _strip_lead(meta.description, sel.lead_strip if sel else ())
+    lead_from = "fallback:" + meta.origins.get("description", "meta") if lead else MISSING
     paragraphs = _clean([collapse_space(line) for line in text.split("\n")], sel.drop_text if sel else (), title, lead)
     paragraphs = [p for p in paragraphs if p and not (lead and lead in p and len(p) < len(lead) + 40)]
-    author = meta.author or collapse_space(getattr(doc, "author", None) or "")
+    author, author_from = _meta_author(meta, marks)
+    if not author:
+        author = clean_authors(getattr(doc, "author", None) or "", marks)
+        author_from = "fallback:trafilatura" if author else MISSING
     byline = _byline(paragraphs)
-    if byline and (not author or byline == author):
-        paragraphs, author = paragraphs[:-1], author or byline
-    published = _date(page, (), meta, getattr(doc, "date", None) or "")
-    return _Parts(title, lead, paragraphs, author, published)
+    if byline and (not author or byline == author) and clean_authors(byline, marks) == byline:
+        paragraphs = paragraphs[:-1]
+        if not author:
+            author, author_from = byline, "fallback:byline"
+    published, published_from = _date(page, (), meta)
+    if published is None:
+        published = _parse(getattr(doc, "date", None) or "")
+        published_from = "fallback:trafilatura" if published else MISSING
+    provenance = {"title": title_from if title else MISSING, "lead": lead_from,
+                  "body": "fallback:trafilatura" if paragraphs else MISSING,
+                  "author": author_from, "published": published_from}
+    return _Parts(title, lead, paragraphs, author, published, provenance)
 
 
 def _scrub(text: str) -> str:
-    """``text`` without control and bidi-control characters, blanks collapsed again."""
-    return collapse_space(strip_controls(text))
+    """``text`` without control and bidi-control characters and HTML character references
+    (``&#xE1;`` left in a page's text), NFC, blanks collapsed again."""
+    return clean_field(strip_controls(text))
 
 
 def _language(meta: PageMeta, text: str, source: SourceConfig | None) -> str:
@@ -264,16 +344,17 @@ def extract_page(
     except (ValueError, etree.ParserError) as exc:
         raise ExtractionError(f"{url}: not parseable as HTML ({exc})") from exc
     meta = read_meta(page)  # JSON-LD is read before the scripts go
+    marks = outlet_marks(url, meta.site_name, *((source.name, source.homepage) if source else ()))
     _drop(page.css(_INVISIBLE))
     parts = None
     if source is not None and source.selectors.usable:
-        parts = _by_selectors(page, source.selectors, meta)
+        parts = _by_selectors(page, source.selectors, meta, marks)
         if parts is not None and sum(len(p) for p in parts.paragraphs) < MIN_BODY_CHARS:
             parts = None
     method = "selectors"
     if parts is None:
         method = "fallback"
-        parts = _by_fallback(text, url, page, meta, source.selectors if source else None)
+        parts = _by_fallback(text, url, page, meta, source.selectors if source else None, marks)
     title = _scrub(parts.title)
     if not title:
         raise ExtractionError(f"{url}: no article title")
@@ -290,4 +371,5 @@ def extract_page(
         published_at=parts.published_at,
         language=_language(meta, body, source),
         method=method,
+        provenance=parts.provenance,
     )

@@ -1,7 +1,8 @@
 """Discovery documents: RSS 2.0, Atom and (news) sitemaps, parsed into feed items.
 
 A feed that is empty, is not XML, or lists no links raises ``FeedError`` naming the problem;
-mildly broken XML (an unescaped ``&``) is read in lxml's recovery mode.
+mildly broken XML (an unescaped ``&``) is read in lxml's recovery mode. Titles are unescaped
+(also when a feed escaped them twice, ``&amp;#xE1;``), NFC and stripped.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from lxml import etree
 
 from bantin.errors import FeedError
 from bantin.spiders.dates import parse_datetime
+from bantin.text import clean_field
 
 __all__ = ["FeedItem", "parse_feed", "parse_sitemap"]
 
@@ -94,12 +96,12 @@ def parse_feed(body: bytes) -> list[FeedItem]:
         )
         if link:
             date = _text(item, "pubDate") or _text(item, "date") or _text(item, "published")
-            items.append(FeedItem(link, _text(item, "title"), _date(date)))
+            items.append(FeedItem(link, clean_field(_text(item, "title")), _date(date)))
     for entry in root.xpath("//*[local-name()='entry']"):
         link = _atom_link(entry)
         if link:
             date = _text(entry, "published") or _text(entry, "updated")
-            items.append(FeedItem(link, _text(entry, "title"), _date(date)))
+            items.append(FeedItem(link, clean_field(_text(entry, "title")), _date(date)))
     if not items:
         kind = _local_name(root)
         if kind in ("rss", "feed", "RDF") and root.xpath("//*[local-name()='channel' or local-name()='feed']") is not None:
@@ -122,7 +124,7 @@ def parse_sitemap(body: bytes) -> tuple[list[FeedItem], list[str]]:
         loc = _text(url, "loc")
         news = url.xpath("./*[local-name()='news']")
         date = _text(news[0], "publication_date") if news else _text(url, "lastmod")
-        title = _text(news[0], "title") if news else ""
+        title = clean_field(_text(news[0], "title")) if news else ""
         if loc:
             items.append(FeedItem(loc, title, _date(date)))
     return items, []

@@ -5,14 +5,16 @@ These back up the site selectors and feed the fallback extractor when selectors 
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from parsel import Selector
 
-from bantin.text import collapse_space
+from bantin.text import clean_field as _clean_field
 
 __all__ = ["PageMeta", "read_meta"]
 
@@ -21,7 +23,16 @@ _ARTICLE_TYPES = {"newsarticle", "article", "blogposting", "reportagenewsarticle
 
 @dataclass(frozen=True)
 class PageMeta:
-    """Metadata a page declares; empty strings where it declares nothing."""
+    """Metadata a page declares; empty strings where it declares nothing.
+
+    Every string is unescaped (``&#xE1;`` -> ``á``, also when escaped twice), NFC and stripped.
+    ``origins`` says where each non-empty field came from: ``json-ld``, ``og``, ``meta`` or
+    ``title-tag`` (stored as the article's provenance when the fallback uses the field).
+    ``authors`` lists every (origin, author value) found (JSON-LD's names joined by ``;``, then
+    ``article:author``, ``author``, ``dable:author``): ``bantin.spiders.authors`` picks from them; ``dates`` likewise every
+    publication date declared (JSON-LD may round to the minute what ``article:published_time``
+    gives to the second).
+    """
 
     title: str = ""
     description: str = ""
@@ -30,17 +41,33 @@ class PageMeta:
     canonical: str = ""
     language: str = ""
     site_name: str = ""
+    authors: tuple[tuple[str, str], ...] = ()
+    dates: tuple[tuple[str, str], ...] = ()
+    origins: dict[str, str] = field(default_factory=dict)
 
 
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
+# an HTML tag left in a metadata string once unescaped (``&lt;p&gt;Tóm tắt&lt;/p&gt;``); never "5 < 7"
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+
+
+def clean_field(value: object) -> str:
+    """A metadata string as stored: ``bantin.text.clean_field`` (entities, NFC, blanks), and no
+    HTML tags (a page's metadata holds text, never markup)."""
+    text = _clean_field(value)
+    return _clean_field(_TAG.sub(" ", text)) if "<" in text else text
+
+
+def _walk(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > 8:
+        return
     if isinstance(node, list):
         for item in node:
-            yield from _walk(item)
+            yield from _walk(item, depth + 1)
     elif isinstance(node, dict):
         yield node
         for key in ("@graph", "mainEntity", "itemListElement"):
             if key in node:
-                yield from _walk(node[key])
+                yield from _walk(node[key], depth + 1)
 
 
 def _types(node: dict[str, Any]) -> set[str]:
@@ -49,33 +76,53 @@ def _types(node: dict[str, Any]) -> set[str]:
     return {str(v).lower() for v in values}
 
 
-def _name(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        return str(value.get("name", ""))
+def _string(value: Any) -> str:
+    """A JSON-LD value that should be text: a string (or the first string of a list), cleaned."""
     if isinstance(value, list):
-        return ", ".join(name for name in (_name(v) for v in value) if name)
-    return ""
+        value = next((v for v in value if isinstance(v, str)), "")
+    return clean_field(value) if isinstance(value, str) else ""
 
 
-def _json_ld(page: Selector) -> dict[str, str]:
-    for script in page.css('script[type="application/ld+json"]::text').getall():
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        name = value.get("name", "")
+        return [name] if isinstance(name, str) else []
+    if isinstance(value, list):
+        return [name for item in value[:20] for name in _names(item)]
+    return []
+
+
+def _load(script: str) -> Any:
+    """A JSON-LD script's data; also when the page escaped it as HTML (``&quot;``); None if invalid."""
+    for text in (script, html.unescape(script)):
         try:
-            data = json.loads(script, strict=False)
-        except ValueError:
+            return json.loads(text, strict=False)
+        except (ValueError, RecursionError):
+            continue
+    return None
+
+
+def _json_ld(page: Selector) -> dict[str, Any]:
+    for script in page.css('script[type="application/ld+json"]::text').getall():
+        data = _load(script)
+        if data is None:
             continue
         for node in _walk(data):
-            if not _types(node) & _ARTICLE_TYPES or not (node.get("headline") or node.get("name")):
+            if not _types(node) & _ARTICLE_TYPES:
+                continue
+            title = _string(node.get("headline")) or _string(node.get("name"))
+            if not title:
                 continue
             entity = node.get("mainEntityOfPage")
-            url = entity.get("@id", "") if isinstance(entity, dict) else entity if isinstance(entity, str) else ""
+            url = entity.get("@id", "") if isinstance(entity, dict) else entity
             return {
-                "title": str(node.get("headline") or node.get("name") or ""),
-                "description": str(node.get("description") or ""),
-                "author": _name(node.get("author")),
-                "published": str(node.get("datePublished") or ""),
-                "canonical": str(node.get("url") or url or ""),
+                "title": title,
+                "description": _string(node.get("description")),
+                "authors": [clean_field(name) for name in _names(node.get("author"))],
+                "published": _string(node.get("datePublished")),
+                "canonical": _string(node.get("url")) or _string(url),
             }
     return {}
 
@@ -83,23 +130,47 @@ def _json_ld(page: Selector) -> dict[str, str]:
 def _meta(page: Selector, *names: str) -> str:
     for name in names:
         for attr in ("property", "name", "itemprop"):
-            value = page.xpath(f"//meta[@{attr}=$n]/@content", n=name).get()
-            if value and value.strip():
-                return value.strip()
+            value = clean_field(page.xpath(f"//meta[@{attr}=$n]/@content", n=name).get() or "")
+            if value:
+                return value
+    return ""
+
+
+def _pick(origins: dict[str, str], name: str, *candidates: tuple[str, str]) -> str:
+    for origin, value in candidates:
+        if value:
+            origins[name] = origin
+            return value
     return ""
 
 
 def read_meta(page: Selector) -> PageMeta:
     """The metadata of ``page``; JSON-LD wins over OpenGraph, which wins over plain meta."""
     ld = _json_ld(page)
+    origins: dict[str, str] = {}
     lang = page.xpath("/html/@lang").get() or _meta(page, "og:locale", "language", "content-language")
+    authors = [("json-ld", "; ".join(a for a in ld.get("authors", []) if a))]
+    authors += [("meta", _meta(page, name)) for name in ("article:author", "author", "dable:author")]
+    title = _pick(origins, "title", ("json-ld", ld.get("title", "")), ("og", _meta(page, "og:title", "twitter:title")),
+                  ("title-tag", clean_field(page.css("title::text").get(""))))
+    description = _pick(origins, "description", ("json-ld", ld.get("description", "")),
+                        ("og", _meta(page, "og:description")), ("meta", _meta(page, "description")))
+    dates = tuple((origin, value) for origin, value in (
+        ("json-ld", ld.get("published", "")),
+        ("meta", _meta(page, "article:published_time", "datePublished", "pubdate", "og:published_time")),
+    ) if value)
+    published = _pick(origins, "published", *dates)
+    authors = [(origin, value) for origin, value in authors if value]
     return PageMeta(
-        title=collapse_space(ld.get("title") or _meta(page, "og:title", "twitter:title") or page.css("title::text").get("")),
-        description=collapse_space(ld.get("description") or _meta(page, "og:description", "description")),
-        author=collapse_space(ld.get("author") or _meta(page, "article:author", "author", "dable:author")),
-        published=ld.get("published") or _meta(page, "article:published_time", "datePublished", "pubdate", "og:published_time"),
-        canonical=(page.css('link[rel="canonical"]::attr(href)').get() or "").strip()
+        title=title,
+        description=description,
+        author=authors[0][1] if authors else "",
+        published=published,
+        canonical=clean_field(page.css('link[rel="canonical"]::attr(href)').get() or "")
         or _meta(page, "og:url") or ld.get("canonical", ""),
-        language=lang.strip().replace("_", "-").split("-")[0].lower(),
+        language=clean_field(lang).replace("_", "-").split("-")[0].lower(),
         site_name=_meta(page, "og:site_name"),
+        authors=tuple(authors),
+        dates=dates,
+        origins=origins,
     )

@@ -8,7 +8,9 @@ from typing import Any
 
 from bantin.archive.repository import COUNTERS
 
-__all__ = ["COUNTERS", "REJECT_REASONS", "CrawlReport", "SourceCounts", "SourceReport", "overall_status"]
+__all__ = [
+    "COUNTERS", "REJECT_REASONS", "CrawlReport", "SourceCounts", "SourceReport", "failure_label", "overall_status",
+]
 
 # reasons that count as "rejected" (the page came but holds nothing to store, or the feed listed
 # a link no request can have: "bad-link"); every other
@@ -20,6 +22,29 @@ REJECT_REASONS = frozenset(
 NOTES = frozenset(
     {"duplicate-feed-item", "already-archived", "unchanged", "over-limit", "duplicate-content", "older-than-since"}
 )
+
+
+_LABELS = {
+    "dns-error": "DNS", "timeout": "timeout", "connection-error": "connection refused", "too-large": "too large",
+    "robots-disallowed": "robots.txt", "malformed": "bad feed", "empty": "empty feed",
+}
+
+
+def failure_label(reasons: dict[str, int], error: str | None = None) -> str:
+    """A short reason why a source failed, for the crawl table and ``crawl_runs.reason``: the most
+    frequent feed failure (``DNS``, ``timeout``, ``HTTP 403``, ``bad feed`` …), else what ended
+    the crawl (``busy``, ``crashed``)."""
+    feed = {name.removeprefix("feed-"): count for name, count in reasons.items() if name.startswith("feed-")}
+    if feed:
+        name = max(feed, key=lambda n: (feed[n], n))
+        if name.startswith("http-"):
+            return "HTTP " + name.removeprefix("http-")
+        return _LABELS.get(name, name.removeprefix("error-"))[:64]
+    if error and "another crawl" in error:
+        return "busy"
+    if error:
+        return "crashed" if "exited with code" in error or "ended early" in error else "error"
+    return "no feed read"
 
 
 def overall_status(states: Iterable[str]) -> str:
@@ -87,6 +112,7 @@ class SourceReport:
     fallback_urls: tuple[str, ...] = ()
     extraction_s: float = 0.0
     storage_s: float = 0.0
+    reason: str = ""  # why a failed source failed (failure_label); "" unless status is failed
 
     @classmethod
     def from_counts(cls, key: str, name: str, counts: SourceCounts, error: str | None = None) -> SourceReport:
@@ -101,6 +127,7 @@ class SourceReport:
             key=key, name=name, status=status, **{name_: getattr(counts, name_) for name_ in COUNTERS},
             reasons=dict(sorted(counts.reasons.items())), errors=tuple(errors),
             fallback_urls=tuple(counts.fallback_urls), extraction_s=counts.extraction_s, storage_s=counts.storage_s,
+            reason=failure_label(counts.reasons, error) if status == "failed" else "",
         )
 
     def counts(self) -> dict[str, int]:

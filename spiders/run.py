@@ -193,7 +193,7 @@ def _record(db: Database, sources: Sequence[SourceConfig], report: CrawlReport, 
             ensure_source(session, item.key, name=source.name, homepage=source.homepage, feeds=source.feeds)
             run = crawl_run(session, runs[item.key]) or start_crawl_run(session, item.key)
             finish_crawl_run(session, run, status=item.status, counts=item.counts(), reasons=item.reasons,
-                             errors=list(item.errors))
+                             errors=list(item.errors), reason=item.reason or None)
             if item.status == "failed":
                 record_source_failure(session, item.key, "; ".join(item.errors[:3]) or "crawl failed")
             else:

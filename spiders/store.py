@@ -71,7 +71,8 @@ class ArchiveStore:
             source_key=source_key, url=page.url, canonical_url=page.canonical_url, title=page.title,
             lead=page.lead, body=page.body, author=page.author, published_at=page.published_at,
             language=page.language, relevance=relevance.score, topics=relevance.topics,
-            extraction=page.method, minhash=tuple(int(v) for v in signature.hashvalues), cluster_id=cluster,
+            extraction=page.method, provenance=page.provenance or None,
+            minhash=tuple(int(v) for v in signature.hashvalues), cluster_id=cluster,
         )
         with self.db.session() as session:
             result = upsert_article(session, item)

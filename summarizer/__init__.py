@@ -2,35 +2,48 @@
 
 Call ``load_summarizer(ModelSpec(path))`` once, then ``summarizer.summarize(docs, SummaryOptions())``;
 ``summarize_pending(db, summarizer, options)`` fills the archive's missing summaries.
+
+The names below are imported on first use (PEP 562), so ``import bantin.summarizer`` loads none of
+CTranslate2, transformers or PyTorch; conversion (``convert_model``, ``check_parity``) needs the
+``convert`` extra.
 """
 
-from bantin.summarizer.convert import ModelCard, convert_model, model_card
-from bantin.summarizer.device import Placement, choose_placement
-from bantin.summarizer.extractive import ExtractiveSummarizer
-from bantin.summarizer.loading import clear_cache, load_summarizer
-from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
-from bantin.summarizer.parity import check_parity
-from bantin.summarizer.pending import PendingReport, summarize_pending
-from bantin.summarizer.protocol import Summarizer
-from bantin.summarizer.sentences import split_sentences
-from bantin.summarizer.spec import ModelSpec
+from __future__ import annotations
 
-__all__ = [
-    "ExtractiveSummarizer",
-    "ModelCard",
-    "ModelSpec",
-    "PendingReport",
-    "Placement",
-    "Summarizer",
-    "Summary",
-    "SummaryInfo",
-    "SummaryOptions",
-    "check_parity",
-    "choose_placement",
-    "clear_cache",
-    "convert_model",
-    "load_summarizer",
-    "model_card",
-    "split_sentences",
-    "summarize_pending",
-]
+import importlib
+from typing import Any
+
+_HOMES = {
+    "ModelCard": "card",
+    "model_card": "card",
+    "convert_model": "convert",
+    "Placement": "device",
+    "choose_placement": "device",
+    "ExtractiveSummarizer": "extractive",
+    "clear_cache": "loading",
+    "load_summarizer": "loading",
+    "Summary": "options",
+    "SummaryInfo": "options",
+    "SummaryOptions": "options",
+    "check_parity": "parity",
+    "PendingReport": "pending",
+    "summarize_pending": "pending",
+    "Summarizer": "protocol",
+    "split_sentences": "sentences",
+    "ModelSpec": "spec",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})

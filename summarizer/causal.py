@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from bantin.errors import ModelError
 from bantin.summarizer.generation import CT2Engine
-from bantin.summarizer.options import SummaryOptions
+from bantin.summarizer.options import DEFAULT_PROMPT, SummaryOptions
 
 __all__ = ["DecoderOnlySummarizer"]
 
@@ -31,7 +31,11 @@ class DecoderOnlySummarizer(CT2Engine):
     engine = "decoder-only"
 
     def prompt(self, text: str, options: SummaryOptions) -> str:
-        return options.prompt_template.format(instruction=options.instruction.format(text=text))
+        # The model's own template (kept in its card by ``bantin model pull``) unless one is given.
+        template = options.prompt_template
+        if template == DEFAULT_PROMPT and self.card.prompt_template:
+            template = self.card.prompt_template
+        return template.format(instruction=options.instruction.format(text=text))
 
     def context(self, options: SummaryOptions) -> int:
         return options.max_input_tokens or self.card.max_positions or DEFAULT_CONTEXT

@@ -24,53 +24,50 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import ctranslate2
-from ctranslate2.converters import TransformersConverter
 
 from bantin.errors import ModelError
+from bantin.summarizer.card import (
+    CARD_FILE,
+    ENCODER_DECODER_FAMILIES,
+    QUANTIZATIONS,
+    T5_FAMILIES,
+    TOKENIZER_FILES,
+    ModelCard,
+    engine_of,
+    max_positions,
+    model_card,
+    read_json,
+)
 
 __all__ = [
     "CARD_FILE",
     "ENCODER_DECODER_FAMILIES",
+    "CONVERT_EXTRA",
     "ModelCard",
+    "QUANTIZATIONS",
     "TOKENIZER_FILES",
-    "ParityConverter",
     "convert_model",
     "decoder_output_scaled",
     "model_card",
+    "parity_converter",
+    "require_torch",
 ]
 
-CARD_FILE = "bantin_model.json"
-ENCODER_DECODER_FAMILIES = frozenset({"t5", "mt5", "umt5", "longt5", "bart", "mbart", "marian", "pegasus"})
-T5_FAMILIES = frozenset({"t5", "mt5", "umt5", "longt5"})
-TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "spiece.model", "sentencepiece.bpe.model", "vocab.txt")
-QUANTIZATIONS = ("int8", "int8_float16", "int8_bfloat16", "int8_float32", "float16", "bfloat16", "float32")
+CONVERT_EXTRA = "pip install 'bantin[convert]'"
 
 
-@dataclass(frozen=True)
-class ModelCard:
-    """What ``bantin model info`` prints about a converted model folder."""
-
-    path: str
-    family: str
-    architecture: str
-    engine: str
-    quantization: str
-    vocabulary_size: int
-    source: str = ""
-    max_positions: int = 0
-    fixes: tuple[str, ...] = ()
-    converter: str = ""
-    prefix: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["fixes"] = list(self.fixes)
-        return data
+def require_torch() -> None:
+    """``ModelError`` (one line naming the extra) when PyTorch, which conversion and the parity
+    check need, is not installed. Summarizing with a converted model never needs it."""
+    try:
+        import torch  # noqa: F401
+    except ImportError as exc:
+        raise ModelError(f"converting a model and its parity check need PyTorch: {CONVERT_EXTRA}") from exc
 
 
 def decoder_output_scaled(config: Any) -> bool:
@@ -82,40 +79,37 @@ def decoder_output_scaled(config: Any) -> bool:
     return bool(getattr(config, "tie_word_embeddings", True))
 
 
-class ParityConverter(TransformersConverter):
-    """``TransformersConverter`` that converts untied T5 models with the right output scale."""
+@cache
+def parity_converter() -> type:
+    """``ParityConverter``: CTranslate2's ``TransformersConverter`` that converts untied T5 models
+    with the right output scale (built on first use: importing the converters loads PyTorch)."""
+    from ctranslate2.converters import TransformersConverter
 
-    fixes: tuple[str, ...] = ()
+    class ParityConverter(TransformersConverter):
+        """``TransformersConverter`` that converts untied T5 models with the right output scale."""
 
-    def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
-        model = super().load_model(model_class, model_name_or_path, **kwargs)
-        config = model.config
-        if getattr(config, "model_type", "") in T5_FAMILIES:
-            scaled = decoder_output_scaled(config)
-            if bool(config.tie_word_embeddings) != scaled:
-                self.fixes = (f"t5-output-scale: scale_decoder_outputs={scaled} (CTranslate2 read tie_word_embeddings)",)
-            # CTranslate2's T5Loader reads this flag only to decide the output scale; the weights
-            # are loaded already, so changing it here re-ties nothing.
-            config.tie_word_embeddings = scaled
-        if getattr(config, "model_type", "") in ("bart", "mbart"):
-            # transformers' BART is post-norm and mBART pre-norm whatever the config says; 5.x
-            # configs no longer carry ``normalize_before``, which CTranslate2's BartLoader reads.
-            wanted = config.model_type == "mbart"
-            if getattr(config, "normalize_before", None) != wanted:
-                self.fixes = (*self.fixes, f"bart-norm: normalize_before={wanted} (as transformers computes)")
-            config.normalize_before = wanted
-        return model
+        fixes: tuple[str, ...] = ()
 
+        def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
+            model = super().load_model(model_class, model_name_or_path, **kwargs)
+            config = model.config
+            if getattr(config, "model_type", "") in T5_FAMILIES:
+                scaled = decoder_output_scaled(config)
+                if bool(config.tie_word_embeddings) != scaled:
+                    self.fixes = (f"t5-output-scale: scale_decoder_outputs={scaled} (CTranslate2 read tie_word_embeddings)",)
+                # CTranslate2's T5Loader reads this flag only to decide the output scale; the weights
+                # are loaded already, so changing it here re-ties nothing.
+                config.tie_word_embeddings = scaled
+            if getattr(config, "model_type", "") in ("bart", "mbart"):
+                # transformers' BART is post-norm and mBART pre-norm whatever the config says; 5.x
+                # configs no longer carry ``normalize_before``, which CTranslate2's BartLoader reads.
+                wanted = config.model_type == "mbart"
+                if getattr(config, "normalize_before", None) != wanted:
+                    self.fixes = (*self.fixes, f"bart-norm: normalize_before={wanted} (as transformers computes)")
+                config.normalize_before = wanted
+            return model
 
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"cannot read {path}: {exc}") from exc
-
-
-def _engine_of(family: str) -> str:
-    return "encoder-decoder" if family in ENCODER_DECODER_FAMILIES else "decoder-only"
+    return ParityConverter
 
 
 def _check_source(folder: Path, trust_remote_code: bool) -> dict[str, Any]:
@@ -123,7 +117,7 @@ def _check_source(folder: Path, trust_remote_code: bool) -> dict[str, Any]:
         raise ModelError(f"model folder {folder} does not exist")
     if not (folder / "config.json").is_file():
         raise ModelError(f"{folder} is not a Hugging Face model folder (no config.json)")
-    config = _read_json(folder / "config.json")
+    config = read_json(folder / "config.json")
     if not any((folder / name).is_file() for name in TOKENIZER_FILES):
         raise ModelError(f"{folder} has no tokenizer files ({', '.join(TOKENIZER_FILES[:2])}...)")
     if config.get("auto_map") and not trust_remote_code:
@@ -157,12 +151,14 @@ def convert_model(
     trust_remote_code: bool = False,
     force: bool = False,
     prefix: str = "",
+    prompt_template: str = "",
 ) -> ModelCard:
     """Convert the Hugging Face model in ``source`` to a CTranslate2 model folder ``out``.
 
     ``quantization`` is any CTranslate2 weight type (``int8`` default; ``None``/``float32`` keeps
     full precision, which ``check_parity`` compares exactly). ``prefix`` is the task prefix the
-    encoder-decoder engine puts before every input (ViT5: ``"vietnews: "``). Raises ``ModelError``.
+    encoder-decoder engine puts before every input (ViT5: ``"vietnews: "``); ``prompt_template`` the
+decoder-only engine's template (``{instruction}``), used instead of the default. Raises ``ModelError``.
     """
     source, out = Path(source), Path(out)
     config = _check_source(source, trust_remote_code)
@@ -170,7 +166,8 @@ def convert_model(
         raise ModelError(f"unknown quantization {quantization!r} (use one of {', '.join(QUANTIZATIONS)})")
     if out.exists() and any(out.iterdir()) and not force:
         raise ModelError(f"{out} exists and is not empty (use --force to replace it)")
-    converter = ParityConverter(str(source), trust_remote_code=trust_remote_code)
+    require_torch()
+    converter = parity_converter()(str(source), trust_remote_code=trust_remote_code)
     try:
         converter.convert(str(out), quantization=quantization, force=True)
     except (ValueError, KeyError, NotImplementedError, AttributeError, OSError) as exc:
@@ -184,53 +181,15 @@ def convert_model(
         path=str(out),
         family=family,
         architecture=(config.get("architectures") or [family])[0],
-        engine=_engine_of(family),
+        engine=engine_of(family),
         quantization=quantization or "float32",
         vocabulary_size=int(config.get("vocab_size", 0)),
         source=str(source.resolve()),
-        max_positions=_max_positions(config),
+        max_positions=max_positions(config),
         fixes=converter.fixes,
         converter=f"ctranslate2 {ctranslate2.__version__}",
         prefix=prefix,
+        prompt_template=prompt_template,
     )
     (out / CARD_FILE).write_text(json.dumps(card.as_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return card
-
-
-def _max_positions(config: dict[str, Any]) -> int:
-    for key in ("max_position_embeddings", "n_positions", "max_seq_len"):
-        if isinstance(config.get(key), int):
-            return int(config[key])
-    return 512 if config.get("model_type") in T5_FAMILIES else 0
-
-
-def _vocabulary_size(folder: Path) -> int:
-    for name in ("shared_vocabulary.json", "vocabulary.json", "target_vocabulary.json"):
-        if (folder / name).is_file():
-            return len(_read_json(folder / name))
-    return 0
-
-
-def model_card(folder: Path) -> ModelCard:
-    """Describe the CTranslate2 model in ``folder``; raises ``ModelError`` if it is not one."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ModelError(f"model folder {folder} does not exist")
-    if not ctranslate2.contains_model(str(folder)):
-        raise ModelError(f"{folder} is not a CTranslate2 model folder (no model.bin; run: bantin model convert)")
-    ct2_config = _read_json(folder / "config.json") if (folder / "config.json").is_file() else {}
-    card = _read_json(folder / CARD_FILE) if (folder / CARD_FILE).is_file() else {}
-    if card:
-        card["fixes"] = tuple(card.get("fixes", ()))
-        card["path"] = str(folder)
-        card["vocabulary_size"] = _vocabulary_size(folder) or card.get("vocabulary_size", 0)
-        return ModelCard(**{k: v for k, v in card.items() if k in ModelCard.__dataclass_fields__})
-    engine = "encoder-decoder" if "decoder_start_token" in ct2_config else "decoder-only"
-    return ModelCard(
-        path=str(folder),
-        family="unknown",
-        architecture="unknown (converted without bantin)",
-        engine=engine,
-        quantization="unknown",
-        vocabulary_size=_vocabulary_size(folder),
-    )

@@ -1,143 +1,198 @@
-"""The extractive engine: no weights, the embedded default when no model is configured.
+"""The extractive engine: a learned sentence scorer, the embedded default when no model is configured.
 
-1. split the text into sentences (``sentences.split_sentences``; the first ``MAX_SENTENCES``),
-   dropping exact repeats and lines without final punctuation (title, headings, captions);
-2. segment words with pyvi (``trí_tuệ nhân_tạo``), lower-case, keep word tokens;
-3. weight words by TF-IDF across the article's sentences; score each sentence by its cosine to
-   the article's centroid and by its TextRank centrality in the sentence-similarity graph,
-   then add a position prior (news puts the point first) and damp very short sentences;
-4. pick greedily by maximal marginal relevance (score minus similarity to what is already picked,
-   so no sentence repeats another), within ``budget_sentences`` and ``budget_chars``;
-5. return the picked sentences in their original order.
+1. ``split_article``: a first line without final punctuation is the title (a feature source, never
+   picked); the rest is split into sentences (``sentences.split_sentences``; the first
+   ``MAX_SENTENCES``, the cut said in the info's warnings), exact repeats, bylines, source lines,
+   photo credits and lines without final punctuation (headings, captions) dropped; a "sentence"
+   longer than ``MAX_SENTENCE_CHARS`` (text without punctuation) is cut at a word boundary there,
+   so a summary stays bounded;
+2. each sentence gets cheap features (``features.sentence_features``: position, length,
+   centrality, title overlap, numbers, names, shape) and a probability of belonging to the
+   summary from a logistic model trained on VietNews (``extractive_weights.json`` beside this
+   module: plain numbers, no pickle; ``bench/train_extractive.py`` made it, ``bantin model
+   train-extractive`` retrains it from an archive);
+3. ``select``: the best sentence first, then more in order of probability while they bring the
+   summary closer to the length target (``target_chars``, tuned near the outlets' sapo), score at
+   least ``min_ratio`` of the best, share no trigram with what is picked, and fit
+   ``budget_sentences``/``budget_chars``;
+4. a sentence that opens with a back-reference («Tuy nhiên, …», «Sau đó, …») keeps its opener only
+   when the sentence before it is picked too; the picked sentences keep document order.
+
+The info's ``input_tokens``/``output_tokens`` count syllables (space-separated tokens) read and written.
 """
 
 from __future__ import annotations
 
-import math
-import re
+import functools
+import json
 import time
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from bantin.errors import ModelError
+from bantin.summarizer.features import FEATURES, drop_opener, opens_with_reference, sentence_features
 from bantin.summarizer.generation import check_documents
 from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
 from bantin.summarizer.protocol import Progress
-from bantin.summarizer.sentences import split_sentences
-from bantin.summarizer.spec import EXTRACTIVE_MODEL_ID
+from bantin.summarizer.rouge import syllables
+from bantin.summarizer.sentences import is_finished, is_source_line, paragraphs, split_sentences
 
-__all__ = ["ExtractiveSummarizer", "Weights", "rank_sentences"]
+__all__ = [
+    "MAX_SENTENCE_CHARS", "MAX_SENTENCES", "WEIGHTS_FILE", "ExtractiveSummarizer", "load_weights", "select", "split_article",
+]
 
 MAX_SENTENCES = 400
-_WORD = re.compile(r"\w", re.UNICODE)
-_FINAL = (".", "!", "?", "…", '"', "”", "’", "»", ")")
+MAX_SENTENCE_CHARS = 1000
+WEIGHTS_FILE = "extractive_weights.json"
+_TITLE_CHARS = 250
 
 
-@dataclass(frozen=True)
-class Weights:
-    """How the sentence score is mixed (tuned on VietNews; see bench/summary_quality.py)."""
-
-    centroid: float = 1.0
-    textrank: float = 1.0
-    position: float = 1.0
-    position_decay: float = 1.0
-    redundancy: float = 3.0
-    short_words: int = 8
-
-
-def _words(sentence: str) -> list[str]:
-    from pyvi import ViTokenizer
-
-    return [w.lower() for w in ViTokenizer.tokenize(sentence).split() if _WORD.search(w)]
-
-
-def _tfidf(bags: list[list[str]]) -> np.ndarray:
-    vocab: dict[str, int] = {}
-    for bag in bags:
-        for word in bag:
-            vocab.setdefault(word, len(vocab))
-    matrix = np.zeros((len(bags), max(1, len(vocab))))
-    df = Counter(word for bag in bags for word in set(bag))
-    for row, bag in enumerate(bags):
-        for word, tf in Counter(bag).items():
-            matrix[row, vocab[word]] = (1 + math.log(tf)) * math.log((1 + len(bags)) / (1 + df[word]) + 1)
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms == 0, 1, norms)
+@functools.cache
+def _read_weights(path: str | None, stamp: tuple[int, int] | None = None) -> dict[str, Any]:
+    try:
+        if path is None:
+            raw = resources.files("bantin.summarizer").joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
+        else:
+            raw = Path(path).read_text(encoding="utf-8")
+        weights = json.loads(raw)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot read the extractive weights {path or WEIGHTS_FILE}: {exc}") from exc
+    if not isinstance(weights, dict) or weights.get("features") != list(FEATURES):
+        raise ModelError(f"{path or WEIGHTS_FILE} was made for other features; retrain: bantin model train-extractive")
+    for key in ("model_id", "mean", "scale", "coef", "intercept", "target_chars", "min_ratio"):
+        if key not in weights:
+            raise ModelError(f"{path or WEIGHTS_FILE} lacks {key!r}; retrain: bantin model train-extractive")
+    return weights
 
 
-def _textrank(similarity: np.ndarray, damping: float = 0.85, rounds: int = 50) -> np.ndarray:
-    graph = similarity.copy()
-    np.fill_diagonal(graph, 0)
-    sums = graph.sum(axis=1, keepdims=True)
-    graph = graph / np.where(sums == 0, 1, sums)
-    n = len(graph)
-    rank = np.full(n, 1 / n)
-    for _ in range(rounds):
-        rank = (1 - damping) / n + damping * graph.T @ rank
-    return rank / rank.max() if rank.max() > 0 else rank
+def load_weights(path: Path | None = None) -> dict[str, Any]:
+    """The weights file at ``path`` (default: the one shipped in the package), read once per process
+    (again if the file changes)."""
+    if path is None:
+        return _read_weights(None)
+    try:
+        stat = Path(path).stat()
+    except OSError as exc:
+        raise ModelError(f"cannot read the extractive weights {path}: {exc}") from exc
+    return _read_weights(str(Path(path).resolve()), (stat.st_mtime_ns, stat.st_size))
 
 
-def rank_sentences(sentences: list[str], weights: Weights = Weights()) -> tuple[np.ndarray, np.ndarray]:
-    """(score per sentence, sentence-similarity matrix)."""
-    bags = [_words(s) for s in sentences]
-    vectors = _tfidf(bags)
-    similarity = vectors @ vectors.T
-    centroid = vectors.mean(axis=0)
-    norm = np.linalg.norm(centroid)
-    to_centroid = vectors @ (centroid / norm) if norm > 0 else np.zeros(len(sentences))
-    position = 1 / (1 + np.arange(len(sentences))) ** weights.position_decay
-    length = np.array([min(1.0, len(bag) / weights.short_words) for bag in bags])
-    score = (weights.centroid * to_centroid + weights.textrank * _textrank(similarity) + weights.position * position)
-    return score * length, similarity
+def split_article(doc: str) -> tuple[str, list[str], int]:
+    """(title or "", candidate sentences, how many sentences the text has: more than
+    ``MAX_SENTENCES`` means the rest was cut)."""
+    blocks = paragraphs(doc)
+    title = ""
+    if len(blocks) > 1 and len(blocks[0]) <= _TITLE_CHARS and not is_finished(blocks[0]):
+        title, blocks = blocks[0], blocks[1:]
+    sentences = [s for block in blocks for s in split_sentences(block)]
+    found = len(sentences)
+    sentences = list(dict.fromkeys(sentences[:MAX_SENTENCES]))  # exact repeats count once
+    news = [s for s in sentences if not is_source_line(s)] or sentences
+    # headings and captions (no final punctuation), bylines and credits are not picked
+    return title, [s for s in news if is_finished(s)] or news, found
 
 
-def _pick(sentences: list[str], score: np.ndarray, similarity: np.ndarray, options: SummaryOptions,
-          redundancy: float) -> list[int]:
-    chosen: list[int] = []
-    used = 0
-    candidates = set(range(len(sentences)))
-    while candidates and len(chosen) < options.budget_sentences:
-        def gain(i: int) -> float:
-            return score[i] - redundancy * max((similarity[i, j] for j in chosen), default=0.0)
+def _bounded(sentence: str) -> str:
+    """``sentence`` cut at a word boundary before ``MAX_SENTENCE_CHARS`` (with an ellipsis)."""
+    if len(sentence) <= MAX_SENTENCE_CHARS:
+        return sentence
+    cut = sentence[: MAX_SENTENCE_CHARS - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > MAX_SENTENCE_CHARS // 2 else cut).rstrip() + "…"
 
-        best = max(candidates, key=gain)
-        candidates.discard(best)
-        cost = len(sentences[best]) + (1 if chosen else 0)
-        if chosen and options.budget_chars and used + cost > options.budget_chars:
+
+def _trigrams(sentence: str) -> set[tuple[str, ...]]:
+    words = syllables(sentence)
+    return set(zip(words, words[1:], words[2:], strict=False))
+
+
+def expand(standardised: np.ndarray) -> np.ndarray:
+    """The standardised features and their pairwise products (i <= j): the model's inputs with ``pairs``."""
+    i, j = np.triu_indices(standardised.shape[1])
+    return np.hstack([standardised, standardised[:, i] * standardised[:, j]])
+
+
+def probabilities(weights: dict[str, Any], features: np.ndarray) -> np.ndarray:
+    """Each sentence's probability of belonging to the summary under ``weights``."""
+    z = (features - np.asarray(weights["mean"])) / np.asarray(weights["scale"])
+    if weights.get("pairs"):
+        z = expand(z)
+    return 1 / (1 + np.exp(-(z @ np.asarray(weights["coef"]) + weights["intercept"])))
+
+
+def select(sentences: Sequence[str], probability: np.ndarray, options: SummaryOptions, *, target_chars: int,
+           min_ratio: float, antecedent: Sequence[int] | None = None) -> list[str]:
+    """The summary's sentences (see the module docstring, steps 3 and 4), in document order.
+
+    ``antecedent[i]``: the index of the sentence that sentence ``i`` follows (default ``i - 1``; -1: none).
+    """
+    order = [int(i) for i in np.argsort(-probability, kind="stable")]
+    best = order[0]
+    chosen = [best]
+    used = len(sentences[best])
+    seen = _trigrams(sentences[best])
+    for i in order[1:]:
+        if len(chosen) >= options.budget_sentences or probability[i] < min_ratio * probability[best]:
+            break
+        grown = used + 1 + len(sentences[i])
+        if options.budget_chars and grown > options.budget_chars:
             continue
-        if chosen and similarity[best, chosen].max() > 0.8:
+        if abs(grown - target_chars) >= abs(used - target_chars):
             continue
-        chosen.append(best)
-        used += cost
-    return sorted(chosen)
+        grams = _trigrams(sentences[i])
+        if grams & seen:
+            continue
+        chosen.append(i)
+        used, seen = grown, seen | grams
+    chosen.sort()
+    picked = set(chosen)
+    before = antecedent if antecedent is not None else range(-1, len(sentences) - 1)
+    return [s if not opens_with_reference(s) or before[i] in picked else drop_opener(s)
+            for i, s in zip(chosen, (sentences[i] for i in chosen), strict=True)]
 
 
 class ExtractiveSummarizer:
-    """Picks the article's most central sentences (see the module docstring)."""
+    """Picks the sentences a learned scorer rates best (see the module docstring).
+
+    ``weights``: a weights file (default: the one shipped in the package). ``target_chars``
+    overrides the file's length target (characters, near the outlets' sapo).
+    """
 
     engine = "extractive"
-    model_id = EXTRACTIVE_MODEL_ID
     device = "cpu"
     compute_type = "none"
 
-    def __init__(self, weights: Weights = Weights()) -> None:
-        self.weights = weights
+    def __init__(self, weights: Path | None = None, *, target_chars: int | None = None) -> None:
+        self.weights = load_weights(weights)
+        self.model_id: str = self.weights["model_id"]
+        self.target_chars = int(self.weights["target_chars"] if target_chars is None else target_chars)
+        self.min_ratio = float(self.weights["min_ratio"])
 
-    def summarize_one(self, doc: str, options: SummaryOptions) -> tuple[str, int, bool]:
-        """(summary, sentences read, whether sentences beyond ``MAX_SENTENCES`` were ignored)."""
-        sentences = split_sentences(doc)
-        truncated = len(sentences) > MAX_SENTENCES
-        sentences = list(dict.fromkeys(sentences[:MAX_SENTENCES]))  # exact repeats count once
-        finished = [s for s in sentences if s.endswith(_FINAL)]
-        if finished:  # headings and captions (no final punctuation) are not picked
-            sentences = finished
+    def summarize_one(self, doc: str, options: SummaryOptions) -> tuple[str, int, bool, list[str]]:
+        """(summary, syllables read, whether anything was left out or cut, warnings saying what)."""
+        title, sentences, found = split_article(doc)
+        warnings: list[str] = []
+        truncated = found > MAX_SENTENCES
+        if truncated:
+            warnings.append(f"read only the first {MAX_SENTENCES} of {found:,} sentences; the rest was left out")
+        if not sentences:
+            sentences = [title] if title else [" ".join(doc.split())]
+        longest = max(len(s) for s in sentences)
+        if longest > MAX_SENTENCE_CHARS:
+            truncated = True
+            warnings.append(f"a sentence of {longest:,} characters (no punctuation?) was cut to {MAX_SENTENCE_CHARS:,}")
+            sentences = [_bounded(s) for s in sentences]
+        read = sum(len(s.split()) for s in sentences)
         if len(sentences) <= 1:
-            return (sentences[0] if sentences else " ".join(doc.split())), len(sentences), truncated
-        score, similarity = rank_sentences(sentences, self.weights)
-        chosen = _pick(sentences, score, similarity, options, self.weights.redundancy)
-        return " ".join(sentences[i] for i in chosen), len(sentences), truncated
+            return sentences[0], read, truncated, warnings
+        features, _ = sentence_features(sentences, title)
+        probability = probabilities(self.weights, features)
+        picked = select(sentences, probability, options, target_chars=self.target_chars, min_ratio=self.min_ratio)
+        return " ".join(picked), read, truncated, warnings
 
     def summarize(
         self, docs: Sequence[str], options: SummaryOptions, *, progress: Progress | None = None
@@ -146,12 +201,12 @@ class ExtractiveSummarizer:
         out: list[Summary] = []
         for index, (doc, extra) in enumerate(zip(docs, warnings, strict=True)):
             began = time.perf_counter()
-            text, read, truncated = self.summarize_one(doc, options)
+            text, read, truncated, cut = self.summarize_one(doc, options)
             info = SummaryInfo(
                 engine=self.engine, model_id=self.model_id, device=self.device, compute_type=self.compute_type,
                 options=options.as_dict(), options_hash=options.options_hash(), input_tokens=read,
-                output_tokens=len(split_sentences(text)), seconds=round(time.perf_counter() - began, 6),
-                truncated=truncated, warnings=extra,
+                output_tokens=len(text.split()), seconds=round(time.perf_counter() - began, 6),
+                truncated=truncated, warnings=(*extra, *cut),
             )
             out.append(Summary(text, info))
             if progress is not None:

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from bantin.errors import InputError
+from bantin.summarizer.card import ModelCard
 from bantin.summarizer.chunking import chunk_text, truncate_text
-from bantin.summarizer.convert import ModelCard
 from bantin.summarizer.device import Placement
 from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
 from bantin.summarizer.protocol import Progress

@@ -129,6 +129,7 @@ class SummaryInfo:
     truncated: bool = False
     chunks: int = 1
     warnings: tuple[str, ...] = ()
+    sources: int = 1  # articles the summary was drawn from (a story summary: the story's articles)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -15,9 +15,17 @@ import ctranslate2
 import numpy as np
 
 from bantin.errors import ModelError
-from bantin.summarizer.convert import model_card
+from bantin.summarizer.card import model_card
 
-__all__ = ["check_parity"]
+__all__ = ["PARITY_SAMPLE", "check_parity"]
+
+# The pair ``bantin model convert --check`` and ``bantin model pull`` score on both sides.
+PARITY_SAMPLE = (
+    (
+        "vietnews: Tại TP.HCM, các doanh nghiệp công nghệ đang ứng dụng trí tuệ nhân tạo vào sản xuất.",
+        "Doanh nghiệp TP.HCM ứng dụng trí tuệ nhân tạo.",
+    ),
+)
 
 
 def _hf_model(source: Path, engine: str, trust_remote_code: bool):  # noqa: ANN202 - transformers types

@@ -2,9 +2,16 @@
 
 A boundary is end punctuation (``.``, ``!``, ``?``, ``…``), optionally followed by closing quotes or
 brackets, then white space, then something that can start a sentence (an upper-case letter, a digit,
-an opening quote or a dash). A full stop after a known abbreviation ("TP.", "ThS.", "PGS.") or a
-single-letter initial ("ông Nguyễn Văn T.") is not a boundary; "TP.HCM" and "3.5" have no space
-after the dot and never split. Paragraph breaks (new lines) always split.
+an opening quote or a dash); a closing quote or bracket alone never ends a sentence. A full stop
+after a known abbreviation ("TP.", "ThS.", "PGS.") is not a boundary. A name's initial ("ông
+Nguyễn Văn T.", "Nguyễn Xuân Ph.", "Gi.", "T.H.") is the last part of a Vietnamese name, so its
+full stop ends the sentence only when a capitalised word follows ("anh Nguyễn Văn H. Nguyên nhân
+…"), never before "(SN 1990)", a digit or a lower-case word. "TP.HCM" and "3.5" have no space after
+the dot and never split. Paragraph breaks (new lines) always split.
+
+``is_finished`` tells a sentence from a title, heading or caption (no final punctuation);
+``is_source_line`` finds bylines and source or photo credits («Mộc Miên (Tổng hợp)», «Theo Dân
+Trí», «Ảnh: …»), which are never summary sentences.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import re
 
 from bantin.text import nfc
 
-__all__ = ["ABBREVIATIONS", "paragraphs", "split_sentences"]
+__all__ = ["ABBREVIATIONS", "is_finished", "is_source_line", "paragraphs", "split_sentences"]
 
 # Titles, places and units written with a full stop that does not end a sentence.
 ABBREVIATIONS = frozenset(
@@ -22,7 +29,22 @@ ABBREVIATIONS = frozenset(
 )
 
 _END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s)")
+_SPACES = re.compile(r"\s*")
 _OPENERS = "\"“‘«([–—-"
+_CLOSERS = "\"”’»)]"
+# Vietnamese initial consonants written as a name's initial ("Nguyễn Xuân Ph.", "Gi.", "Ngh.").
+_CLUSTERS = frozenset("Ch Gh Gi Kh Ng Ngh Nh Ph Qu Th Tr".split())
+_DOTTED = re.compile(r"(?:[A-ZĐ]\.)+[A-ZĐ]")  # "T.H" of "T.H."
+_FINISHED = re.compile(r"[.!?…][\"”’»)\]]*$")
+_SOURCES = (
+    # «Mộc Miên (Tổng hợp)», «Trang Dung (t / h)», «Hà An (Theo VnExpress)»
+    re.compile(r"[^.!?()]{1,40}\((?:t[ổo]ng\s*h[ợo]p|t\s*/\s*h|th|theo\s[^()]{1,40}|ngu[ồo]n\s*:?[^()]{0,40})\)\.?",
+               re.IGNORECASE),
+    # «Theo Dân Trí», «Theo báo Tuổi Trẻ», «Nguồn: VTV» (a short line, no comma, a name after)
+    re.compile(r"\(?(?:[Tt]heo|[Nn]gu[ồo]n\s*:)\s+(?:báo\s+|trang\s+|tờ\s+)?[A-ZĐ][^,.!?:;]{0,40}\)?\.?"),
+    # «Ảnh: Hoàng Hà», «(Ảnh minh họa: Internet)», «Video: …»
+    re.compile(r"\(?(?:ảnh|anh|video|clip|xem\s+th[êe]m)(?:\s+minh\s+h[ọo]a)?\s*:[^.!?]{0,80}\)?\.?", re.IGNORECASE),
+)
 
 
 def paragraphs(text: str) -> list[str]:
@@ -31,26 +53,58 @@ def paragraphs(text: str) -> list[str]:
 
 
 def _starts_sentence(text: str, index: int) -> bool:
-    rest = text[index:].lstrip()
-    if not rest:
+    # Matched in place (never ``text[index:]``, which would copy the rest of a long text per stop).
+    index = _SPACES.match(text, index).end()
+    if index >= len(text):
         return False
-    head = rest[0]
-    if head in _OPENERS and len(rest) > 1:
-        head = rest[1:].lstrip()[:1] or head
+    head = text[index]
+    if head in _OPENERS and index + 1 < len(text):
+        after = _SPACES.match(text, index + 1).end()
+        head = text[after] if after < len(text) else head
     return head.isupper() or head.isdigit() or head in _OPENERS
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
-    """Is the full stop at ``dot`` the end of an abbreviation or an initial?"""
+def is_finished(sentence: str) -> bool:
+    """Does ``sentence`` end like a sentence (``.!?…``, then maybe closing quotes or brackets)?"""
+    return bool(_FINISHED.search(sentence))
+
+
+def is_source_line(sentence: str) -> bool:
+    """Is ``sentence`` a byline, a source line or a photo credit rather than news?"""
+    line = sentence.strip()
+    return len(line) <= 120 and any(pattern.fullmatch(line) for pattern in _SOURCES)
+
+
+def _word_before(text: str, dot: int) -> str:
     start = dot
     while start > 0 and not text[start - 1].isspace():
         start -= 1
-    word = text[start:dot].lstrip(_OPENERS)
+    return text[start:dot].lstrip(_OPENERS)
+
+
+def _is_initial(word: str) -> bool:
+    return (len(word) == 1 and word.isalpha() and word.isupper()) or word in _CLUSTERS or bool(_DOTTED.fullmatch(word))
+
+
+def _next_is_word(text: str, index: int) -> bool:
+    """Does a capitalised word (not an initial) start right after ``index``?"""
+    rest = text[index:].lstrip()
+    word = rest.split(maxsplit=1)[0] if rest else ""
+    if not word or not word[0].isalpha() or not word[0].isupper():
+        return False
+    return not (word.endswith(".") and _is_initial(word[:-1]))
+
+
+def _is_abbreviation(text: str, dot: int, after: int) -> bool:
+    """Is the full stop at ``dot`` (the match ending at ``after``) part of an abbreviation or an initial?"""
+    word = _word_before(text, dot)
     if not word:
         return False
     if word in ABBREVIATIONS:
         return True
-    return len(word) == 1 and word.isalpha() and word.isupper()
+    if _is_initial(word):
+        return not _next_is_word(text, after)
+    return False
 
 
 def _split_paragraph(text: str) -> list[str]:
@@ -60,9 +114,7 @@ def _split_paragraph(text: str) -> list[str]:
         end = match.end()
         if not _starts_sentence(text, end):
             continue
-        if match.group().startswith(".") and match.group().rstrip("\"”’»)]") == "." and _is_abbreviation(
-            text, match.start()
-        ):
+        if match.group().rstrip(_CLOSERS) == "." and _is_abbreviation(text, match.start(), end):
             continue
         piece = text[begin:end].strip()
         if piece:

@@ -6,7 +6,7 @@ articles stored before this revision); ``story_links`` by the crawl and ``bantin
 index`` too. Both tables go with their articles (ON DELETE CASCADE). Same on both backends.
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0006
 Create Date: 2026-12-02
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0003"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

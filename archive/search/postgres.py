@@ -1,9 +1,14 @@
-"""PostgreSQL: a weighted tsvector over folded text (GIN), ranked with ts_rank; pg_trgm suggests.
+"""PostgreSQL: folded words stored once per article, words and word pairs in an expression GIN index.
 
-The query tree becomes a tsquery *expression* in SQL, built from ``plainto_tsquery`` and
-``phraseto_tsquery`` of bound parameters joined with ``&&``, ``||`` and ``!!``; no user text is
-ever parsed as tsquery syntax. The work is bounded: only the newest ``cap`` matches are ranked
-(see ``postgres_candidates``).
+``article_search.words`` holds the folded tokens of title, lead and body (`` tri tue | ... ``,
+migration 0005); ``strpos(words, ' nhan tao ')`` checks a word or a phrase exactly. The GIN index
+over ``bantin_search_lexemes(words)`` holds every word and every adjacent word pair without
+positions, so a query of words and pairs (any phrase of two words) is answered by the index
+alone; a longer phrase is looked up by its pairs and then checked with ``strpos``. Exclusions
+are checked with ``strpos`` too. ``ts_rank`` over ``head`` (title A, lead B) ranks.
+
+Every value the reader typed reaches the database as a bound parameter; the tsquery text is
+built here from folded tokens, which hold letters and digits only, each lexeme in single quotes.
 """
 
 from __future__ import annotations
@@ -11,49 +16,78 @@ from __future__ import annotations
 import json
 import math
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, bindparam, text
+from sqlalchemy import Connection, text
 
 from bantin.archive.search.filters import SearchFilters
 from bantin.archive.search.query import TOKEN_CLASS, ParsedQuery, Term
-from bantin.archive.search.results import Candidate
-from bantin.archive.types import UTCDateTime
+from bantin.archive.search.results import Candidate, Found
+from bantin.archive.search.sql import aware, score_sql, time_and_relevance_sql, typed_dates
 
 __all__ = [
-    "aware",
-    "filter_sql",
+    "ALL_CHECKED",
+    "ALL_MATCHES",
+    "TITLE_MATCHES",
+    "postgres_adjacency",
     "postgres_candidates",
-    "postgres_suggestion",
-    "time_and_relevance_sql",
-    "tsquery_sql",
-    "typed_dates",
+    "postgres_suggestions",
+    "postgres_word_count",
+    "PostgresSearch",
+    "postgres_matches_any",
 ]
 
 TOKEN = re.compile(f"[{TOKEN_CLASS}]+")
-# ts_rank weights for D, C, B, A: body 0.2, lead 0.5, title 1.0.
+# ts_rank weights for D, C, B, A: lead 0.5, title 1.0 (``head`` holds only title and lead).
 _WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
+LEXEMES = "bantin_search_lexemes(s.words)"
+# Every match is ranked when the query has at most this many (after the filters); above it, the
+# newest matches and the newest TITLE_MATCHES title matches are (see ``postgres_candidates``).
+ALL_MATCHES = 20_000
+# ... at most this many when a phrase of three words or more must be checked row by row
+ALL_CHECKED = 5_000
+TITLE_MATCHES = 1_000
 
 
-def _term_sql(term: Term, params: dict[str, Any]) -> str:
-    name = f"t{len(params)}"
-    params[name] = " ".join(term.words)
-    function = "phraseto_tsquery" if term.is_phrase else "plainto_tsquery"
-    return f"{function}('pg_catalog.simple', :{name})"
+def _lexeme(value: str) -> str:
+    if not all(TOKEN.fullmatch(part) for part in value.split(" ")):
+        raise ValueError(f"not a search token: {value!r}")
+    return f"'{value}'"
 
 
-def tsquery_sql(parsed: ParsedQuery, params: dict[str, Any]) -> str:
-    """A SQL expression of type tsquery for ``parsed``; its values are added to ``params``."""
-    clauses = []
+def _term_lexemes(term: Term, weight: str = "") -> str:
+    """A word, or a phrase as all its adjacent pairs (exact for two words, a superset for more)."""
+    if not term.is_phrase:
+        return _lexeme(term.words[0]) + weight
+    if weight:  # in ``head``, which has positions
+        return "(" + " <-> ".join(_lexeme(word) + weight for word in term.words) + ")"
+    pairs = [f"{a} {b}" for a, b in dict.fromkeys(pairwise(term.words))]
+    return "(" + " & ".join(_lexeme(pair) for pair in pairs) + ")"
+
+
+def lexeme_query(parsed: ParsedQuery, weight: str = "") -> str:
+    """The tsquery text of ``parsed``'s required clauses (exclusions are checked separately)."""
+    return " & ".join("(" + " | ".join(_term_lexemes(term, weight) for term in clause.alternatives) + ")"
+                      for clause in parsed.required)
+
+
+def _pattern(term: Term, params: dict[str, Any]) -> str:
+    name = f"w{len(params)}"
+    params[name] = " " + " ".join(term.words) + " "
+    return f"strpos(s.words, :{name})"
+
+
+def check_sql(parsed: ParsedQuery, params: dict[str, Any], *, all_terms: bool) -> list[str]:
+    """Exact row conditions on ``s.words``: every clause (``all_terms``) or only what the index
+    cannot decide (phrases of three words or more), and the exclusions."""
+    conditions = []
     for clause in parsed.required:
-        alternatives = [_term_sql(term, params) for term in clause.alternatives]
-        clauses.append(alternatives[0] if len(alternatives) == 1 else "(" + " || ".join(alternatives) + ")")
-    expression = " && ".join(clauses)
-    for term in parsed.excluded:
-        expression += f" && !!{_term_sql(term, params)}"
-    return f"({expression})"
+        if all_terms or any(len(term.words) > 2 for term in clause.alternatives):
+            conditions.append("(" + " OR ".join(f"{_pattern(term, params)} > 0" for term in clause.alternatives) + ")")
+    conditions += [f"{_pattern(term, params)} = 0" for term in parsed.excluded]
+    return conditions
 
 
 def filter_sql(filters: SearchFilters, source_ids: tuple[int, ...], params: dict[str, Any]) -> list[str]:
@@ -75,122 +109,124 @@ def filter_sql(filters: SearchFilters, source_ids: tuple[int, ...], params: dict
     return conditions + time_and_relevance_sql(filters, params, "s")
 
 
-def time_and_relevance_sql(filters: SearchFilters, params: dict[str, Any], relevance_of: str = "a") -> list[str]:
-    """The conditions both backends write alike: time window and minimum relevance."""
-    conditions = []
-    for name, operator in (("since", ">="), ("until", "<")):
-        if getattr(filters, name) is not None:
-            conditions.append(f"s.sort_at {operator} :{name}")
-            params[name] = getattr(filters, name)
-    if filters.min_relevance is not None:
-        conditions.append(f"{relevance_of}.relevance >= :min_relevance")
-        params["min_relevance"] = filters.min_relevance
-    return conditions
-
-
-def _pairs_sql(words: tuple[str, ...], params: dict[str, Any]) -> str:
-    """All adjacent word pairs of a phrase, as the pair lexemes migration 0002 indexes ('tri tue').
-
-    The tsquery text is built here from folded tokens, which hold letters and digits only, each
-    pair in single quotes: nothing the reader typed can become tsquery syntax.
-    """
-    parts = []
-    for first, second in dict.fromkeys(pairwise(words)):
-        if not (TOKEN.fullmatch(first) and TOKEN.fullmatch(second)):
-            raise ValueError(f"not a search token: {first!r} {second!r}")
-        name = f"t{len(params)}"
-        params[name] = f"'{first} {second}'"
-        parts.append(f"CAST(:{name} AS tsquery)")
-    return parts[0] if len(parts) == 1 else "(" + " && ".join(parts) + ")"
-
-
-def _loose_clauses(parsed: ParsedQuery, params: dict[str, Any]) -> list[str]:
-    """Each required clause with each phrase as all its word pairs: exact in the GIN index."""
-    clauses = []
-    for clause in parsed.required:
-        alternatives = [_pairs_sql(term.words, params) if term.is_phrase else _term_sql(term, params)
-                        for term in clause.alternatives]
-        clauses.append(alternatives[0] if len(alternatives) == 1 else "(" + " || ".join(alternatives) + ")")
-    return clauses
-
-
-def _words_sql(words: tuple[str, ...], operator: str, params: dict[str, Any]) -> str:
-    parts = [_term_sql(Term((word,)), params) for word in dict.fromkeys(words)]
-    return parts[0] if len(parts) == 1 else "(" + f" {operator} ".join(parts) + ")"
-
-
 # Above this share of the filtered archive, walking the newest rows in time order (the sort-time
-# index, checking each row's tsvector) finds ``cap`` matches sooner than building the GIN bitmap
-# of a term found in, say, a third of all articles; below it, the GIN bitmap is cheaper.
+# index, checking each row's words) finds ``cap`` matches sooner than a GIN bitmap of a term found
+# in, say, a third of all articles; below it, the GIN bitmap is cheaper.
 DENSE_SHARE = 0.3
 
 
+def _settings(conn: Connection) -> None:
+    # custom plans (the estimates depend on the words); no JIT (the lexeme function's high cost
+    # would trigger it, and parallel workers); a bitmap of a frequent word stays exact (no lossy
+    # pages to recheck)
+    for setting in ("plan_cache_mode = force_custom_plan", "jit = off", "work_mem = '64MB'",
+                    "max_parallel_workers_per_gather = 0"):
+        conn.execute(text(f"SET LOCAL {setting}"))
+
+
 def postgres_candidates(
-    conn: Connection, parsed: ParsedQuery, filters: SearchFilters, source_ids: tuple[int, ...], cap: int
-) -> list[Candidate]:
-    """The newest ``cap`` articles matching ``parsed`` and ``filters``, each with its text rank.
+    conn: Connection, parsed: ParsedQuery, filters: SearchFilters, source_ids: tuple[int, ...], cap: int,
+    keep: int, now: datetime,
+) -> Found:
+    """The best ``keep`` of the matches of ``parsed`` and ``filters`` worth ranking (scored in
+    SQL, each with its text rank), and how many match.
 
-    Phrases are looked up as their word pairs (exact in the GIN index); phrases of three words
-    or more are then checked word by word. The planner's estimates say which share of the
-    filtered rows match, and so which way is cheaper:
+    * When the planner expects at most ``ALL_MATCHES`` matches (``ALL_CHECKED`` when a long
+      phrase must be checked row by row), all are read (GIN bitmap) and ranked; if there are
+      indeed at most that many, the total is exact.
+    * Otherwise: the newest ``cap`` matches (in time order, or by bitmap in a recency window, as
+      the share of matching rows says is cheaper) and the newest ``TITLE_MATCHES`` articles with
+      the whole query in their title (weight-A lexemes of ``head``, which a body-only match can
+      never outrank at the same age), with the planner's estimate as the total.
 
-    * a frequent query (at least ``DENSE_SHARE``) walks the newest rows in time order and stops
-      at the ``cap``-th match;
-    * a rarer one bitmap-ANDs its GIN matches with the filters.
-
-    Either way it first looks only in a recency window expected to hold a few times what it
-    needs (cut from the sort-time histogram, see ``_window_start``), then, while the window holds
-    too few, in one eight times as large, and at last in everything the filters allow.
-    ``ts_rank`` over title and lead (``head``) ranks the survivors; a match in the body alone
-    ranks below any title or lead match. The caller's transaction has sequential scans off.
+    The caller's transaction has sequential scans off.
     """
-    params: dict[str, Any] = {"cap": cap, "wide": cap * 4}
-    exact_needed = any(len(t.words) > 2 for t in (*parsed.positive_terms, *parsed.excluded))
-    clauses = _loose_clauses(parsed, params)
-    exclusions = [f"!!{_pairs_sql(t.words, params) if t.is_phrase else _term_sql(t, params)}"
-                  for t in parsed.excluded if len(t.words) <= 2]
-    loose = "(" + " && ".join(clauses + exclusions) + ")"
+    _settings(conn)
+    params: dict[str, Any] = {"cap": cap, "keep": keep, "now": now, "lexemes": lexeme_query(parsed)}
     extra = filter_sql(filters, source_ids, params)
-    exact = tsquery_sql(parsed, params) if exact_needed else ""
-    words = tuple(word for term in parsed.positive_terms for word in term.words)
-    rank = f"ts_rank('{_WEIGHTS}', c.head, {_words_sql(words, '||', params)}, 1) + 0.01"
-    conn.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    index = f"{LEXEMES} @@ CAST(:lexemes AS tsquery)"
+    words = tuple(dict.fromkeys(word for term in parsed.positive_terms for word in term.words))
+    params["any_word"] = " | ".join(_lexeme(word) for word in words)
+    rank = f"ts_rank('{_WEIGHTS}', c.head, CAST(:any_word AS tsquery), 1) + 0.01"
     total = _estimated_rows(conn, [], {})
     scope = _estimated_rows(conn, extra, params) if extra else total
+    params["scope"] = scope
     share = _text_share(conn, parsed, total)
-    ordered = share >= DENSE_SHARE
+    expected = share * scope
 
-    def ranked(conditions: list[str], in_order: bool) -> list[Candidate]:
-        # the cheap filters first: a row's tsvector is read only when they let the row through
-        where = " AND ".join([*conditions, f"s.document @@ {loose}"])
-        if in_order:  # the sort-time index in order; each row's vector read until ``cap`` match
-            if exact:
-                where += f" AND s.document @@ {exact}"
-            newest = f"""SELECT s.article_id, s.sort_at, s.head FROM article_search s WHERE {where}
-                         ORDER BY s.sort_at DESC, s.article_id DESC LIMIT :cap"""
-        else:  # bitmaps only: matches found in the index, heap rows read only for the filters
-            newest = f"""SELECT s.article_id, s.sort_at, s.head, s.document FROM article_search s WHERE {where}
-                         ORDER BY s.sort_at + interval '0 s' DESC, s.article_id DESC LIMIT {":wide" if exact else ":cap"}"""
-            if exact:
-                newest = f"SELECT w.* FROM ({newest}) w WHERE w.document @@ {exact} LIMIT :cap"
-        conn.execute(text(f"SET LOCAL {'enable_bitmapscan' if in_order else 'enable_indexscan'} = off"))
-        conn.execute(text(f"SET LOCAL {'enable_indexscan' if in_order else 'enable_bitmapscan'} = on"))
-        sql = text(f"SELECT c.article_id, c.sort_at, {rank} AS text_rank FROM ({newest}) c")
-        rows = conn.execute(sql.bindparams(*typed_dates(params)), params).all()
-        return [Candidate(row.article_id, float(row.text_rank), aware(row.sort_at)) for row in rows]
+    def ranked(sql: str) -> tuple[list[Candidate], int]:
+        """The best ``keep`` rows of ``sql`` and how many rows it gave."""
+        score = score_sql("postgresql", "x.text_rank", "x.sort_at")
+        query = f"""
+            SELECT x.article_id, x.sort_at, x.text_rank, count(*) OVER () AS n
+            FROM (SELECT c.article_id, c.sort_at, {rank} AS text_rank FROM ({sql}) c) x
+            ORDER BY {score} DESC, x.sort_at DESC, x.article_id DESC LIMIT :keep"""
+        rows = conn.execute(text(query).bindparams(*typed_dates(params, query)), params).all()
+        found = [Candidate(row.article_id, float(row.text_rank), aware(row.sort_at)) for row in rows]
+        return found, int(rows[0].n) if rows else 0
 
-    # a window expected to hold a few times what is needed; 8 times as large while it holds too few
-    fraction = (3 * cap if ordered else 4 * (params["wide"] if exact else cap)) / (share * scope)
+    def by_index(conditions: list[str], limit: str) -> str:
+        where = " AND ".join([*conditions, index, *check_sql(parsed, params, all_terms=False)])
+        return f"SELECT s.article_id, s.sort_at, s.head FROM article_search s WHERE {where} {limit}"
+
+    checked = any(len(term.words) > 2 for term in (*parsed.positive_terms, *parsed.excluded))
+    bound = min(ALL_MATCHES, ALL_CHECKED) if checked else ALL_MATCHES
+    if expected <= bound:
+        params["all"] = bound + 1
+        _only(conn, bitmap=True)
+        found, matches = ranked(by_index(extra, "LIMIT :all"))
+        if matches <= bound:
+            return Found(found, matches, estimated=False)
+        expected = max(expected, bound + 1)
+    newest, matches = _newest(conn, parsed, filters, extra, params, share * scope, ranked, by_index)
+    seen = {cand.article_id for cand in newest}
+    titles = [cand for cand in _title_matches(conn, parsed, extra, params, ranked) if cand.article_id not in seen]
+    return Found(newest + titles, max(round(expected), matches), estimated=True)
+
+
+def _only(conn: Connection, *, bitmap: bool) -> None:
+    """Bitmaps only (matches found in the index) or index scans only (rows in time order)."""
+    conn.execute(text(f"SET LOCAL enable_bitmapscan = {'on' if bitmap else 'off'}"))
+    conn.execute(text(f"SET LOCAL enable_indexscan = {'off' if bitmap else 'on'}"))
+
+
+def _newest(conn, parsed, filters, extra, params, expected, ranked, by_index) -> tuple[list[Candidate], int]:  # noqa: ANN001
+    """The newest ``cap`` matches: first in a recency window expected to hold a few times that
+    many (cut from the sort-time histogram), then in one eight times as large, then everywhere."""
+    cap = params["cap"]
+    ordered = expected >= DENSE_SHARE * params["scope"]
+
+    def fetch(conditions: list[str], in_order: bool) -> tuple[list[Candidate], int]:
+        _only(conn, bitmap=not in_order)
+        if in_order:  # the sort-time index in order, each row's words checked until ``cap`` match
+            where = " AND ".join([*conditions, *check_sql(parsed, params, all_terms=True)])
+            sql = f"""SELECT s.article_id, s.sort_at, s.head FROM article_search s WHERE {where}
+                      ORDER BY s.sort_at DESC, s.article_id DESC LIMIT :cap"""
+        else:
+            sql = by_index(conditions, "ORDER BY s.sort_at + interval '0 s' DESC, s.article_id DESC LIMIT :cap")
+        return ranked(sql)
+
+    fraction = 3 * cap / max(expected, 1.0)
     bounds = _time_bounds(conn, filters) if fraction < WHOLE_RANGE else []
     while (cutoff := _window_start(bounds, fraction)) is not None:
         params["cutoff"] = cutoff
-        found = ranked([*extra, "s.sort_at >= :cutoff"], ordered)
-        if len(found) >= cap:
+        found = fetch([*extra, "s.sort_at >= :cutoff"], ordered)
+        if found[1] >= cap:
             return found
         fraction, ordered = fraction * 8, False
-    # everything the filters allow: in time order when the query is frequent (the scope is then
-    # small, or there would have been a window), else by bitmap, which reads matches only
-    return ranked(extra, ordered)
+    return fetch(extra, ordered)
+
+
+def _title_matches(conn, parsed, extra, params, ranked) -> list[Candidate]:  # noqa: ANN001
+    """The newest ``TITLE_MATCHES`` matches with every required clause in the title."""
+    params["titles"] = lexeme_query(parsed, ":A")
+    params["title_cap"] = TITLE_MATCHES
+    conditions = [*extra, "s.head @@ CAST(:titles AS tsquery)",
+                  *(f"{_pattern(term, params)} = 0" for term in parsed.excluded)]
+    conn.execute(text("SET LOCAL enable_bitmapscan = on"))
+    conn.execute(text("SET LOCAL enable_indexscan = on"))
+    return ranked(f"""SELECT s.article_id, s.sort_at, s.head FROM article_search s WHERE {" AND ".join(conditions)}
+                      ORDER BY s.sort_at DESC, s.article_id DESC LIMIT :title_cap""")[0]
 
 
 def _text_share(conn: Connection, parsed: ParsedQuery, total: float) -> float:
@@ -203,11 +239,10 @@ def _text_share(conn: Connection, parsed: ParsedQuery, total: float) -> float:
     """
     known: dict[str, float] = {}
 
-    def lexeme(value: str, phrase: bool) -> float:
+    def lexeme(value: str) -> float:
         if value not in known:
-            params: dict[str, Any] = {}
-            sql = _pairs_sql(tuple(value.split()), params) if phrase else _term_sql(Term((value,)), params)
-            known[value] = min(1.0, _estimated_rows(conn, [f"s.document @@ {sql}"], params) / total)
+            params = {"lexeme": _lexeme(value)}
+            known[value] = min(1.0, _estimated_rows(conn, [f"{LEXEMES} @@ CAST(:lexeme AS tsquery)"], params) / total)
         return known[value]
 
     def together(shares: list[float]) -> float:
@@ -217,10 +252,10 @@ def _text_share(conn: Connection, parsed: ParsedQuery, total: float) -> float:
     for clause in parsed.required:
         alternatives = []
         for term in clause.alternatives:
-            if term.is_phrase and len(term.words) > 1:
-                alternatives.append(min(lexeme(f"{a} {b}", True) for a, b in pairwise(term.words)))
+            if term.is_phrase:
+                alternatives.append(min(lexeme(f"{a} {b}") for a, b in pairwise(term.words)))
             else:
-                alternatives.append(together([lexeme(word, False) for word in dict.fromkeys(term.words)]))
+                alternatives.append(lexeme(term.words[0]))
         clauses.append(min(1.0, sum(alternatives)))
     return together(clauses)
 
@@ -228,8 +263,8 @@ def _text_share(conn: Connection, parsed: ParsedQuery, total: float) -> float:
 def _estimated_rows(conn: Connection, conditions: list[str], params: dict[str, Any]) -> float:
     """The planner's estimate of the article_search rows meeting ``conditions`` (at least 1)."""
     where = " AND ".join(conditions) or "true"
-    sql = text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM article_search s WHERE {where}")
-    plan = conn.execute(sql.bindparams(*typed_dates(params)), params).scalar_one()
+    sql = f"EXPLAIN (FORMAT JSON) SELECT 1 FROM article_search s WHERE {where}"
+    plan = conn.execute(text(sql).bindparams(*typed_dates(params, sql)), params).scalar_one()
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return max(float(plan[0]["Plan"]["Plan Rows"]), 1.0)
 
@@ -242,8 +277,9 @@ def _time_bounds(conn: Connection, filters: SearchFilters) -> list[datetime]:
         SELECT CAST(CAST(histogram_bounds AS text) AS timestamptz[]) FROM pg_stats
         WHERE tablename = 'article_search' AND attname = 'sort_at' AND schemaname = ANY(current_schemas(false))
         LIMIT 1""")).scalar()
+    since, until = filters.since, filters.until
     return [moment for moment in map(aware, bounds or ())
-            if (filters.since is None or moment >= filters.since) and (filters.until is None or moment < filters.until)]
+            if (since is None or moment >= since) and (until is None or moment < until)]
 
 
 # A window of this share of the time range or more is no window: the whole range is searched.
@@ -261,10 +297,31 @@ def _window_start(bounds: list[datetime], fraction: float) -> datetime | None:
     return bounds[-buckets] if buckets < len(bounds) * WHOLE_RANGE else None
 
 
-def postgres_suggestion(conn: Connection, word: str) -> str | None:
-    """The title word most like ``word`` (pg_trgm), for "did you mean"; None when nothing is close."""
+def postgres_adjacency(conn: Connection, ids: list[int], pairs: list[tuple[str, str]]) -> dict[int, int]:
+    """For each article of ``ids``: how many of the word ``pairs`` its text has side by side, in order."""
+    params: dict[str, Any] = {"ids": ids}
+    parts = []
+    for n, (first, second) in enumerate(pairs):
+        params[f"p{n}"] = f" {first} {second} "
+        parts.append(f"(strpos(s.words, :p{n}) > 0)::int")
+    rows = conn.execute(text(f"SELECT s.article_id, {' + '.join(parts)} AS n FROM article_search s "
+                             "WHERE s.article_id = ANY(:ids)"), params).all()
+    return {row.article_id: int(row.n) for row in rows}
+
+
+def postgres_word_count(conn: Connection, lexeme: str) -> int:
+    """How many articles have ``lexeme`` (a word or "word word"), at most 1: does it exist at all."""
+    _settings(conn)
+    conn.execute(text("SET LOCAL enable_seqscan = off"))
+    row = conn.execute(text(f"SELECT 1 FROM article_search s WHERE {LEXEMES} @@ CAST(:q AS tsquery) LIMIT 1"),
+                       {"q": _lexeme(lexeme)}).first()
+    return 0 if row is None else 1
+
+
+def postgres_suggestions(conn: Connection, word: str, limit: int = 5) -> list[str]:
+    """Title words most like ``word`` (pg_trgm), best first, for "did you mean"."""
     conn.execute(text("SET LOCAL pg_trgm.word_similarity_threshold = 0.4"))
-    row = conn.execute(
+    rows = conn.execute(
         text("""
             SELECT w.word, similarity(w.word, :word) AS sim
             FROM (
@@ -278,19 +335,33 @@ def postgres_suggestion(conn: Connection, word: str) -> str | None:
             ) w
             WHERE w.word <> '' AND w.word <> :word AND similarity(w.word, :word) >= 0.3
             ORDER BY sim DESC, w.word
-            LIMIT 1"""),
-        {"word": word},
-    ).first()
-    return row.word if row else None
+            LIMIT :limit"""),
+        {"word": word, "limit": limit},
+    ).scalars()
+    return list(rows)
 
 
-def typed_dates(params: dict[str, Any]) -> list[BindParameter[Any]]:
-    """Bind parameters that store the date filters the way the archive stores times."""
-    return [bindparam(name, type_=UTCDateTime()) for name in ("since", "until") if name in params]
+def postgres_matches_any(conn: Connection, parsed: ParsedQuery) -> bool:
+    _settings(conn)
+    params: dict[str, Any] = {"lexemes": lexeme_query(parsed)}
+    where = " AND ".join([f"{LEXEMES} @@ CAST(:lexemes AS tsquery)", *check_sql(parsed, params, all_terms=False)])
+    return conn.execute(text(f"SELECT 1 FROM article_search s WHERE {where} LIMIT 1"), params).first() is not None
 
 
-def aware(value: datetime | str) -> datetime:
-    """A timestamp read back from either backend, as an aware UTC datetime."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+class PostgresSearch:
+    """The PostgreSQL backend (``backend.SearchBackend``)."""
+
+    candidates = staticmethod(postgres_candidates)
+    adjacency = staticmethod(postgres_adjacency)
+    matches_any = staticmethod(postgres_matches_any)
+    suggestions = staticmethod(postgres_suggestions)
+
+    @staticmethod
+    def has(conn: Connection, lexeme: str) -> bool:
+        return postgres_word_count(conn, lexeme) > 0
+
+    @staticmethod
+    def topic_exists(conn: Connection, topic: str) -> bool:
+        # the GIN index of article_search.topics, also for a topic nobody has
+        sql = "SELECT 1 FROM article_search WHERE topics @> ARRAY[CAST(:t AS text)] LIMIT 1"
+        return conn.execute(text(sql), {"t": topic}).first() is not None

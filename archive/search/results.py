@@ -9,12 +9,26 @@ from typing import Any
 
 from bantin.archive.search.highlight import Segment, plain, to_html
 
-__all__ = ["CANDIDATES", "HALF_LIFE_DAYS", "Candidate", "SearchHit", "SearchPage", "rank"]
+__all__ = [
+    "ADJACENCY",
+    "CANDIDATES",
+    "HALF_LIFE_DAYS",
+    "Candidate",
+    "Found",
+    "SearchHit",
+    "SearchPage",
+    "approximately",
+    "rank",
+]
 
-# Ranking work is bounded: a backend ranks at most the CANDIDATES newest matches of a query (all
-# of them when fewer match). A term found in a third of the archive thus costs as much as a rare
-# one, and what it loses is an old article that the recency boost would rank low anyway.
+# Ranking work is bounded by cost: a backend ranks every match of a query with up to about 20,000
+# matches; above that, the newest CANDIDATES matches (more for a deep page) and the newest title
+# matches (see each backend's ``*_candidates``).
 CANDIDATES = 500
+# Unquoted words side by side: score x (1 + ADJACENCY * share of the query's neighbouring word
+# pairs that the article has side by side, in order). "tri tue nhan tao" as a phrase ranks above
+# the same four syllables scattered over a text, wherever they are.
+ADJACENCY = 1.0
 # The recency boost: score = text rank * (1 + 2 ** -(age in days / HALF_LIFE_DAYS)); a match
 # published now counts up to twice as much as an old one, and the boost halves every HALF_LIFE_DAYS.
 HALF_LIFE_DAYS = 30.0
@@ -29,15 +43,40 @@ class Candidate:
     sort_at: datetime
 
 
-def rank(candidates: list[Candidate], now: datetime) -> list[tuple[Candidate, float]]:
-    """Candidates with their scores, best first; ties go to the newer article, then the higher id."""
+@dataclass(frozen=True)
+class Found:
+    """What a backend found: the candidates to rank and the number of matches (``estimated``
+    when not all matches were read)."""
+
+    candidates: list[Candidate]
+    total: int
+    estimated: bool
+
+
+def rank(
+    candidates: list[Candidate], now: datetime, adjacency: dict[int, float] | None = None
+) -> list[tuple[Candidate, float]]:
+    """Candidates with their scores, best first; ties go to the newer article, then the higher id.
+
+    ``adjacency`` (article id -> share of the query's word pairs found side by side, 0 to 1)
+    multiplies a score by up to ``1 + ADJACENCY``.
+    """
     scored = []
     for cand in candidates:
         age_days = max(0.0, (now - cand.sort_at).total_seconds() / 86400)
         boost = 1.0 + math.pow(2.0, -age_days / HALF_LIFE_DAYS)
-        scored.append((cand, max(cand.text_rank, 0.0) * boost))
+        near = 1.0 + ADJACENCY * (adjacency or {}).get(cand.article_id, 0.0)
+        scored.append((cand, max(cand.text_rank, 0.0) * boost * near))
     scored.sort(key=lambda pair: (-round(pair[1], 12), -pair[0].sort_at.timestamp(), -pair[0].article_id))
     return scored
+
+
+def approximately(total: int) -> str:
+    """A large count as a reader reads an estimate: three significant digits, Vietnamese
+    thousands separator ("66.600")."""
+    digits = max(0, len(str(total)) - 3)
+    rounded = round(total, -digits) if digits else total
+    return f"{rounded:,}".replace(",", ".")
 
 
 @dataclass(frozen=True)
@@ -81,7 +120,7 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchPage:
-    """One page of results. ``total`` counts the matches ranked; ``capped`` says there are more."""
+    """One page of results. ``total`` counts the matches; ``capped`` says it is an estimate."""
 
     query: str
     hits: tuple[SearchHit, ...]
@@ -91,6 +130,13 @@ class SearchPage:
     capped: bool = False
     suggestion: str | None = None
     messages: tuple[str, ...] = field(default=())
+
+    @property
+    def total_text(self) -> str:
+        """The count as shown to a reader: "12 kết quả", "khoảng 66.600 kết quả"."""
+        if self.capped:
+            return f"khoảng {approximately(self.total)} kết quả"
+        return f"{self.total:,} kết quả".replace(",", ".")
 
     @property
     def pages(self) -> int:
@@ -108,6 +154,7 @@ class SearchPage:
             "pages": self.pages,
             "total": self.total,
             "capped": self.capped,
+            "total_text": self.total_text,
             "suggestion": self.suggestion,
             "messages": list(self.messages),
             "hits": [hit.to_dict() for hit in self.hits],

@@ -2,37 +2,55 @@
 
 The query tree becomes an FTS5 expression in which every word and phrase is a double-quoted
 string (so nothing the reader typed is read as FTS5 syntax) and the whole expression is a bound
-parameter of MATCH. Work is bounded like on PostgreSQL: only about ``cap`` of the newest matches
-are read and ranked (see ``sqlite_candidates``).
+parameter of MATCH. FTS5 hands out matches in rowid order; articles are stored roughly in time
+order, so the newest rowids are the newest articles (see ``sqlite_candidates``).
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import math
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import OperationalError
 
 from bantin.archive.search.filters import SearchFilters
-from bantin.archive.search.postgres import aware, time_and_relevance_sql, typed_dates
 from bantin.archive.search.query import ParsedQuery, Term
-from bantin.archive.search.results import Candidate
+from bantin.archive.search.results import Candidate, Found
+from bantin.archive.search.sql import aware, score_sql, time_and_relevance_sql, typed_dates
 
-__all__ = ["match_expression", "sqlite_candidates", "sqlite_suggestion", "sqlite_word_exists"]
+__all__ = [
+    "match_expression",
+    "sqlite_adjacency",
+    "sqlite_candidates",
+    "sqlite_fill",
+    "sqlite_has",
+    "sqlite_suggestions",
+    "SqliteSearch",
+    "sqlite_matches_any",
+]
 
 # bm25 column weights: title, lead, body.
 _BM25 = "bm25(article_fts, 10.0, 4.0, 1.0)"
+ALL_MATCHES = 20_000
+TITLE_MATCHES = 1_000
+NEWEST = 2_000  # at least this many newest matches are read when there may be more than ALL_MATCHES
 
 
 def _quoted(term: Term) -> str:
     return '"' + " ".join(term.words).replace('"', '""') + '"'
 
 
-def match_expression(parsed: ParsedQuery) -> str:
-    """The FTS5 MATCH expression for ``parsed``: quoted strings joined by AND, OR and NOT."""
+def match_expression(parsed: ParsedQuery, columns: str = "") -> str:
+    """The FTS5 MATCH expression for ``parsed``: quoted strings joined by AND, OR and NOT; with
+    ``columns`` (``"title"``), the required part must match in those columns."""
     clauses = ["(" + " OR ".join(_quoted(t) for t in clause.alternatives) + ")" for clause in parsed.required]
     expression = "(" + " AND ".join(clauses) + ")"
+    if columns:
+        expression = "({" + columns + "} : " + expression + ")"
     if parsed.excluded:
         expression += " NOT (" + " OR ".join(_quoted(t) for t in parsed.excluded) + ")"
     return expression
@@ -55,42 +73,144 @@ def _filter_sql(filters: SearchFilters, source_ids: tuple[int, ...], params: dic
     return conditions + time_and_relevance_sql(filters, params)
 
 
-def sqlite_candidates(
-    conn: Connection, parsed: ParsedQuery, filters: SearchFilters, source_ids: tuple[int, ...], cap: int
-) -> list[Candidate]:
-    """The newest ``cap`` of the most recently stored matches of ``parsed``, each with its bm25 rank.
+def _documents(conn: Connection, word: str) -> int:
+    row = conn.execute(text("SELECT doc FROM article_fts_vocab WHERE term = :w"), {"w": word}).first()
+    return int(row.doc) if row else 0
 
-    FTS5 hands out matches in rowid order, newest rowid first, and computes bm25 only for the
-    rows read; reading stops after ``2 * cap`` matches, which are then ordered by time. Articles
-    are stored roughly in time order, so these are the newest matches unless many old articles
-    were stored late (a backfill), in which case some of those rank lower than they should.
+
+def _upper_bound(conn: Connection, parsed: ParsedQuery) -> int:
+    """At most this many articles match (from the vocabulary's document counts, no rows read)."""
+    bound = None
+    for clause in parsed.required:
+        alternatives = sum(min(_documents(conn, word) for word in term.words) for term in clause.alternatives)
+        bound = alternatives if bound is None else min(bound, alternatives)
+    return bound or 0
+
+
+def sqlite_candidates(
+    conn: Connection, parsed: ParsedQuery, filters: SearchFilters, source_ids: tuple[int, ...], cap: int,
+    keep: int, now: datetime,
+) -> Found:
+    """The best ``keep`` of the matches of ``parsed`` and ``filters`` worth ranking (scored in
+    SQL, each with its bm25 rank), and how many match.
+
+    * When the vocabulary says at most ``ALL_MATCHES`` articles can match, all matches are read
+      and ranked (the total is exact); so too when the newest ``NEWEST`` turn out to be all.
+    * Otherwise the newest ``max(NEWEST, 2 * cap)`` matches (by rowid, then ordered by time) and
+      the newest ``TITLE_MATCHES`` with the whole query in the title; the total is estimated from
+      the share of the rowid range the newest matches spanned.
     """
-    params: dict[str, Any] = {"match": match_expression(parsed), "wide": 2 * cap}
+    _math(conn)
+    params: dict[str, Any] = {"match": match_expression(parsed), "keep": keep, "now": now}
     conditions = ["article_fts MATCH :match", *_filter_sql(filters, source_ids, params)]
     join = "JOIN articles a ON a.id = s.article_id" if any("a." in c for c in conditions[1:]) else ""
-    rows = conn.execute(
-        text(f"""SELECT article_fts.rowid AS article_id, s.sort_at, {_BM25} AS bm25
-                 FROM article_fts JOIN article_search s ON s.article_id = article_fts.rowid {join}
-                 WHERE {" AND ".join(conditions)}
-                 ORDER BY article_fts.rowid DESC LIMIT :wide""").bindparams(*typed_dates(params)),
-        params,
-    ).all()
-    found = [Candidate(row.article_id, -float(row.bm25), aware(row.sort_at)) for row in rows]
-    found.sort(key=lambda cand: (cand.sort_at, cand.article_id), reverse=True)
-    return found[:cap]
+
+    def read(limit: str) -> tuple[list[Candidate], int, int]:
+        """The best ``keep`` matches (newest first, at most ``limit``), how many, the oldest rowid."""
+        score = score_sql("sqlite", "x.text_rank", "x.sort_at")
+        query = f"""SELECT x.article_id, x.sort_at, x.text_rank, count(*) OVER () AS n, min(x.article_id) OVER () AS low
+                     FROM (SELECT article_fts.rowid AS article_id, s.sort_at, -{_BM25} AS text_rank
+                           FROM article_fts JOIN article_search s ON s.article_id = article_fts.rowid {join}
+                           WHERE {" AND ".join(conditions)}
+                           ORDER BY article_fts.rowid DESC {limit}) x
+                     ORDER BY {score} DESC, x.sort_at DESC, x.article_id DESC LIMIT :keep"""
+        rows = conn.execute(text(query).bindparams(*typed_dates(params, query)), params).all()
+        found = [Candidate(row.article_id, float(row.text_rank), aware(row.sort_at)) for row in rows]
+        return found, int(rows[0].n) if rows else 0, int(rows[0].low) if rows else 0
+
+    if _upper_bound(conn, parsed) <= ALL_MATCHES:
+        found, matches, _ = read("")
+        return Found(found, matches, estimated=False)
+    params["wide"] = max(NEWEST, 2 * cap)
+    newest, matches, oldest = read("LIMIT :wide")
+    if matches < params["wide"]:
+        return Found(newest, matches, estimated=False)
+    low, high = conn.execute(text("SELECT min(article_id), max(article_id) FROM article_search")).one()
+    estimate = round(matches * (high - low + 1) / max(1, high - oldest + 1))
+    params["match"] = match_expression(parsed, "title")
+    params["wide"] = TITLE_MATCHES
+    seen = {cand.article_id for cand in newest}
+    titles = [cand for cand in read("LIMIT :wide")[0] if cand.article_id not in seen]
+    return Found(newest + titles, max(estimate, matches), estimated=True)
 
 
-def sqlite_word_exists(conn: Connection, word: str) -> bool:
-    return conn.execute(text("SELECT 1 FROM article_fts_vocab WHERE term = :w"), {"w": word}).first() is not None
+def _math(conn: Connection) -> None:
+    """SQLite's math functions (``power``) where the library was built without them."""
+    try:
+        conn.execute(text("SELECT power(2.0, 1.0)"))
+    except OperationalError:
+        raw = conn.connection.driver_connection
+        raw.create_function("power", 2, math.pow, deterministic=True)
 
 
-def sqlite_suggestion(conn: Connection, word: str) -> str | None:
-    """The indexed word most like ``word`` (same first letter), for "did you mean"; None if none is close."""
+def sqlite_adjacency(conn: Connection, ids: list[int], pairs: list[tuple[str, str]]) -> dict[int, int]:
+    """For each article of ``ids``: how many of the word ``pairs`` its text has side by side, in order."""
+    counts = dict.fromkeys(ids, 0)
+    for first, second in dict.fromkeys(pairs):
+        rows = conn.execute(
+            text("SELECT rowid FROM article_fts WHERE article_fts MATCH :m AND rowid IN (SELECT value FROM json_each(:ids))"),
+            {"m": _quoted(Term((first, second))), "ids": json.dumps(ids)},
+        ).scalars()
+        for article_id in rows:
+            counts[article_id] += pairs.count((first, second))
+    return counts
+
+
+def sqlite_has(conn: Connection, lexeme: str) -> bool:
+    """Whether any article has the word, or the two words side by side ("nhan tao")."""
+    if " " not in lexeme:
+        return _documents(conn, lexeme) > 0
+    row = conn.execute(text("SELECT 1 FROM article_fts WHERE article_fts MATCH :m LIMIT 1"),
+                       {"m": _quoted(Term(tuple(lexeme.split())))}).first()
+    return row is not None
+
+
+def sqlite_matches_any(conn: Connection, parsed: ParsedQuery) -> bool:
+    row = conn.execute(text("SELECT 1 FROM article_fts WHERE article_fts MATCH :m LIMIT 1"),
+                       {"m": match_expression(parsed)}).first()
+    return row is not None
+
+
+def sqlite_suggestions(conn: Connection, word: str, limit: int = 5) -> list[str]:
+    """Indexed words most like ``word`` (same first letter), best first, for "did you mean"."""
     if not word:
-        return None
+        return []
     rows = conn.execute(
         text("SELECT term FROM article_fts_vocab WHERE term >= :lo AND term < :hi"),
         {"lo": word[0], "hi": chr(ord(word[0]) + 1)},
     ).scalars()
-    close = difflib.get_close_matches(word, [t for t in rows if t != word], n=1, cutoff=0.7)
-    return close[0] if close else None
+    return difflib.get_close_matches(word, [t for t in rows if t != word], n=limit, cutoff=0.6)
+
+
+def _folded(row: str, column: str, limit: int | None = None) -> str:
+    value = f"substr({row}.{column}, 1, {limit})" if limit else f"{row}.{column}"
+    return f"replace(replace({value}, 'đ', 'd'), 'Đ', 'D')"
+
+
+BODY_CHARS = 200_000
+
+
+def sqlite_fill(conn: Connection, low: int, high: int) -> int:
+    """(Re)index the articles with ``low <= id < high``, whose index rows were deleted before
+    (what migration 0002's triggers write for a new article); the number of articles."""
+    params = {"lo": low, "hi": high}
+    conn.execute(text(f"""INSERT INTO article_fts (rowid, title, lead, body)
+        SELECT a.id, {_folded('a', 'title')}, {_folded('a', 'lead')}, {_folded('a', 'body', BODY_CHARS)}
+        FROM articles a WHERE a.id >= :lo AND a.id < :hi"""), params)
+    return conn.execute(text("""INSERT OR REPLACE INTO article_search (article_id, sort_at)
+        SELECT id, coalesce(published_at, fetched_at) FROM articles WHERE id >= :lo AND id < :hi"""), params).rowcount
+
+
+class SqliteSearch:
+    """The SQLite backend (``backend.SearchBackend``)."""
+
+    candidates = staticmethod(sqlite_candidates)
+    adjacency = staticmethod(sqlite_adjacency)
+    has = staticmethod(sqlite_has)
+    matches_any = staticmethod(sqlite_matches_any)
+    suggestions = staticmethod(sqlite_suggestions)
+
+    @staticmethod
+    def topic_exists(conn: Connection, topic: str) -> bool:
+        sql = "SELECT 1 FROM articles, json_each(articles.topics) t WHERE t.value = :t LIMIT 1"
+        return conn.execute(text(sql), {"t": topic}).first() is not None

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bantin.commands.state import settings_of
+from bantin.errors import ConfigError
 
 __all__ = ["config_app", "register"]
 
@@ -25,7 +26,17 @@ def show_cmd(
 
     Example: [bold]BANTIN_SMTP_HOST=mail.example.com bantin config show[/bold]
     """
-    shown = settings_of(ctx).shown()
+    from bantin.configure import model_path
+
+    settings = settings_of(ctx)
+    shown = settings.shown()
+    try:
+        pulled = model_path(settings)
+    except ConfigError as exc:  # shown, not fatal: this command is where one looks
+        shown["model_path"] = f"unusable: {exc}"
+    else:
+        if settings.model_path is None and pulled is not None:
+            shown["model_path"] = f"{pulled} (bantin model use)"
     if as_json:
         typer.echo(json.dumps(shown, ensure_ascii=False))
         return

@@ -30,11 +30,13 @@ def _day(value: str | None) -> date | None:
 def report_table(report) -> Table:
     """The per-source table of a ``CrawlReport``."""
     table = Table(title=f"crawl: {report.status} in {report.seconds:.1f} s")
-    for column in ("source", "status", "found", "fetched", "new", "upd", "dup", "rej", "fail", "fallbk"):
-        table.add_column(column, justify="left" if column in ("source", "status") else "right", no_wrap=True)
+    columns = ("source", "status", "found", "fetched", "new", "upd", "dup", "rej", "fail", "fallbk", "reason")
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("source", "status", "reason") else "right", no_wrap=True)
     for item in report.sources:
         style = {"ok": "green", "partial": "yellow", "failed": "red"}[item.status]
-        table.add_row(item.key, f"[{style}]{item.status}[/{style}]", *(str(v) for v in item.counts().values()))
+        table.add_row(item.key, f"[{style}]{item.status}[/{style}]", *(str(v) for v in item.counts().values()),
+                      item.reason)
     return table
 
 

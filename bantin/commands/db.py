@@ -54,6 +54,29 @@ def downgrade_cmd(
     typer.echo(f"{info['url']}: at revision {info['revision'] or 'base'} ({info['backend']})")
 
 
+@db_app.command("reindex")
+def reindex_cmd(ctx: typer.Context) -> None:
+    """Rebuild the search index from the articles, in place, with a progress bar.
+
+    Searches wait until it is done (one transaction). Example: [bold]bantin db reindex[/bold]
+    """
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from bantin.archive.search.reindex import reindex
+
+    started = time.perf_counter()
+    with open_database(ctx) as db, Progress(
+        TextColumn("reindexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=Console(stderr=True), transient=True,
+    ) as bar:
+        task = bar.add_task("reindex", total=None)
+        done = reindex(db, lambda done, total: bar.update(task, completed=done, total=total))
+    seconds = time.perf_counter() - started
+    typer.echo(f"search index rebuilt: {done:,} articles in {seconds:.1f} s ({done / max(seconds, 1e-9):,.0f} articles/s)")
+
+
 @db_app.command("status")
 def status_cmd(
     ctx: typer.Context,

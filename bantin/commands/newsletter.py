@@ -64,16 +64,18 @@ def newsletter_cmd(
         ),
     ] = None,
 ) -> None:
-    """Build the edition of a period, write it to files and e-mail it (when SMTP is set).
+    """Build the edition of a period, write it to files, e-mail it (when SMTP is set) and post its digest to chat.
 
     Building a period again returns the stored edition. Editions that failed to send earlier are
-    sent again. Exit code 2 when sending fails (the edition is kept and retried next time).
+    sent again, and so are chat posts (BANTIN_NOTIFY_URLS) that failed. Exit code 2 when e-mail
+    fails (the edition is kept and retried next time); a failed chat post is listed and retried.
 
     Example: [bold]bantin newsletter --period weekly --since 2026-11-23 --until 2026-11-30[/bold]
     """
-    from bantin.configure import newsletter_options
+    from bantin.configure import chat_options, newsletter_options
     from bantin.errors import DeliveryError
     from bantin.newsletter import build_edition, deliver_pending, load_sections
+    from bantin.newsletter.chat import post_editions
 
     settings = settings_of(ctx)
     options = newsletter_options(settings)
@@ -88,6 +90,12 @@ def newsletter_cmd(
         if dry_run:
             return
         report = deliver_pending(db, options, sections=config)
+        chat = post_editions(db, options, chat_options(settings), [result.edition_id] if result.created else [],
+                             sections=config)
+    for edition_id, channel in chat.posted:
+        typer.echo(f"chat: posted edition {edition_id} to {channel}")
+    for edition_id, channel, problem in chat.failed:
+        typer.echo(f"chat: edition {edition_id} not posted to {channel}: {problem} (posted again next time)")
     if not report.configured:
         typer.echo("e-mail: SMTP not configured (BANTIN_SMTP_HOST); files only")
         return
@@ -137,11 +145,11 @@ def list_cmd(
     if as_json:
         typer.echo(json.dumps([asdict(row) for row in rows], ensure_ascii=False, default=str))
         return
-    table = Table("id", "kind", f"period ({zone})", "items", "delivered", "folder")
+    table = Table("id", "kind", f"period ({zone})", "items", "delivered", "chat", "folder")
     for row in rows:
         span = f"{_local(row.period_start, zone)} -> {_local(row.period_end, zone)}"
         table.add_row(str(row.edition_id), row.kind, span, str(row.item_count), Text(_delivery(row, zone)),
-                      Text(row.output_dir or "-"))
+                      Text(_chat(row)), Text(row.output_dir or "-"))
     Console().print(table)
 
 
@@ -149,6 +157,17 @@ def _delivery(row: Any, zone: str) -> str:  # noqa: ANN401 - newsletter.EditionI
     if row.delivered:
         return f"yes, {_local(row.delivered_at, zone)}"
     return f"no: {row.delivery_error}" if row.delivery_error else "no (waiting)"
+
+
+def _chat(row: Any) -> str:  # noqa: ANN401 - newsletter.EditionInfo
+    """The chat posts of an edition: '-' for none, else 'posted N' and each failed channel with its error."""
+    if not row.posts:
+        return "-"
+    done = sum(1 for post in row.posts if post.posted_at is not None)
+    parts = [f"posted {done}/{len(row.posts)}"]
+    parts += [f"failed {post.shown} ({post.attempts} tries): {post.error}" for post in row.posts
+              if post.posted_at is None and post.error]
+    return "; ".join(parts)
 
 
 @editions_app.command("show")
@@ -176,6 +195,7 @@ def show_cmd(
                   highlight=False)
     console.print(f"period: {_local(info.period_start, zone)} -> {_local(info.period_end, zone)} {zone}", markup=False)
     console.print(f"delivered: {_delivery(info, zone)}", markup=False)
+    console.print(f"chat: {_chat(info)}", markup=False)
     console.print(f"folder: {info.output_dir or '-'}", markup=False)
     table = Table("#", "section", "title", "outlet", "also covered by")
     for item in detail.items:

@@ -87,8 +87,9 @@ def demo_cmd(
     """Serve the bundled site mirror on loopback and run the whole pipeline on it, offline.
 
     The demo has its own archive (data folder/demo) and output folder (out folder/demo), so it
-    never mixes with the real archive; each demo starts afresh unless --keep. With --period weekly
-    the mirror's dates spread over five weeks, so the edition shows "Xu hướng tuần" (trends).
+    never mixes with the real archive; each demo starts afresh unless --keep, by emptying that
+    archive in place (never deleting the file: a `bantin web` serving it keeps working). With
+    --period weekly the mirror's dates spread over five weeks, so the edition shows "Xu hướng tuần".
 
     Example: [bold]bantin demo[/bold]
     """
@@ -99,7 +100,7 @@ def demo_cmd(
     settings = settings_of(ctx)
     home = Path(settings.data_dir) / "demo"
     if home.exists() and not keep:
-        shutil.rmtree(home)
+        _start_afresh(home)
     home.mkdir(parents=True, exist_ok=True)
     with serve(history=period == "weekly") as mirror:  # weekly: dates over five weeks, for "Xu hướng tuần"
         sources = write_sources_file(mirror.base_url, home / "sources.toml")
@@ -115,6 +116,34 @@ def demo_cmd(
     _print_run(result)
     if result["status"] != "ok":
         raise typer.Exit(PARTIAL_EXIT)
+
+
+def _start_afresh(home: Path) -> None:
+    """Empty the demo archive in place (a server may have it open); other demo files go.
+
+    Only a file that cannot be opened as an archive is deleted, and the console says so.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bantin.archive.engine import Database
+    from bantin.archive.reset import empty_archive
+    from bantin.errors import BantinError
+
+    archive = home / "bantin.db"
+    for entry in home.iterdir():
+        if entry.name.startswith("bantin.db"):
+            continue
+        shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    if not archive.exists():
+        return
+    try:
+        with Database.connect(f"sqlite:///{archive.resolve()}") as db:
+            rows = empty_archive(db)
+        Console().print(f"demo: emptied the earlier demo archive in place ({rows} rows)")
+    except (BantinError, SQLAlchemyError, OSError) as exc:  # an unusable file is replaced, and said so
+        for stale in home.glob("bantin.db*"):
+            stale.unlink()
+        Console().print(f"demo: the earlier demo archive could not be opened ({exc}); starting a new file")
 
 
 def schedule_cmd(ctx: typer.Context) -> None:

@@ -27,6 +27,8 @@ def _styled(segments: tuple[Any, ...]) -> Text:
 def _print_table(page: Any, timezone: str) -> None:  # noqa: ANN401 - archive.search.SearchPage
     from zoneinfo import ZoneInfo
 
+    from bantin.archive.search.results import approximately
+
     console = Console()
     if not page.hits:
         console.print(Text(page.messages[0] if page.messages else f"no results for {page.query}"))
@@ -39,8 +41,8 @@ def _print_table(page: Any, timezone: str) -> None:  # noqa: ANN401 - archive.se
         table.add_row(_styled(hit.title_marked), Text(hit.source_name), hit.sort_at.astimezone(zone).strftime("%Y-%m-%d"),
                       _styled(hit.snippet_marked))
     console.print(table)
-    more = "+" if page.capped else ""
-    console.print(Text(f"page {page.page} of {page.pages} ({page.total}{more} results for {page.query})"))
+    count = f"about {approximately(page.total).replace('.', ',')}" if page.capped else f"{page.total:,}"
+    console.print(Text(f"page {page.page} of {page.pages} ({count} results for {page.query})"))
 
 
 def search_cmd(

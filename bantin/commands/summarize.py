@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,16 +18,43 @@ from bantin.errors import InputError
 __all__ = ["register", "summarize_cmd"]
 
 
+# The option each SummaryOptions field comes from, so that a refusal names what the user typed.
+FLAGS = {"max_length": "--max-length", "beam_size": "--beam-size", "long_input": "--long-input",
+         "budget_sentences": "--sentences", "budget_chars": "--chars", "max_batch_size": "--batch-size"}
+_FIELD = re.compile(r"\b(" + "|".join(FLAGS) + r")\b")
+
+
 def _options(**values: Any) -> Any:
     from bantin.summarizer.options import SummaryOptions
 
     try:
         return SummaryOptions().with_(**values)
     except ValueError as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(_FIELD.sub(lambda match: FLAGS[match.group(1)], str(exc))) from exc
+
+
+def _check_choice(flag: str, value: str | None, choices: tuple[str, ...]) -> None:
+    if value is not None and value not in choices:
+        raise InputError(f"unknown {flag.removeprefix('--')} {value!r} (choose: {', '.join(choices)})")
+
+
+def _check_out(out: Path | None) -> None:
+    """Refuse an --out the summary could not be written to, before any work is done."""
+    if out is None:
+        return
+    if out.is_dir():
+        raise InputError(f"--out {out} is a directory (give a file name)")
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"--out {out}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise InputError(f"--out {out}: not writable")
 
 
 def _progress() -> tuple[Any, Any]:
+    """A progress bar on a terminal; on a pipe or file nothing at all (not even a blank line)."""
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(), None
     from rich.console import Console
     from rich.progress import Progress
 
@@ -85,13 +115,19 @@ def summarize_cmd(
     Example: [bold]bantin summarize https://vnexpress.net/some-article.html --format json[/bold]
     """
     from bantin.configure import model_spec
-    from bantin.summarizer.inputs import read_input
+    from bantin.inputs import read_input
     from bantin.summarizer.loading import load_summarizer
 
+    # Every check on the command line and the inputs comes before a model (or pyvi) is loaded.
     if fmt not in ("text", "json"):
         raise InputError(f"--format must be text or json, not {fmt!r}")
     if pending == bool(inputs):
         raise InputError("give URLs, files or - to summarize, or --pending (not both)")
+    from bantin.summarizer.spec import DEVICES, ENGINES
+
+    _check_choice("--engine", engine, ENGINES)
+    _check_choice("--device", device, DEVICES)
+    _check_out(out)
     options = _options(max_length=max_length, beam_size=beam_size, long_input=long_input, prefix=prefix,
                        budget_sentences=sentences, budget_chars=chars, max_batch_size=batch_size)
     settings = settings_of(ctx)
@@ -99,6 +135,9 @@ def summarize_cmd(
         read_input(spec, timeout=settings.crawl_timeout_s, max_bytes=settings.crawl_max_page_bytes,
                    user_agent=settings.user_agent) for spec in inputs or []
     ]
+    for doc in documents:
+        if not doc.text.strip():
+            raise InputError(f"{doc.name} is empty (nothing to summarize)")
     summarizer = load_summarizer(model_spec(settings, path=model, engine=engine, device=device,
                                             compute_type=compute_type))
     if pending:
@@ -114,7 +153,10 @@ def summarize_cmd(
     if out is None:
         typer.echo(text)
     else:
-        out.write_text(text + "\n", encoding="utf-8")
+        try:
+            out.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"--out {out}: cannot write ({exc.strerror})") from exc
 
 
 def register(app: typer.Typer) -> None:

@@ -34,7 +34,7 @@ def test_smtp_sends_one_multipart_message_per_edition(db, tmp_path, smtp_server)
     assert report.configured and report.ok and report.sent == (built.edition_id,)
     assert smtp_server.box.logins == ["bantin"]
     [message] = smtp_server.box.messages
-    assert message["Subject"] == "Bản tin AI hằng ngày · 30/11/2026" == built.title
+    assert message["Subject"] == f"Bản tin AI hằng ngày · Số {built.edition_id} · 30/11/2026" == built.title
     assert message["From"] == "bantin@example.vn"
     assert smtp_server.box.envelopes[0] == ("bantin@example.vn", ["bien-tap@example.vn", "doc-gia@example.vn"])
     assert message.get_content_type() == "multipart/alternative"

@@ -44,14 +44,16 @@ def test_edition_has_one_item_per_story_ranked_into_top_and_sections(db, setting
 
     text = (result.output_dir / "edition.txt").read_text(encoding="utf-8")
     assert "Cũng được đưa tin bởi:" in text and "https://tuoitre.example.vn/mo-hinh-tt.html" in text
-    assert "Tóm tắt bởi mô hình vit5-base-vietnews-ct2" in text
+    assert "Tóm tắt tự động" in text and "Tóm tắt bởi" not in text
+    assert text.count("vit5-base-vietnews-ct2") == 1  # the model named once, in the footer
+    assert "(giờ Việt Nam)" in text and "Asia/Ho_Chi_Minh" not in text and "độ liên quan từ 0,20" in text
     assert "Bộ soạn thảo công bố dự thảo luật AI." in text  # no summary: the lead, said so
     assert "Chưa có bản tóm tắt" in text
     assert "Kết quả bóng đá" not in text and "Tin cũ" not in text
     assert {path.name for path in result.paths} == {"edition.html", "edition.txt", "edition.md"}
     with db.sessions() as session:
         edition = session.get(Edition, result.edition_id)
-        assert edition.item_count == 5 and edition.title == "Bản tin AI hằng ngày · 30/11/2026"
+        assert edition.item_count == 5 and edition.title == f"Bản tin AI hằng ngày · Số {result.edition_id} · 30/11/2026"
         assert edition.output_dir == str(result.output_dir)
         assert edition.delivered and edition.delivery_error is None  # no SMTP: files are the delivery
 

@@ -20,6 +20,27 @@ def test_default_layout_maps_tags_to_sections_with_a_fallback():
     assert config.by_key("gone-from-the-file").key == "other"
 
 
+def test_a_story_goes_under_its_strongest_topic_above_the_threshold_else_tin_khac():
+    """Issue 15: a bank-data story under "Chip & hạ tầng", ChatGPT in schools under "Mô hình"."""
+    config = load_sections()
+    assert config.topic_threshold == 0.5 and config.generic_topics == ("ai",)
+    assert config.fallback.title == "Tin khác"
+    # a weak tag further down never pulls a story in: the strongest topic is listed by no section
+    assert config.section_for(["ai", "finance", "data"]).key == "other"
+    # one outlet's strongest topic, the others' none: below the threshold
+    bank = [["ai", "data"], ["ai"], ["ai"]]
+    assert config.section_for_story(bank).key == "other"
+    # ChatGPT named in passing by one of two school stories, second to education: strength 1/4
+    schools = [["ai", "education", "generative"], ["ai", "education"]]
+    assert config.section_for_story(schools).key == "other"
+    # the strongest topic of most of the story's articles decides
+    assert config.section_for_story([["ai", "policy", "chips"], ["policy"], ["chips"]]).key == "policy"
+    assert config.section_for_story([["chips"], ["ai", "chips", "data"]]).key == "chips"
+    assert config.section_for_story([["ai"]]).key == "other" and config.section_for_story([]).key == "other"
+    # exactly at the threshold counts
+    assert config.section_for_story([["generative"], ["robotics"]]).key == "models"
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

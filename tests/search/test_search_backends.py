@@ -121,6 +121,26 @@ def test_did_you_mean(archive):
     assert page.total == 0 and page.suggestion == "bitcoin"
 
 
+def test_did_you_mean_prefers_words_that_stand_next_to_their_neighbours(archive):
+    """"tau" is in no article; "tao" follows "nhan" in several, "tu" ("từ") is closer in spelling
+    on SQLite but never follows "nhan": the correction is "tri tue nhan tao", which finds articles."""
+    page = search(archive.db, "tri tue nhan tau", now=NOW)
+    assert page.total == 0 and page.suggestion == "tri tue nhan tao"
+    assert search(archive.db, page.suggestion, now=NOW).total > 0
+    assert search(archive.db, "xqzv", now=NOW).suggestion is None
+
+
+def test_unquoted_words_side_by_side_rank_above_scattered_ones(archive):
+    """All four syllables are in each title, but only three titles have them side by side."""
+    ranked = titles(search(archive.db, "tri tue nhan tao", now=NOW))
+    scattered = ranked.index("Tạo tác nhân mới cho trí tuệ")
+    for phrase in ("Trí tuệ nhân tạo thay đổi ngân hàng", "Ngân hàng dùng trí tuệ nhân tạo để chống gian lận",
+                   "Bitcoin và trí tuệ nhân tạo"):
+        assert ranked.index(phrase) < scattered
+    scores = [hit.score for hit in search(archive.db, "tri tue nhan tao", now=NOW).hits]
+    assert scores == sorted(scores, reverse=True)
+
+
 def test_pages_and_past_the_end(db):
     fill(db, count_extra=30)
     first = search(db, "ai", SearchFilters(per_page=10), now=NOW)
@@ -131,11 +151,49 @@ def test_pages_and_past_the_end(db):
     assert past.hits == () and "past the end" in past.messages[0]
 
 
-def test_frequent_terms_rank_a_bounded_window(db, monkeypatch):
+def _old_title_match(db):
+    """An article with the whole query in its title, older than every body-only match."""
+    from bantin.archive.repository import ArticleIn, upsert_article
+
+    with db.session() as session:
+        item = ArticleIn(source_key="genk", url="https://genk.vn/cu.html", canonical_url="https://genk.vn/cu.html",
+                         title="Trí tuệ nhân tạo: bài cũ", lead="Năm ngoái.", body="Không có gì.",
+                         published_at=NOW - timedelta(days=900), topics=("ai",), relevance=0.5)
+        return upsert_article(session, item).article_id
+
+
+def _bounded(monkeypatch, count: int) -> None:
+    """Make every query 'frequent': more than ``count`` matches go the bounded way."""
+    for module in ("postgres", "sqlite"):
+        monkeypatch.setattr(f"bantin.archive.search.{module}.ALL_MATCHES", count)
+    monkeypatch.setattr("bantin.archive.search.sqlite.NEWEST", count)
+    monkeypatch.setattr("bantin.archive.search.CANDIDATES", count)
+
+
+def test_few_matches_are_all_ranked_and_counted(db):
     fill(db, count_extra=30)
-    monkeypatch.setattr("bantin.archive.search.CANDIDATES", 10)
-    page = search(db, "ai", SearchFilters(per_page=50), now=NOW)
-    assert page.total == 10 and page.capped
+    old = _old_title_match(db)
+    page = search(db, "tri tue nhan tao", SearchFilters(per_page=50), now=NOW)
+    assert page.total == 35 and not page.capped and page.total_text == "35 kết quả"
+    assert old in [hit.article_id for hit in page.hits]
+
+
+def test_frequent_terms_still_find_old_title_matches(db, monkeypatch):
+    fill(db, count_extra=30)
+    old = _old_title_match(db)
+    _bounded(monkeypatch, 10)
+    page = search(db, "tri tue nhan tao", SearchFilters(per_page=6), now=NOW)
+    ids = [hit.article_id for hit in page.hits]
+    assert page.capped and page.total >= 10 and page.total_text.startswith("khoảng ")
+    assert old in ids  # 900 days old, beyond the newest matches, but the query is its title
+    body_only = [hit.score for hit in page.hits if "tuệ" not in hit.title.lower()]
+    assert page.hits[ids.index(old)].score > max(body_only)
+
+
+def test_estimates_read_as_vietnamese_numbers():
+    from bantin.archive.search.results import approximately
+
+    assert approximately(66_634) == "66.600" and approximately(1_234_567) == "1.230.000" and approximately(512) == "512"
 
 
 @pytest.mark.parametrize(
@@ -199,6 +257,8 @@ def test_postgres_recency_window_and_full_index_agree(archive, monkeypatch, quer
     if archive.db.backend != "postgresql":
         pytest.skip("the recency window exists on PostgreSQL only")
     monkeypatch.setattr("bantin.archive.search.CANDIDATES", 2)
+    monkeypatch.setattr("bantin.archive.search.postgres.ALL_MATCHES", 0)
+    monkeypatch.setattr("bantin.archive.search.postgres.TITLE_MATCHES", 0)
     monkeypatch.setattr("bantin.archive.search.postgres.DENSE_SHARE", 0.0 if in_order else 1.1)
     with archive.db.engine.connect() as conn:
         fifth_newest = conn.execute(text("SELECT sort_at FROM article_search ORDER BY sort_at DESC OFFSET 4")).scalar()

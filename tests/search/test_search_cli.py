@@ -84,3 +84,24 @@ def test_page_past_the_end(url, capsys):
 def test_help_has_examples(command, capsys):
     code, out, _ = run_main(capsys, command, "--help")
     assert code == 0 and "Example:" in out
+
+
+def test_db_reindex_rebuilds_a_lost_index(url, db):
+    from sqlalchemy import text
+
+    from bantin.archive.search import search
+
+    with db.engine.begin() as conn:  # the index loses its rows (as after a restore without it)
+        if db.backend == "postgresql":
+            conn.execute(text("TRUNCATE article_search"))
+        else:
+            conn.execute(text("INSERT INTO article_fts (article_fts) VALUES ('delete-all')"))
+            conn.execute(text("DELETE FROM article_search"))
+    assert search(db, "duong").total == 0
+    done = bantin("db", "reindex", url=url)
+    assert done.returncode == 0, done.stderr
+    assert "search index rebuilt: 8 articles" in done.stdout
+    assert [h.title for h in search(db, "duong").hits] == ["Đường sắt tốc độ cao khởi công"]
+    assert search(db, '"tri tue nhan tao"').total == 3
+    again = bantin("db", "reindex", url=url)  # twice is harmless
+    assert again.returncode == 0 and search(db, '"tri tue nhan tao"').total == 3

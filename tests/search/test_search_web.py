@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bantin.web import CSP, safe_url
@@ -56,48 +58,52 @@ def test_editions_pages(client, archive):
     with archive.db.session() as session:
         edition = Edition(kind="daily", period_start=NOW - timedelta(days=1), period_end=NOW, title="Bản tin AI 29/11",
                           item_count=1)
-        edition.items.append(EditionItem(article_id=archive.ids["Bitcoin và trí tuệ nhân tạo"], position=1, section="Thị trường"))
+        edition.items.append(EditionItem(article_id=archive.ids["Bitcoin và trí tuệ nhân tạo"], position=1, section="chips"))
         session.add(edition)
     listing = client.get("/editions").text
     assert "Bản tin AI 29/11" in listing
     edition_id = client.get("/api/editions").json()["editions"][0]["id"]
     page = client.get(f"/editions/{edition_id}").text
-    assert "Thị trường" in page and "Bitcoin và trí tuệ nhân tạo" in page
-    assert client.get(f"/api/editions/{edition_id}").json()["items"][0]["position"] == 1
+    # the section's Vietnamese name (never its key), the item's summary as the e-mail shows it
+    assert "Chip &amp; hạ tầng" in page and "Bitcoin và trí tuệ nhân tạo" in page and ">chips<" not in page
+    item = client.get(f"/api/editions/{edition_id}").json()["items"][0]
+    assert item["position"] == 1 and item["section"] == "chips" and item["section_title"] == "Chip & hạ tầng"
 
 
 @pytest.mark.parametrize(
-    "params, message",
+    "params, detail, said",
     [
-        ({"q": ""}, "empty query"),
-        ({"q": "x" * 10_000}, "too long"),
-        ({"q": "?!.,;"}, "no letters"),
-        ({"q": '"unbalanced'}, "unbalanced quotes"),
-        ({"q": "ai", "source": "nosuch"}, "unknown source"),
-        ({"q": "ai", "topic": "nosuch"}, "unknown topic"),
-        ({"q": "ai", "since": "2026-02-01", "until": "2026-01-01"}, "inverted date range"),
-        ({"q": "ai", "since": "2026-02-31"}, "invalid date"),
-        ({"q": "ai", "page": "abc"}, "page must be a number"),
-        ({"q": "ai", "page": "0"}, "page must be"),
-        ({"q": "ai", "min_relevance": "nan"}, "relevance"),
+        ({"q": ""}, "empty query", "Truy vấn trống"),
+        ({"q": "x" * 10_000}, "too long", "Truy vấn quá dài (10000 ký tự"),
+        ({"q": "?!.,;"}, "no letters", "không có chữ hay số"),
+        ({"q": '"unbalanced'}, "unbalanced quotes", "Thiếu dấu ngoặc kép"),
+        ({"q": "ai", "source": "nosuch"}, "unknown source", "Không có nguồn “nosuch”"),
+        ({"q": "ai", "topic": "nosuch"}, "unknown topic", "Không có chủ đề “nosuch”"),
+        ({"q": "ai", "since": "2026-02-01", "until": "2026-01-01"}, "inverted date range", "Khoảng ngày bị ngược"),
+        ({"q": "ai", "since": "2026-02-31"}, "invalid date", "Ngày không hợp lệ “2026-02-31”"),
+        ({"q": "ai", "page": "abc"}, "page must be a number", "Số trang phải là số nguyên"),
+        ({"q": "ai", "page": "0"}, "page must be", "Số trang phải là số nguyên"),
+        ({"q": "ai", "min_relevance": "nan"}, "relevance", "Độ liên quan tối thiểu"),
     ],
 )
-def test_bad_input_is_a_clear_400(client, params, message):
+def test_bad_input_is_a_clear_400(client, params, detail, said):
+    """Readers read Vietnamese (``error``); the API keeps the search's own text under ``detail``."""
     api = client.get("/api/search", params=params)
-    assert api.status_code == 400 and message in api.json()["error"]
+    assert api.status_code == 400 and detail in api.json()["detail"] and said in api.json()["error"]
     page = client.get("/", params=params)
-    assert page.status_code == 400 and message in page.text
+    shown = re.search(r'<p class="error" role="alert">(.*?)</p>', page.text).group(1)
+    assert page.status_code == 400 and said in shown and detail not in shown
 
 
 def test_sql_looking_query_and_page_past_the_end(client):
     assert client.get("/api/search", params={"q": "1' OR '1'='1; DROP TABLE articles"}).json()["total"] == 0
     past = client.get("/", params={"q": "tri tue", "page": "50"})
-    assert past.status_code == 200 and "past the end" in past.text
+    assert past.status_code == 200 and "Trang 50 vượt quá số trang kết quả" in past.text
 
 
 def test_missing_things_are_404_not_500(client):
     assert client.get("/articles/999999").status_code == 404
-    assert client.get("/api/articles/999999").json() == {"error": "no article 999999"}
+    assert client.get("/api/articles/999999").json() == {"error": "Không có bài báo số 999999."}
     assert client.get("/articles/abc").status_code == 400
     assert client.get("/editions/5").status_code == 404
 

@@ -13,28 +13,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from bantin_samples import SAMPLE_ARTICLE as VI_ARTICLE
+from cli_run import bantin
 from sqlalchemy import select
 
 from bantin.archive.engine import Database
 from bantin.archive.models import Summary as SummaryRow
-from bantin.cli import main
-from bantin.summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
 
 PAGE = f"""<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trí tuệ nhân tạo thay đổi tòa soạn</title>
 <meta property="og:title" content="Trí tuệ nhân tạo thay đổi tòa soạn"></head><body><article>
 <h1>Trí tuệ nhân tạo thay đổi tòa soạn</h1>
 {"".join(f"<p>{line}</p>" for line in VI_ARTICLE.splitlines()[1:] if line.strip())}
 </article></body></html>"""
-
-
-def bantin(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture
@@ -128,7 +118,8 @@ def test_bad_models_and_devices(article_file: Path, ct2_models: dict[str, Path],
         (["--model", str(hf_models["bart"])], "not a CTranslate2 model"),
         (["--model", str(bare)], "lacks its tokenizer"),
         (["--device", "cuda"], "no CUDA GPU"),
-        (["--long-input", "everything"], "long_input"),
+        (["--long-input", "everything"], "--long-input"),
+        (["--model", str(ct2_models["t5"]), "--compute-type", "float16", "--device", "cpu"], "not supported on cpu"),
     ]
     for extra, message in cases:
         code, out, err = bantin(["summarize", str(article_file), *extra], capsys)
@@ -169,7 +160,8 @@ def test_inputs_and_pending_are_exclusive(article_file: Path, capsys: pytest.Cap
 
 
 def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
-    for command in (["summarize"], ["model", "convert"], ["model", "info"]):
+    for command in (["summarize"], ["model", "convert"], ["model", "info"], ["model", "pull"], ["model", "list"],
+                    ["model", "use"]):
         code, out, _ = bantin([*command, "--help"], capsys)
         assert code == 0 and "Example:" in out
 
@@ -179,3 +171,145 @@ def test_other_language_warns_and_still_summarizes(tmp_path: Path, capsys: pytes
     english.write_text("The model was released today. It is fast and small. Many people like it.", encoding="utf-8")
     code, out, err = bantin(["summarize", str(english)], capsys)
     assert code == 0 and out.strip() and "does not look Vietnamese" in err
+
+
+# -- the faults a new user met (issue 14): each says what is wrong in one line, before any model
+# -- or pyvi is loaded -------------------------------------------------------------------------
+
+@pytest.fixture
+def nothing_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if a model or pyvi is loaded (the checks must come first)."""
+    import bantin.summarizer.extractive as extractive
+    import bantin.summarizer.loading as loading
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("loaded a model or pyvi before checking the command line")
+
+    monkeypatch.setattr(loading, "load_summarizer", refuse)
+    monkeypatch.setattr(extractive, "sentence_features", refuse)
+
+
+def one_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_out_in_a_missing_folder_is_refused_first(article_file: Path, tmp_path: Path, nothing_loads: None,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = bantin(["summarize", str(article_file), "--out", str(tmp_path / "missing" / "x.txt")], capsys)
+    assert code == 2 and out == "" and "does not exist" in one_line(err)
+    code, _, err = bantin(["summarize", str(article_file), "--out", str(tmp_path)], capsys)
+    assert code == 2 and "is a directory" in one_line(err)
+
+
+def test_ten_megabytes_on_one_line_give_a_bounded_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bantin.summarizer.extractive import MAX_SENTENCE_CHARS
+
+    words = " ".join(f"chữ{i % 997}" for i in range(1_300_000))  # ~10 MB, no punctuation, no new line
+    big = tmp_path / "mot-dong.txt"
+    big.write_text(words, encoding="utf-8")
+    assert big.stat().st_size > 10_000_000
+    code, out, err = bantin(["summarize", str(big)], capsys)
+    assert code == 0, err
+    assert 0 < len(out.strip()) <= MAX_SENTENCE_CHARS and out.strip().endswith("…")
+    assert "was cut to 1,000" in one_line(err)
+
+
+def test_many_articles_say_where_they_were_cut(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    big = tmp_path / "nhieu-bai.txt"
+    big.write_text("\n".join(f"Bài {i}. {VI_ARTICLE}" for i in range(60)), encoding="utf-8")
+    code, out, err = bantin(["summarize", str(big)], capsys)
+    assert code == 0 and out.strip()
+    assert "read only the first 400 of" in one_line(err) and "left out" in err
+
+
+def test_a_directory_is_named_as_one(tmp_path: Path, nothing_loads: None, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = bantin(["summarize", str(tmp_path)], capsys)
+    assert code == 2 and f"{tmp_path} is a directory" in one_line(err)
+
+
+@pytest.mark.parametrize(("flag", "value"), [("--engine", "nonsense"), ("--device", "tpu")])
+def test_unknown_engine_or_device_lists_the_choices(flag: str, value: str, article_file: Path, nothing_loads: None,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = bantin(["summarize", str(article_file), flag, value], capsys)
+    line = one_line(err)
+    assert code == 2 and f"unknown {flag[2:]} '{value}' (choose: auto, " in line, line
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [(["--sentences", "0"], "--sentences"), (["--chars", "-1"], "--chars"), (["--max-length", "0"], "--max-length"),
+     (["--beam-size", "0"], "--beam-size"), (["--long-input", "all"], "--long-input")],
+)
+def test_bad_option_values_name_the_flag(args: list[str], flag: str, article_file: Path, nothing_loads: None,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = bantin(["summarize", str(article_file), *args], capsys)
+    line = one_line(err)
+    assert code == 2 and flag in line and "budget_" not in line and "_length" not in line, line
+
+
+def test_an_empty_file_among_several_is_named_before_loading(article_file: Path, tmp_path: Path,
+                                                             ct2_models: dict[str, Path], nothing_loads: None,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "rong.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    code, _, err = bantin(["summarize", str(article_file), str(empty), "--model", str(ct2_models["t5"])], capsys)
+    assert code == 2 and f"{empty} is empty" in one_line(err)
+
+
+def test_no_stray_line_on_stderr(article_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = bantin(["summarize", str(article_file)], capsys)
+    assert code == 0 and out.strip() and err == ""
+
+
+# -- CUDA readiness in one line (no GPU here: CTranslate2's device queries are stood in for) ------
+
+ALL_GPU_TYPES = {"float32", "int8", "int8_float32", "int8_float16", "float16", "int8_bfloat16", "bfloat16"}
+
+
+def _no_driver(device: str) -> set[str]:
+    if device == "cuda":
+        raise RuntimeError("CUDA failed with error CUDA driver version is insufficient for CUDA runtime version")
+    return {"int8", "float32"}
+
+
+def _cpu_build(device: str) -> set[str]:
+    if device == "cuda":
+        raise ValueError("This CTranslate2 package was not compiled with CUDA support")
+    return {"int8", "float32"}
+
+
+@pytest.mark.parametrize(
+    ("gpus", "types", "extra", "message"),
+    [
+        (0, _no_driver, [], "sees no CUDA GPU (CUDA failed with error CUDA driver version is insufficient"),
+        (0, _cpu_build, [], "was built without CUDA"),
+        (1, lambda device: {"float32", "int8_float32"}, ["--compute-type", "float16"],
+         "compute type 'float16' is not supported on this GPU (supported: float32, int8_float32)"),
+    ],
+    ids=["no-gpu", "no-cuda-build", "compute-type"],
+)
+def test_cuda_readiness_in_one_line(gpus: int, types, extra: list[str], message: str, article_file: Path,  # noqa: ANN001
+                                    ct2_models: dict[str, Path], monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import ctranslate2
+
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: gpus)
+    monkeypatch.setattr(ctranslate2, "get_supported_compute_types", types)
+    model = str(ct2_models["t5"])
+    for args in (["model", "info", model, "--device", "cuda", *extra],
+                 ["summarize", str(article_file), "--model", model, "--device", "cuda", *extra]):
+        code, out, err = bantin(args, capsys)
+        assert code == 2 and message in one_line(err), (args, err)
+
+
+def test_model_info_says_where_a_ready_gpu_runs_it(ct2_models: dict[str, Path], monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import ctranslate2
+
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 1)
+    monkeypatch.setattr(ctranslate2, "get_supported_compute_types", lambda device: ALL_GPU_TYPES)
+    code, out, err = bantin(["model", "info", str(ct2_models["t5"]), "--device", "cuda", "--json"], capsys)
+    card = json.loads(out)
+    assert code == 0 and (card["device"], card["compute_type"]) == ("cuda", "int8_bfloat16"), err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,16 @@ def test_model_info_refuses_non_models(hf_models: dict[str, Path], tmp_path: Pat
         model_card(tmp_path / "nothing")
     with pytest.raises(ModelError, match="not a CTranslate2 model"):
         model_card(hf_models["t5"])
+
+
+def test_convert_without_torch_names_the_extra(hf_models: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from bantin.cli import main
+
+    monkeypatch.setitem(sys.modules, "torch", None)  # import torch now raises ImportError, as when it is absent
+    with pytest.raises(SystemExit) as exited:
+        main(["model", "convert", str(hf_models["t5"]), str(tmp_path / "out"), "--check"])
+    err = capsys.readouterr().err.strip()
+    assert exited.value.code == 2
+    assert len(err.splitlines()) == 1 and "bantin[convert]" in err, err
+    assert not (tmp_path / "out").exists()

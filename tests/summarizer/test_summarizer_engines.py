@@ -6,11 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from bantin_samples import SAMPLE_ARTICLE as VI_ARTICLE
 
 from bantin.errors import InputError, ModelError
 from bantin.summarizer import ModelSpec, Summarizer, SummaryOptions, load_summarizer
 from bantin.summarizer.generation import NOT_VIETNAMESE
-from bantin.summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
 
 DOCS = [
     "Nhiều tòa soạn tại TP.HCM đã dùng trí tuệ nhân tạo để tóm tắt tin tức.",

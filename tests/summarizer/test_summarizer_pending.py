@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from bantin_samples import SAMPLE_ARTICLE as VI_ARTICLE
 from sqlalchemy import func, select
 
 from bantin.archive.engine import Database
@@ -13,7 +14,6 @@ from bantin.archive.models import Summary as SummaryRow
 from bantin.archive.repository import ArticleIn, upsert_article
 from bantin.summarizer import ExtractiveSummarizer, ModelSpec, SummaryOptions, load_summarizer, summarize_pending
 from bantin.summarizer.pending import article_text
-from bantin.summarizer.samples import SAMPLE_ARTICLE as VI_ARTICLE
 
 OPTIONS = SummaryOptions(max_length=8, beam_size=1)
 

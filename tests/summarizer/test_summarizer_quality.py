@@ -6,8 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
-from bantin.summarizer.quality import load_sample, sample_path, score_sample
+from bantin_quality import load_sample, sample_path, score_sample
 
 REPO = Path(__file__).resolve().parents[2]
 FLOORS = tomllib.loads((Path(__file__).parent / "quality_floors.toml").read_text(encoding="utf-8"))

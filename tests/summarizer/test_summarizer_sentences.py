@@ -1,5 +1,7 @@
+import pytest
+
 from bantin.summarizer.chunking import chunk_text, truncate_text
-from bantin.summarizer.sentences import split_sentences
+from bantin.summarizer.sentences import is_finished, is_source_line, split_sentences
 
 
 def test_abbreviations_decimals_and_money_survive() -> None:
@@ -58,3 +60,52 @@ def test_chunks_respect_budget_and_cap() -> None:
     assert " ".join(chunks).split() == text.split()
     capped, dropped = chunk_text(text, 12, count_words, max_chunks=3)
     assert dropped and len(capped) == 3
+
+
+# Cases from issue 13 (VietNews articles).
+def test_multi_letter_and_dotted_initials_before_birth_year_do_not_split() -> None:
+    text = (
+        "Trường đi ra cổng thì bị Võ Văn Tr. (SN 1996) cùng nhóm thanh niên xông vào. "
+        "Nạn nhân gồm Nguyễn Xuân Ph. (SN 1990), chị Lê Thị Gi. (SN 1992), anh Trần Nh. (SN 1985) "
+        "và ông T.H. (SN 1970). Vợ chồng ông Bảo Th., ngụ quận Hải Châu, mất 1 tỷ đồng."
+    )
+    assert split_sentences(text) == [
+        "Trường đi ra cổng thì bị Võ Văn Tr. (SN 1996) cùng nhóm thanh niên xông vào.",
+        "Nạn nhân gồm Nguyễn Xuân Ph. (SN 1990), chị Lê Thị Gi. (SN 1992), anh Trần Nh. (SN 1985) và ông T.H. (SN 1970).",
+        "Vợ chồng ông Bảo Th., ngụ quận Hải Châu, mất 1 tỷ đồng.",
+    ]
+
+
+def test_an_initial_before_a_capitalised_word_ends_the_sentence() -> None:
+    text = "Người tử vong là anh Nguyễn Văn H. Nguyên nhân có thể do chập điện. Ông Nguyễn Tấn T. 970 triệu đồng."
+    assert split_sentences(text) == [
+        "Người tử vong là anh Nguyễn Văn H.",
+        "Nguyên nhân có thể do chập điện.",
+        "Ông Nguyễn Tấn T. 970 triệu đồng.",
+    ]
+
+
+def test_a_closing_quote_or_bracket_alone_ends_nothing() -> None:
+    headline = "Ông Trump: “Tôi sẽ không từ bỏ”"
+    sentences = split_sentences(f"{headline} Cựu tổng thống nói vậy. Ông (đại diện công ty) Nam đồng ý.")
+    assert sentences == [f"{headline} Cựu tổng thống nói vậy.", "Ông (đại diện công ty) Nam đồng ý."]
+    assert not is_finished(headline) and not is_finished("Mộc Miên (Tổng hợp)")
+    assert is_finished("Ông nói: “Đây là bước ngoặt.”") and is_finished("(Đã sửa.)") and is_finished("Có…")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Mộc Miên (Tổng hợp)", "Quốc Tiệp (tổng hợp)", "Trang Dung (t / h)", "Hà An (Theo VnExpress)", "Theo Dân Trí",
+     "Theo TTXVN.", "Nguồn: Tuổi Trẻ", "Ảnh: Hoàng Hà", "(Ảnh minh họa: Internet)", "Video: Hiện trường vụ tai nạn"],
+)
+def test_bylines_sources_and_photo_credits(line: str) -> None:
+    assert is_source_line(line)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Theo tài liệu điều tra, Thương đã đột nhập vào nhà chú ruột để trộm hơn 1 tạ thóc.",
+     "Theo đó, công an đã khởi tố vụ án.", "Anh Nam (SN 1990) bị thương nặng.", "Ông nói: “Tôi đồng ý”."],
+)
+def test_news_sentences_are_not_source_lines(sentence: str) -> None:
+    assert not is_source_line(sentence)

@@ -1,5 +1,7 @@
 """What ``bantin summarize`` reads: a URL (fetched, then extracted like the spiders do), an HTML or
 plain-text file, or ``-`` for standard input. Binary input is refused with ``InputError``.
+
+An interface module (it uses the spiders' extractor, which no stage may import from another).
 """
 
 from __future__ import annotations
@@ -50,8 +52,8 @@ def _from_bytes(data: bytes, name: str, url: str) -> str:
         return _from_html(data, url)
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{name} is not UTF-8 text") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name} is not UTF-8 text") from exc
 
 
 def _read_capped(stream: BinaryIO, name: str, limit: int) -> bytes:
@@ -77,7 +79,7 @@ def fetch_url(url: str, *, timeout: float = 30.0, max_bytes: int = 5_000_000, us
                     chunks.append(chunk)
                 content_type = response.headers.get("content-type")
     except httpx.HTTPError as exc:
-        raise FetchError(f"{url}: cannot fetch ({type(exc).__name__}: {exc})") from None
+        raise FetchError(f"{url}: cannot fetch ({type(exc).__name__}: {exc})") from exc
     data = b"".join(chunks)
     if content_type and not any(kind in content_type for kind in ("html", "xml", "text")):
         raise FetchError(f"{url}: not a web page ({content_type.split(';')[0]})")
@@ -96,11 +98,13 @@ def read_input(
             "<stdin>", _from_bytes(_read_capped(stream, "standard input", MAX_INPUT_BYTES), "standard input", "stdin:")
         )
     path = Path(spec)
+    if path.is_dir():
+        raise InputError(f"{spec} is a directory (give a file, a URL or -)")
     if not path.is_file():
         raise InputError(f"{spec}: no such file (give a URL, a file or -)")
     try:
         with path.open("rb") as handle:
             data = _read_capped(handle, spec, MAX_INPUT_BYTES)
     except OSError as exc:
-        raise InputError(f"{spec}: cannot read ({exc.strerror})") from None
+        raise InputError(f"{spec}: cannot read ({exc.strerror})") from exc
     return Document(spec, _from_bytes(data, spec, path.resolve().as_uri()))

@@ -1,0 +1,59 @@
+"""One summary per story: the extractive engine over all the articles several outlets wrote about it.
+
+Each article is split and scored on its own (``extractive.split_article``, its features and the
+engine's weights); the candidates are pooled and picked like one article's (``extractive.select``:
+best first, near the length target, in article then document order), and a sentence that shares a
+trigram with one already picked is dropped, so the same fact told by two outlets appears once.
+The summary's model id is the engine's plus ``STORY_SUFFIX`` and its info says how many articles
+it was drawn from (``sources``). Not wired into the newsletter yet (see the README).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+from bantin.errors import InputError
+from bantin.summarizer.extractive import MAX_SENTENCES, ExtractiveSummarizer, probabilities, select, split_article
+from bantin.summarizer.features import sentence_features
+from bantin.summarizer.generation import check_documents
+from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
+
+__all__ = ["STORY_SUFFIX", "summarize_story"]
+
+STORY_SUFFIX = "+story"
+
+
+def summarize_story(engine: ExtractiveSummarizer, docs: Sequence[str], options: SummaryOptions) -> Summary:
+    """One summary drawn from all of ``docs`` (the articles of one story, title line first)."""
+    if not docs:
+        raise InputError("a story needs at least one article")
+    warnings = check_documents(docs)
+    began = time.perf_counter()
+    sentences: list[str] = []
+    scores: list[float] = []
+    antecedent: list[int] = []
+    truncated = False
+    for doc in docs:
+        title, own, cut = split_article(doc)
+        truncated |= cut > MAX_SENTENCES
+        if not own:
+            continue
+        p = probabilities(engine.weights, sentence_features(own, title)[0]) if len(own) > 1 else np.ones(1)
+        start = len(sentences)
+        sentences.extend(own)
+        scores.extend(float(v) for v in p)
+        antecedent.extend([-1] + list(range(start, start + len(own) - 1)))
+    picked = select(sentences, np.array(scores), options, target_chars=engine.target_chars,
+                    min_ratio=engine.min_ratio, antecedent=antecedent)
+    text = " ".join(picked)
+    info = SummaryInfo(
+        engine=engine.engine, model_id=engine.model_id + STORY_SUFFIX, device=engine.device,
+        compute_type=engine.compute_type, options=options.as_dict(), options_hash=options.options_hash(),
+        input_tokens=sum(len(s.split()) for s in sentences), output_tokens=len(text.split()),
+        seconds=round(time.perf_counter() - began, 6), truncated=truncated,
+        warnings=tuple(dict.fromkeys(w for each in warnings for w in each)), sources=len(docs),
+    )
+    return Summary(text, info)
