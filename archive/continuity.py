@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from bantin.archive.mentions import article_time, entities_of
@@ -33,8 +33,10 @@ from bantin.text import fold
 __all__ = [
     "ContinuityOptions",
     "Earlier",
+    "VectorCache",
     "earlier_coverage",
     "link_stories",
+    "story_timeline",
     "link_story",
     "pair_score",
     "text_vector",
@@ -59,7 +61,8 @@ class ContinuityOptions:
     min_score: float = 0.35
     max_similarity: float = 0.7
     max_links: int = 3
-    max_candidates: int = 400  # articles sharing an entity in the window, newest stored first
+    max_candidates: int = 120  # articles sharing an entity in the window: most shared entities, then newest
+    max_later_links: int = 20  # later articles stored before this one that get a link to it
 
 
 @dataclass(frozen=True)
@@ -86,12 +89,15 @@ def text_vector(title: str, lead: str, body: str) -> Counter[str]:
     return vector
 
 
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
+def _norm(vector: Counter[str]) -> float:
+    return math.sqrt(sum(v * v for v in vector.values()))
+
+
+def _cosine(a: Counter[str], b: Counter[str], norm_a: float | None = None, norm_b: float | None = None) -> float:
     if not a or not b:
         return 0.0
-    small, large = (a, b) if len(a) < len(b) else (b, a)
-    dot = sum(v * large.get(k, 0) for k, v in small.items())
-    return dot / (math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values())))
+    dot = sum(a[k] * b[k] for k in a.keys() & b.keys())  # the key intersection runs in C
+    return dot / ((norm_a or _norm(a)) * (norm_b or _norm(b)))
 
 
 def _jaccard(a: Iterable[str], b: Iterable[str]) -> float:
@@ -100,10 +106,10 @@ def _jaccard(a: Iterable[str], b: Iterable[str]) -> float:
 
 
 def pair_score(vector_a: Counter[str], entities_a: Iterable[str], vector_b: Counter[str],
-               entities_b: Iterable[str]) -> tuple[float, float, list[str]]:
-    """(score, text cosine, shared entity keys) of two articles."""
+               entities_b: Iterable[str], norms: tuple[float, float] | None = None) -> tuple[float, float, list[str]]:
+    """(score, text cosine, shared entity keys) of two articles (``norms``: their vectors' norms, when known)."""
     entities_a, entities_b = set(entities_a), set(entities_b)
-    cosine = _cosine(vector_a, vector_b)
+    cosine = _cosine(vector_a, vector_b, *(norms or (None, None)))
     score = TEXT_WEIGHT * cosine + (1 - TEXT_WEIGHT) * _jaccard(entities_a, entities_b)
     return score, cosine, sorted(entities_a & entities_b)
 
@@ -113,50 +119,86 @@ def is_continuation(score: float, cosine: float, shared: Sequence[str], options:
     return bool(shared) and score >= options.min_score and cosine < options.max_similarity
 
 
-def link_story(session: Session, article_id: int, options: ContinuityOptions | None = None) -> int:
+class VectorCache:
+    """Text vectors of recently compared articles, so that a crawl storing many articles of one
+    story computes each vector once (least recently used dropped beyond ``size``)."""
+
+    def __init__(self, size: int = 5000) -> None:
+        self.size = size
+        self._data: OrderedDict[int, tuple[Counter[str], float]] = OrderedDict()
+
+    def get(self, article_id: int) -> tuple[Counter[str], float] | None:
+        """(vector, its norm) of ``article_id``, or None."""
+        vector = self._data.get(article_id)
+        if vector is not None:
+            self._data.move_to_end(article_id)
+        return vector
+
+    def put(self, article_id: int, vector: Counter[str]) -> tuple[Counter[str], float]:
+        entry = self._data[article_id] = (vector, _norm(vector))
+        self._data.move_to_end(article_id)
+        while len(self._data) > self.size:
+            self._data.popitem(last=False)
+        return entry
+
+
+def link_story(session: Session, article_id: int, options: ContinuityOptions | None = None,
+               cache: VectorCache | None = None) -> int:
     """Link ``article_id`` with the articles of its story within the window, both ways (the later one
-    links to the earlier one); its earlier links are recomputed. Returns the number of links made."""
+    links to the earlier one); its earlier links are recomputed. Returns the number of links made.
+
+    ``cache`` keeps other articles' text vectors between calls (the crawl's store passes one)."""
     options = options or ContinuityOptions()
+    cache = cache if cache is not None else VectorCache(options.max_candidates + 1)
     article = session.get(Article, article_id)
     if article is None:
         return 0
     mine = entities_of(session, [article_id]).get(article_id)
     session.execute(delete(StoryLink).where(or_(StoryLink.article_id == article_id, StoryLink.earlier_id == article_id)))
+    vector, norm = cache.put(article_id, text_vector(article.title, article.lead, article.body))
     if not mine:
         return 0
     at = article.published_at or article.fetched_at
     window = timedelta(days=options.window_days)
     when = article_time()
-    candidates = list(session.scalars(
-        select(Article)
-        .where(Article.id.in_(select(ArticleEntity.article_id).where(ArticleEntity.entity_key.in_(list(mine)))),
-               Article.id != article_id, when >= at - window, when <= at + window)
-        .order_by(Article.id.desc()).limit(options.max_candidates)
-    ))
+    shared_count = func.count(ArticleEntity.entity_key)
+    candidates = session.execute(  # those sharing the most entities first, then the newest stored
+        select(Article.id, Article.cluster_id, when.label("at"))
+        .join(ArticleEntity, ArticleEntity.article_id == Article.id)
+        .where(ArticleEntity.entity_key.in_(list(mine)), Article.id != article_id,
+               when >= at - window, when <= at + window)
+        .group_by(Article.id, Article.cluster_id, Article.published_at, Article.fetched_at)
+        .order_by(shared_count.desc(), Article.id.desc()).limit(options.max_candidates)
+    ).all()
     if not candidates:
         return 0
-    theirs = entities_of(session, [c.id for c in candidates])
-    vector = text_vector(article.title, article.lead, article.body)
+    missing = [row.id for row in candidates if cache.get(row.id) is None]
+    for start in range(0, len(missing), 200):
+        rows = session.execute(select(Article.id, Article.title, Article.lead, Article.body)
+                               .where(Article.id.in_(missing[start: start + 200])))
+        for other_id, title, lead, body in rows:
+            cache.put(other_id, text_vector(title, lead, body))
+    theirs = entities_of(session, [row.id for row in candidates])
     earlier: list[tuple[float, int, list[str]]] = []
-    made = 0
+    later: list[tuple[float, int, list[str]]] = []
     for other in candidates:
         if article.cluster_id is not None and other.cluster_id == article.cluster_id:
             continue  # a copy of the same article, not a development of it
-        score, cosine, shared = pair_score(vector, mine, text_vector(other.title, other.lead, other.body),
-                                           theirs.get(other.id, {}))
+        cached = cache.get(other.id)
+        if cached is None:  # dropped from a cache smaller than the candidates
+            continue
+        score, cosine, shared = pair_score(vector, mine, cached[0], theirs.get(other.id, {}), (norm, cached[1]))
         if not is_continuation(score, cosine, shared, options):
             continue
-        other_at = other.published_at or other.fetched_at
-        if (other_at, other.id) < (at, article.id):
-            earlier.append((score, other.id, shared))
-        else:
-            session.add(StoryLink(article_id=other.id, earlier_id=article_id, score=round(score, 4), shared=shared))
-            made += 1
-    for score, other_id, shared in sorted(earlier, reverse=True)[: options.max_links]:
-        session.add(StoryLink(article_id=article_id, earlier_id=other_id, score=round(score, 4), shared=shared))
-        made += 1
+        (earlier if (other.at, other.id) < (at, article.id) else later).append((score, other.id, shared))
+    links = [StoryLink(article_id=article_id, earlier_id=other_id, score=round(score, 4), shared=shared)
+             for score, other_id, shared in sorted(earlier, reverse=True)[: options.max_links]]
+    # articles stored before this earlier one: the best of them link to it too
+    links += [StoryLink(article_id=other_id, earlier_id=article_id, score=round(score, 4), shared=shared)
+              for score, other_id, shared in sorted(later, reverse=True)[: options.max_later_links]]
+    session.add_all(links)
     session.flush()
-    return made
+    return len(links)
 
 
 def link_stories(session: Session, *, since: datetime | None = None, options: ContinuityOptions | None = None) -> int:
@@ -165,7 +207,8 @@ def link_stories(session: Session, *, since: datetime | None = None, options: Co
     query = select(Article.id).order_by(article_time(), Article.id)
     if since is not None:
         query = query.where(article_time() >= since)
-    return sum(link_story(session, article_id, options) for article_id in list(session.scalars(query)))
+    cache = VectorCache()
+    return sum(link_story(session, article_id, options, cache) for article_id in list(session.scalars(query)))
 
 
 def earlier_coverage(session: Session, article_ids: Sequence[int], *, limit: int = 3) -> dict[int, list[Earlier]]:
@@ -186,3 +229,22 @@ def earlier_coverage(session: Session, article_ids: Sequence[int], *, limit: int
         items.sort(key=lambda e: e.published_at or _EPOCH, reverse=True)
         found[later_id] = items[:limit]
     return found
+
+
+def story_timeline(session: Session, article_id: int, *, limit: int = 60) -> list[Earlier]:
+    """Every article of ``article_id``'s developing story (linked either way, any number of steps) and
+    the other outlets' copies of each (same cluster), oldest first; at most ``limit``."""
+    seen = {article_id}
+    frontier = [article_id]
+    while frontier and len(seen) < limit:
+        rows = session.execute(select(StoryLink.article_id, StoryLink.earlier_id).where(
+            or_(StoryLink.article_id.in_(frontier), StoryLink.earlier_id.in_(frontier))))
+        found = {x for pair in rows for x in pair} - seen
+        seen |= found
+        frontier = list(found)
+    clusters = {c for c in session.scalars(select(Article.cluster_id).where(Article.id.in_(seen))) if c is not None}
+    query = (select(Article.id, Article.title, Article.url, Source.name, Article.published_at)
+             .join(Source, Source.id == Article.source_id)
+             .where(or_(Article.id.in_(seen), Article.cluster_id.in_(clusters) if clusters else Article.id.in_(seen)))
+             .order_by(article_time(), Article.id).limit(limit))
+    return [Earlier(i, t, u, s, p, 0.0) for i, t, u, s, p in session.execute(query)]

@@ -35,6 +35,7 @@ from bantin.tomlfile import load_toml, problem
 
 __all__ = [
     "CONTEXT_WINDOW",
+    "ENTITY_TERM",
     "KINDS",
     "Catalog",
     "Entity",
@@ -42,11 +43,13 @@ __all__ = [
     "fold_keep_case",
     "load_catalog",
     "match_article",
+    "entity_terms",
     "match_text",
     "suggest_names",
 ]
 
 KINDS = ("company", "lab", "model", "product", "agency", "person")
+ENTITY_TERM = re.compile(r"(?<!\S)entity:([A-Za-z0-9_]+)(?!\S)")
 CONTEXT_WINDOW = 80
 _KEY = re.compile(r"^[a-z0-9_]+$")
 
@@ -274,6 +277,12 @@ def load_catalog(path: Path | None = None) -> Catalog:
         for key, e in data.entities.items()
     ]
     return Catalog(entities, data.suggest_ignore, path)
+
+
+def entity_terms(query: str) -> tuple[str, tuple[str, ...]]:
+    """``query`` without its ``entity:KEY`` terms, and those keys (lowercased), for search."""
+    keys = tuple(dict.fromkeys(m.group(1).lower() for m in ENTITY_TERM.finditer(query)))
+    return (" ".join(ENTITY_TERM.sub(" ", query).split()) if keys else query), keys
 
 
 # --- names the file lacks --------------------------------------------------------------------------

@@ -146,9 +146,11 @@ def entities_of(session: Session, article_ids: Sequence[int]) -> dict[int, Count
     out: dict[int, Counter[str]] = defaultdict(Counter)
     ids = list(dict.fromkeys(article_ids))
     for start in range(0, len(ids), 500):
-        query = select(ArticleEntity).where(ArticleEntity.article_id.in_(ids[start: start + 500]))
-        for row in session.scalars(query):
-            out[row.article_id][row.entity_key] = row.in_title + row.in_lead + row.in_body
+        query = (select(ArticleEntity.article_id, ArticleEntity.entity_key,
+                        ArticleEntity.in_title + ArticleEntity.in_lead + ArticleEntity.in_body)
+                 .where(ArticleEntity.article_id.in_(ids[start: start + 500])))
+        for article_id, key, count in session.execute(query):
+            out[article_id][key] = int(count)
     return dict(out)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bantin.archive.clusters import cluster_of, merge_clusters
-from bantin.archive.continuity import ContinuityOptions, link_story
+from bantin.archive.continuity import ContinuityOptions, VectorCache, link_story
 from bantin.archive.engine import Database
 from bantin.archive.entities import load_catalog
 from bantin.archive.mentions import index_article
@@ -47,6 +47,7 @@ class ArchiveStore:
     def __init__(self, url: str, entities_file: str | Path | None = None, continuity: dict | None = None) -> None:
         self.catalog = load_catalog(Path(entities_file) if entities_file else None)  # a bad file fails the crawl now
         self.continuity = ContinuityOptions(**dict(continuity)) if continuity else ContinuityOptions()
+        self.vectors = VectorCache()
         self.db = Database.connect(url)
         with self.db.session() as session:
             self.clusters = StoryClusters().load(session)
@@ -84,7 +85,7 @@ class ArchiveStore:
                 cluster = cluster_of(session, result.article_id)
             if result.outcome in (Upsert.NEW, Upsert.UPDATED):  # entity mentions and story links follow the text
                 index_article(session, result.article_id, self.catalog)
-                link_story(session, result.article_id, self.continuity)
+                link_story(session, result.article_id, self.continuity, self.vectors)
         if result.outcome in (Upsert.NEW, Upsert.UPDATED):
             self.clusters.add(page.canonical_url, result.article_id, cluster or result.article_id, signature)
         return Stored(result.article_id, result.outcome, cluster, relevance.score, time.perf_counter() - started)

@@ -11,12 +11,13 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from bantin.archive.continuity import earlier_coverage, story_timeline
 from bantin.archive.engine import Database
 from bantin.archive.entities import load_catalog
 from bantin.archive.mentions import articles_naming, co_mentioned, entity_article_counts, entity_times
 from bantin.newsletter.trends import compute_trends
 
-__all__ = ["WEEKS", "entity_data", "router", "weekly_chart"]
+__all__ = ["WEEKS", "earlier_briefs", "entity_data", "router", "story_data", "weekly_chart"]
 
 router = APIRouter()
 WEEKS = 12
@@ -64,6 +65,21 @@ def entity_data(db: Database, key: str, now: datetime | None = None) -> dict[str
     }
 
 
+def earlier_briefs(session: Any, article_id: int) -> list[dict[str, Any]]:
+    """The earlier coverage of an article's story (for the article page), newest first."""
+    return [{"id": e.article_id, "title": e.title, "source_name": e.source,
+             "published_at": e.published_at.isoformat() if e.published_at else None}
+            for e in earlier_coverage(session, [article_id], limit=5).get(article_id, [])]
+
+
+def story_data(db: Database, article_id: int) -> list[dict[str, Any]]:
+    """The story's timeline across outlets, oldest first (empty for an unknown article)."""
+    with db.session() as session:
+        return [{"id": e.article_id, "title": e.title, "source_name": e.source, "current": e.article_id == article_id,
+                 "published_at": e.published_at.isoformat() if e.published_at else None}
+                for e in story_timeline(session, article_id)]
+
+
 def _overview(db: Database) -> list[dict[str, Any]]:
     catalog = load_catalog()
     now = datetime.now(UTC)
@@ -96,6 +112,23 @@ async def entity_page(request: Request, key: str) -> Response:
     if data is None:
         raise HTTPException(404, f"no entity {key[:60]!r} in the entities file")
     return _render(request, "entity.html", {"e": data, "weeks": WEEKS})
+
+
+@router.get("/stories/{article_id}", include_in_schema=False)
+async def story_page(request: Request, article_id: int) -> Response:
+    timeline = await run_in_threadpool(story_data, request.app.state.db, article_id)
+    if not timeline:
+        raise HTTPException(404, f"no article {article_id}")
+    return _render(request, "story.html", {"timeline": timeline, "article_id": article_id})
+
+
+@router.get("/api/stories/{article_id}", summary="The story of an article: its timeline across outlets",
+            tags=["archive"])
+async def api_story(request: Request, article_id: int) -> dict[str, Any]:
+    timeline = await run_in_threadpool(story_data, request.app.state.db, article_id)
+    if not timeline:
+        raise HTTPException(404, f"no article {article_id}")
+    return {"article_id": article_id, "timeline": timeline}
 
 
 @router.get("/trends", include_in_schema=False)

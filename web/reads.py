@@ -23,6 +23,7 @@ from bantin.newsletter.sections import SectionConfig, load_sections
 from bantin.newsletter.view import EditionView, ItemView
 from bantin.safety import http_url
 from bantin.web.deps import MAX_ID, local_iso, words
+from bantin.web.entities import earlier_briefs
 
 __all__ = [
     "EDITIONS_PER_PAGE",
@@ -97,6 +98,7 @@ def article_view(db: Database, article_id: int, timezone: str = UTC_ZONE) -> dic
             "summary": {"text": summary.text, "model_id": summary.model_id, "engine": summary.engine,
                         "created_at": local_iso(summary.created_at, timezone)} if summary else None,
             "also_covered_by": [_article_brief(a, s, timezone) for a, s in others],
+            "earlier": earlier_briefs(session, article.id),
         }
 
 

@@ -10,11 +10,13 @@ and indexes words and word pairs (``postgres.py``, migration 0005), SQLite uses 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, text
 
 from bantin.archive.engine import Database
+from bantin.archive.entities import entity_terms
 from bantin.archive.search.backend import SearchBackend
 from bantin.archive.search.filters import MAX_PER_PAGE, SearchFilters, parse_day
 from bantin.archive.search.highlight import Segment, mark, plain, snippet, to_html
@@ -192,8 +194,11 @@ def search(
     Raises ``BadQuery`` for an unusable query, an unknown source or topic, or invalid filters.
     A page past the end is not an error: it comes back empty with a message.
     """
-    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
     filters = filters or SearchFilters()
+    if isinstance(query, str):  # entity:KEY terms are the entity filter ("entity:nvidia chip")
+        query, named = entity_terms(query)
+        filters = replace(filters, entities=tuple(dict.fromkeys((*filters.entities, *named)))) if named else filters
+    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
     now = now or datetime.now(UTC)
     need = filters.page * filters.per_page
     with db.engine.begin() as conn:

@@ -53,3 +53,13 @@ def test_the_api_takes_entity(db: Database) -> None:
         answer = client.get("/api/search", params={"q": "tri tue", "entity": "google"})
         assert answer.status_code == 200, answer.text
         assert [hit["title"] for hit in answer.json()["hits"]] == ["Google ra mắt Gemini"]
+
+
+def test_entity_terms_in_the_query(db: Database) -> None:
+    from bantin.archive.entities import entity_terms
+
+    assert entity_terms("entity:nvidia chip entity:FPT") == ("chip", ("nvidia", "fpt"))
+    assert entity_terms("identity:x chip") == ("identity:x chip", ())
+    _fill(db)
+    page = search(db, "entity:google trí tuệ")
+    assert [hit.title for hit in page.hits] == ["Google ra mắt Gemini"]

@@ -50,3 +50,25 @@ def test_the_entities_and_trends_pages(client) -> None:  # noqa: ANN001
     trends = client.get("/trends").text
     assert "Xu hướng tuần" in trends and "▲" in trends and 'href="/entities/anthropic"' in trends
     assert client.get("/api/trends").json()["rising"][0]["key"] == "anthropic"
+
+
+def test_the_article_page_lists_earlier_coverage_and_the_story_page_the_timeline(db: Database) -> None:
+    from fastapi.testclient import TestClient
+    from test_continuity import _store_set
+
+    from bantin.configure import web_options
+    from bantin.settings import Settings
+    from bantin.web import create_app
+
+    ids = _store_set(db, ["b3", "b2", "b1", "c1", "c2"])
+    with TestClient(create_app(web_options(Settings()), db)) as client:
+        page = client.get(f"/articles/{ids['b3']}").text
+        assert "Tin liên quan trước đó" in page and f'href="/stories/{ids["b3"]}"' in page
+        assert page.index("Nvidia chọn Hà Nội") < page.index("Nvidia ký thỏa thuận")  # newest first
+        story = client.get(f"/stories/{ids['b3']}").text
+        assert story.index("Nvidia ký thỏa thuận") < story.index("Nvidia chọn Hà Nội") < story.index("tuyển 200 kỹ sư")
+        assert "Blackwell" not in story
+        timeline = client.get(f"/api/stories/{ids['c1']}").json()["timeline"]
+        assert sorted(t["id"] for t in timeline) == sorted([ids["c1"], ids["c2"]])  # copies across outlets
+        assert client.get("/stories/999999").status_code == 404
+        assert "Tin liên quan trước đó" not in client.get(f"/articles/{ids['b1']}").text
