@@ -118,7 +118,7 @@ def summarize_cmd(
     from bantin.inputs import read_input
     from bantin.summarizer.loading import load_summarizer
 
-    # Every check on the command line and the inputs comes before a model (or pyvi) is loaded.
+    # Every check on the command line and the inputs comes before a model (or the extractive weights) loads.
     if fmt not in ("text", "json"):
         raise InputError(f"--format must be text or json, not {fmt!r}")
     if pending == bool(inputs):

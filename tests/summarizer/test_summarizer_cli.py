@@ -178,14 +178,16 @@ def test_other_language_warns_and_still_summarizes(tmp_path: Path, capsys: pytes
 
 @pytest.fixture
 def nothing_loads(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail the test if a model or pyvi is loaded (the checks must come first)."""
+    """Fail the test if a model (or the extractive engine's weights) loads or any summarizing starts:
+    the checks must come first."""
     import bantin.summarizer.extractive as extractive
     import bantin.summarizer.loading as loading
 
     def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("loaded a model or pyvi before checking the command line")
+        raise AssertionError("loaded a model or started summarizing before checking the command line")
 
     monkeypatch.setattr(loading, "load_summarizer", refuse)
+    monkeypatch.setattr(extractive, "load_weights", refuse)
     monkeypatch.setattr(extractive, "sentence_features", refuse)
 
 

@@ -144,3 +144,21 @@ def test_decoder_only_batches_equal_length_prompts(ct2_models: dict[str, Path]) 
     twice = summarizer.summarize(DOCS * 2, FAST)
     assert [s.text for s in twice[:3]] == [s.text for s in twice[3:]]
     assert [s.text for s in twice[:3]] == [summarizer.summarize([d], FAST)[0].text for d in DOCS]
+
+
+def test_ctranslate2_gets_the_cores_as_threads(ct2_models: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import ctranslate2
+
+    seen: list[int] = []
+    real = ctranslate2.Translator
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(kwargs["intra_threads"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ctranslate2, "Translator", spy)
+    load_summarizer(ModelSpec(path=ct2_models["t5"]))
+    load_summarizer(ModelSpec(path=ct2_models["t5"], threads=1))
+    assert seen == [len(os.sched_getaffinity(0)), 1]  # not CTranslate2's default 4
