@@ -128,6 +128,11 @@ def sqlite_candidates(
     if bound <= ALL_MATCHES:
         found, matches, _ = read("")
         return Found(found, matches, estimated=False)
+    if conditions[1:]:  # filters: the bound ignores them, and they often leave few matches
+        params["over"] = ALL_MATCHES + 1
+        found, matches, _ = read("LIMIT :over")
+        if matches <= ALL_MATCHES:
+            return Found(found, matches, estimated=False)
     params["wide"] = max(NEWEST, 2 * cap)
     newest, matches, oldest = read("LIMIT :wide")
     if matches < params["wide"]:
