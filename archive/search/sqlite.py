@@ -120,9 +120,19 @@ def sqlite_candidates(
         found = [Candidate(row.article_id, float(row.text_rank), aware(row.sort_at)) for row in rows]
         return found, int(rows[0].n) if rows else 0, int(rows[0].low) if rows else 0
 
-    if _upper_bound(conn, parsed) <= ALL_MATCHES:
+    bound = _upper_bound(conn, parsed)
+    if bound > ALL_MATCHES and any(term.is_phrase for term in parsed.positive_terms):
+        # the vocabulary counts documents with the words, not the phrase: count the phrase
+        bound = conn.execute(text("SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH :match "
+                                  "LIMIT :over)"), {"match": params["match"], "over": ALL_MATCHES + 1}).scalar_one()
+    if bound <= ALL_MATCHES:
         found, matches, _ = read("")
         return Found(found, matches, estimated=False)
+    if conditions[1:]:  # filters: the bound ignores them, and they often leave few matches
+        params["over"] = ALL_MATCHES + 1
+        found, matches, _ = read("LIMIT :over")
+        if matches <= ALL_MATCHES:
+            return Found(found, matches, estimated=False)
     params["wide"] = max(NEWEST, 2 * cap)
     newest, matches, oldest = read("LIMIT :wide")
     if matches < params["wide"]:
