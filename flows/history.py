@@ -63,6 +63,23 @@ def _schedule_text(schedule: Any) -> str:
     return f"{cron} ({zone})" if cron else str(schedule.schedule)
 
 
+def _next_by_schedule(schedules: Any, now: datetime) -> datetime | None:
+    """The earliest next time of the deployment's cron schedules after ``now`` (None without one):
+    what the next run will be when Prefect's scheduler has not put the run in its queue yet."""
+    from zoneinfo import ZoneInfo
+
+    from cronsim import CronSim
+
+    times = []
+    for item in schedules or ():
+        if not getattr(item, "active", True):
+            continue
+        cron, zone = getattr(item.schedule, "cron", None), getattr(item.schedule, "timezone", None) or "UTC"
+        if cron:
+            times.append(next(CronSim(cron, now.astimezone(ZoneInfo(zone)).replace(microsecond=0))).astimezone(UTC))
+    return min(times, default=None)
+
+
 async def read_history(limit: int = 10, now: datetime | None = None) -> History:
     """The pipeline's deployments with their next run, and their ``limit`` last runs, newest first."""
     now = now or datetime.now(UTC)
@@ -78,7 +95,9 @@ async def read_history(limit: int = 10, now: datetime | None = None) -> History:
                     state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))),
                 sort=FlowRunSort.EXPECTED_START_TIME_ASC, limit=1)
             states.append(DeploymentState(names[deployment.id], tuple(_schedule_text(s) for s in deployment.schedules),
-                                          bool(deployment.paused), upcoming[0].expected_start_time if upcoming else None))
+                                          bool(deployment.paused),
+                                          upcoming[0].expected_start_time if upcoming
+                                          else _next_by_schedule(deployment.schedules, now)))
         runs = await client.read_flow_runs(
             deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=list(names))),
             flow_run_filter=FlowRunFilter(expected_start_time=FlowRunFilterExpectedStartTime(before_=now)),
