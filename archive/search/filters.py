@@ -33,9 +33,13 @@ def parse_day(text: str, *, timezone: str = "Asia/Ho_Chi_Minh", end: bool = Fals
             moment = datetime.fromisoformat(value)
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=zone)
+        if not 1900 <= moment.year <= 2999:
+            raise OverflowError(moment.year)
+        return moment.astimezone(UTC)
     except ValueError as exc:
         raise BadQuery(f"invalid date {value[:40]!r}: use YYYY-MM-DD") from exc
-    return moment.astimezone(UTC)
+    except OverflowError as exc:  # 0001-01-01 at +07:00 is before datetime.min in UTC
+        raise BadQuery(f"date {value[:40]!r} is out of range: use a year from 1900 to 2999") from exc
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,8 @@ def test_no_results_suggests(url, capsys):
         (("ai", "--topic", "nosuch"), "unknown topic"),
         (("ai", "--since", "2026-02-01", "--until", "2026-01-01"), "inverted date range"),
         (("ai", "--since", "01/02/2026"), "invalid date"),
+        (("ai", "--since", "0001-01-01"), "out of range"),
+        (("ai", "--until", "9999-12-31"), "out of range"),
         (("ai", "--limit", "0"), "per_page"),
     ],
 )
