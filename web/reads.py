@@ -7,15 +7,24 @@ shows what the e-mail showed: summaries, sections, the other outlets, the empty-
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
-
+from bantin.archive.editions import edition_by_id
 from bantin.archive.engine import Database
-from bantin.archive.models import Article, Edition, Source, Summary
+from bantin.archive.models import Article, Edition, Source
+from bantin.archive.reads import (
+    article_with_source,
+    cluster_rows,
+    edition_page,
+    latest_rows,
+    newest_summary,
+    source_rows,
+    story_others,
+    topic_rows,
+    topic_tag_counts,
+)
 from bantin.newsletter.build import stored_view
 from bantin.newsletter.options import NewsletterOptions
 from bantin.newsletter.rank import TOP_SECTION
@@ -69,22 +78,12 @@ def article_view(db: Database, article_id: int, timezone: str = UTC_ZONE) -> dic
     if not _exists(article_id):
         return None
     with db.sessions() as session:
-        row = session.execute(
-            select(Article, Source).join(Source, Source.id == Article.source_id).where(Article.id == article_id)
-        ).first()
+        row = article_with_source(session, article_id)
         if row is None:
             return None
         article, source = row
-        summary = session.scalars(
-            select(Summary).where(Summary.article_id == article_id).order_by(Summary.created_at.desc(), Summary.id.desc())
-        ).first()
-        others = []
-        if article.cluster_id is not None:
-            others = session.execute(
-                select(Article, Source).join(Source, Source.id == Article.source_id)
-                .where(Article.cluster_id == article.cluster_id, Article.id != article.id)
-                .order_by(Article.published_at.desc().nulls_last(), Article.id.desc()).limit(20)
-            ).all()
+        summary = newest_summary(session, article_id)
+        others = story_others(session, article)
         return {
             **_article_brief(article, source, timezone),
             "homepage": safe_url(source.homepage),
@@ -110,11 +109,7 @@ def cluster_members(db: Database, cluster_ids: list[int], timezone: str = UTC_ZO
     if not wanted:
         return members
     with db.sessions() as session:
-        rows = session.execute(
-            select(Article, Source).join(Source, Source.id == Article.source_id)
-            .where(Article.cluster_id.in_(wanted))
-            .order_by(Article.cluster_id, Article.published_at.desc().nulls_last(), Article.id.desc())
-        ).all()
+        rows = cluster_rows(session, wanted)
     for article, source in rows:
         group = members.setdefault(article.cluster_id, [])
         if len(group) < limit:
@@ -124,49 +119,28 @@ def cluster_members(db: Database, cluster_ids: list[int], timezone: str = UTC_ZO
 
 def latest_articles(db: Database, limit: int = 10, timezone: str = UTC_ZONE) -> list[dict[str, Any]]:
     """The newest articles (by publication, else fetch time), for the home page."""
-    when = func.coalesce(Article.published_at, Article.fetched_at)
     with db.sessions() as session:
-        rows = session.execute(
-            select(Article, Source).join(Source, Source.id == Article.source_id)
-            .order_by(when.desc(), Article.id.desc()).limit(limit)
-        ).all()
+        rows = latest_rows(session, limit)
         return [{**_article_brief(a, s, timezone), "topics": [str(t) for t in a.topics or []]} for a, s in rows]
 
 
 def topic_articles(db: Database, topic: str, limit: int = 30, timezone: str = UTC_ZONE) -> list[dict[str, Any]]:
     """The newest articles tagged ``topic`` (by publication, else fetch time)."""
-    if db.backend == "postgresql":
-        tagged = text("CAST(articles.topics AS jsonb) @> CAST(:tags AS jsonb)").bindparams(tags=json.dumps([topic]))
-    else:
-        tagged = text("EXISTS (SELECT 1 FROM json_each(articles.topics) AS t WHERE t.value = :topic)").bindparams(
-            topic=topic)
-    when = func.coalesce(Article.published_at, Article.fetched_at)
     with db.sessions() as session:
-        rows = session.execute(
-            select(Article, Source).join(Source, Source.id == Article.source_id).where(tagged)
-            .order_by(when.desc(), Article.id.desc()).limit(limit)
-        ).all()
+        rows = topic_rows(session, topic, limit)
         return [_article_brief(a, s, timezone) for a, s in rows]
 
 
 def topic_counts(db: Database) -> list[tuple[str, int]]:
     """Every topic tag of the archive with its number of articles, most first."""
-    counts: dict[str, int] = {}
     with db.sessions() as session:
-        for topics in session.scalars(select(Article.topics).where(Article.topics.is_not(None))):
-            for topic in topics or ():
-                counts[str(topic)] = counts.get(str(topic), 0) + 1
-    return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+        return topic_tag_counts(session)
 
 
 def editions_list(db: Database, page: int = 1, timezone: str = UTC_ZONE) -> dict[str, Any]:
     """Editions, newest first, ``EDITIONS_PER_PAGE`` a page."""
     with db.sessions() as session:
-        total = session.scalar(select(func.count()).select_from(Edition)) or 0
-        rows = session.scalars(
-            select(Edition).order_by(Edition.period_end.desc(), Edition.id.desc())
-            .offset((page - 1) * EDITIONS_PER_PAGE).limit(EDITIONS_PER_PAGE)
-        ).all()
+        total, rows = edition_page(session, (page - 1) * EDITIONS_PER_PAGE, EDITIONS_PER_PAGE)
         return {
             "page": page,
             "pages": max(1, -(-total // EDITIONS_PER_PAGE)),
@@ -202,7 +176,7 @@ def edition_view(
     if not _exists(edition_id):
         return None
     with db.sessions() as session:
-        edition = session.get(Edition, edition_id)
+        edition = edition_by_id(session, edition_id)
         if edition is None:
             return None
         options = NewsletterOptions(timezone=timezone, relevance_threshold=threshold, sections_file=sections_file)
@@ -231,21 +205,20 @@ def edition_view(
 def sources_list(db: Database, timezone: str = UTC_ZONE) -> list[dict[str, Any]]:
     """Every source with its health: last success, consecutive failures, last error, article count."""
     with db.sessions() as session:
-        counts = dict(session.execute(select(Article.source_id, func.count()).group_by(Article.source_id)).all())
         return [
             {
                 "key": s.key,
                 "name": s.name,
                 "homepage": safe_url(s.homepage),
                 "enabled": s.enabled,
-                "articles": counts.get(s.id, 0),
+                "articles": count,
                 "last_success_at": local_iso(s.last_success_at, timezone),
                 "consecutive_failures": s.consecutive_failures,
                 "last_error": s.last_error,
                 "last_error_at": local_iso(s.last_error_at, timezone),
                 "healthy": s.enabled and not s.consecutive_failures,
             }
-            for s in session.scalars(select(Source).order_by(Source.key))
+            for s, count in source_rows(session)
         ]
 
 
