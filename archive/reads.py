@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from bantin.archive.editions import newest_summaries
 from bantin.archive.models import Article, Edition, Source, Summary
 
 __all__ = [
@@ -38,8 +39,7 @@ def article_with_source(session: Session, article_id: int) -> tuple[Article, Sou
 
 def newest_summary(session: Session, article_id: int) -> Summary | None:
     """The article's newest stored summary, or None."""
-    query = select(Summary).where(Summary.article_id == article_id)
-    return session.scalars(query.order_by(Summary.created_at.desc(), Summary.id.desc())).first()
+    return newest_summaries(session, [article_id]).get(article_id)
 
 
 def story_others(session: Session, article: Article, limit: int = 20) -> list[tuple[Article, Source]]:

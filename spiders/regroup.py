@@ -50,6 +50,7 @@ def recluster_recent(session: Session, *, days: int = 7, threshold: float = 0.3)
         for other in index.match(row.canonical_url, signature):
             _union(parent, row.id, other)
         index.add(row.canonical_url, row.id, row.id, signature)
-    moved = {row.id: _find(parent, row.id) for row in rows if row.cluster_id != _find(parent, row.id)}
+    labels = {row.id: _find(parent, row.id) for row in rows}
+    moved = {row.id: labels[row.id] for row in rows if row.cluster_id != labels[row.id]}
     relabel(session, moved)
     return len(moved)
