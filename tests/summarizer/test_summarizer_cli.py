@@ -174,7 +174,7 @@ def test_other_language_warns_and_still_summarizes(tmp_path: Path, capsys: pytes
 
 
 # -- the faults a new user met (issue 14): each says what is wrong in one line, before any model
-# -- or pyvi is loaded -------------------------------------------------------------------------
+# -- is loaded -----------------------------------------------------------------------------------
 
 @pytest.fixture
 def nothing_loads(monkeypatch: pytest.MonkeyPatch) -> None:
