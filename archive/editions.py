@@ -30,6 +30,7 @@ __all__ = [
     "list_editions",
     "newest_summaries",
     "undelivered_edition_ids",
+    "with_source",
 ]
 
 
@@ -168,13 +169,16 @@ def insert_edition(
     return edition
 
 
+def with_source():  # noqa: ANN201 - a SQL select
+    """``SELECT`` articles joined with their source: rows of (Article, Source), to narrow and order."""
+    return select(Article, Source).join(Source, Source.id == Article.source_id)
+
+
 def articles_with_sources(session: Session, article_ids: Sequence[int]) -> dict[int, tuple[Article, Source]]:
     """Each article of ``article_ids`` with its source, by article id."""
     if not article_ids:
         return {}
-    rows = session.execute(
-        select(Article, Source).join(Source, Source.id == Article.source_id).where(Article.id.in_(list(article_ids)))
-    )
+    rows = session.execute(with_source().where(Article.id.in_(list(article_ids))))
     return {article.id: (article, source) for article, source in rows}
 
 

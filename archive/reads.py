@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from bantin.archive.editions import newest_summaries
+from bantin.archive.editions import articles_with_sources, newest_summaries, with_source
 from bantin.archive.models import Article, Edition, Source, Summary
 
 __all__ = [
@@ -27,14 +27,9 @@ __all__ = [
 _NEWS_TIME = func.coalesce(Article.published_at, Article.fetched_at)
 
 
-def _with_source():  # noqa: ANN202 - a SQL select
-    return select(Article, Source).join(Source, Source.id == Article.source_id)
-
-
 def article_with_source(session: Session, article_id: int) -> tuple[Article, Source] | None:
     """Article ``article_id`` and its source, or None."""
-    row = session.execute(_with_source().where(Article.id == article_id)).first()
-    return (row[0], row[1]) if row is not None else None
+    return articles_with_sources(session, [article_id]).get(article_id)
 
 
 def newest_summary(session: Session, article_id: int) -> Summary | None:
@@ -47,7 +42,7 @@ def story_others(session: Session, article: Article, limit: int = 20) -> list[tu
     if article.cluster_id is None:
         return []
     rows = session.execute(
-        _with_source().where(Article.cluster_id == article.cluster_id, Article.id != article.id)
+        with_source().where(Article.cluster_id == article.cluster_id, Article.id != article.id)
         .order_by(Article.published_at.desc().nulls_last(), Article.id.desc()).limit(limit)
     )
     return [(a, s) for a, s in rows]
@@ -56,7 +51,7 @@ def story_others(session: Session, article: Article, limit: int = 20) -> list[tu
 def cluster_rows(session: Session, cluster_ids: Sequence[int]) -> list[tuple[Article, Source]]:
     """The articles of the clusters ``cluster_ids``, by cluster, newest first in each."""
     rows = session.execute(
-        _with_source().where(Article.cluster_id.in_(list(cluster_ids)))
+        with_source().where(Article.cluster_id.in_(list(cluster_ids)))
         .order_by(Article.cluster_id, Article.published_at.desc().nulls_last(), Article.id.desc())
     )
     return [(a, s) for a, s in rows]
@@ -64,7 +59,7 @@ def cluster_rows(session: Session, cluster_ids: Sequence[int]) -> list[tuple[Art
 
 def latest_rows(session: Session, limit: int) -> list[tuple[Article, Source]]:
     """The newest articles (by publication, else fetch time)."""
-    rows = session.execute(_with_source().order_by(_NEWS_TIME.desc(), Article.id.desc()).limit(limit))
+    rows = session.execute(with_source().order_by(_NEWS_TIME.desc(), Article.id.desc()).limit(limit))
     return [(a, s) for a, s in rows]
 
 
@@ -75,7 +70,7 @@ def topic_rows(session: Session, topic: str, limit: int) -> list[tuple[Article, 
     else:
         tagged = text("EXISTS (SELECT 1 FROM json_each(articles.topics) AS t WHERE t.value = :topic)").bindparams(
             topic=topic)
-    rows = session.execute(_with_source().where(tagged).order_by(_NEWS_TIME.desc(), Article.id.desc()).limit(limit))
+    rows = session.execute(with_source().where(tagged).order_by(_NEWS_TIME.desc(), Article.id.desc()).limit(limit))
     return [(a, s) for a, s in rows]
 
 

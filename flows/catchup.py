@@ -33,7 +33,7 @@ from prefect.client.schemas.objects import StateType
 from prefect.client.schemas.sorting import FlowRunSort
 from prefect.states import Cancelled, Scheduled
 
-__all__ = ["CATCH_UP_TAG", "CatchUp", "ServedDeployment", "due_slot", "make_up_missed_runs"]
+__all__ = ["CATCH_UP_TAG", "CatchUp", "ServedDeployment", "cron_slot", "due_slot", "make_up_missed_runs"]
 
 CATCH_UP_TAG = "catch-up"
 
@@ -59,10 +59,18 @@ class CatchUp:
     run_name: str | None
 
 
+def cron_slot(cron: str, timezone: str, now: datetime, *, due: bool) -> datetime:
+    """A time of ``cron`` (in ``timezone``, aware): with ``due`` the newest at or before ``now``
+    (the slot that fell due), else the first after ``now`` (the next run)."""
+    local = now.astimezone(ZoneInfo(timezone)).replace(microsecond=0)
+    if due:
+        return next(CronSim(cron, local + timedelta(seconds=1), reverse=True))  # reverse: strictly before
+    return next(CronSim(cron, local))
+
+
 def due_slot(cron: str, timezone: str, now: datetime) -> datetime:
     """The newest time of ``cron`` (in ``timezone``) at or before ``now``."""
-    local = now.astimezone(ZoneInfo(timezone)).replace(microsecond=0)
-    return next(CronSim(cron, local + timedelta(seconds=1), reverse=True))  # reverse: strictly before
+    return cron_slot(cron, timezone, now, due=True)
 
 
 async def make_up_missed_runs(client: Any, served: list[ServedDeployment], *, enabled: bool,

@@ -25,6 +25,7 @@ from prefect.client.schemas.filters import (
 from prefect.client.schemas.objects import StateType
 from prefect.client.schemas.sorting import FlowRunSort
 
+from bantin.flows.catchup import cron_slot
 from bantin.flows.pipeline import pipeline_flow
 
 __all__ = ["DeploymentState", "History", "RunState", "read_history"]
@@ -66,17 +67,13 @@ def _schedule_text(schedule: Any) -> str:
 def _next_by_schedule(schedules: Any, now: datetime) -> datetime | None:
     """The earliest next time of the deployment's cron schedules after ``now`` (None without one):
     what the next run will be when Prefect's scheduler has not put the run in its queue yet."""
-    from zoneinfo import ZoneInfo
-
-    from cronsim import CronSim
-
     times = []
     for item in schedules or ():
         if not getattr(item, "active", True):
             continue
         cron, zone = getattr(item.schedule, "cron", None), getattr(item.schedule, "timezone", None) or "UTC"
         if cron:
-            times.append(next(CronSim(cron, now.astimezone(ZoneInfo(zone)).replace(microsecond=0))).astimezone(UTC))
+            times.append(cron_slot(cron, zone, now, due=False).astimezone(UTC))
     return min(times, default=None)
 
 

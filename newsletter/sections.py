@@ -10,20 +10,17 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from bantin.errors import ConfigError
 from bantin.resources import shipped
-from bantin.tomlfile import read_toml
+from bantin.tomlfile import Spot, Strings, load_toml, problem
 
 __all__ = ["default_sections_file", "Ranking", "Section", "SectionConfig", "load_sections"]
 
 
-_TABLE_KEYS = {
-    "edition": {"top_stories", "max_items", "generic_topics", "topic_threshold"},
-    "ranking": {"relevance", "recency", "outlets", "outlets_full"},
-}
-_SECTION_KEYS = {"key", "title", "tags", "fallback"}
 _KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
@@ -116,109 +113,118 @@ def load_sections(path: Path | None = None) -> SectionConfig:
     Raises ``ConfigError`` naming the file, the line where known, and the offending key.
     """
     path = Path(path) if path is not None else default_sections_file()
-    data, text = read_toml(path, error=ConfigError, name="sections file")
-    return _parse(data, path, text)
-
-
-def _parse(data: dict[str, Any], path: Path, text: str) -> SectionConfig:
-    def fail(key: str, problem: str) -> ConfigError:
-        line = _line_of(text, key)
-        where = f"{path}, line {line}" if line else str(path)
-        return ConfigError(f"sections file {where}: key {key!r}: {problem}")
-
-    for name in data:
-        if name not in _TABLE_KEYS and name != "section":
-            raise fail(name, "unknown key (expected edition, ranking or section)")
-    edition = _table(data, "edition", fail)
-    ranking = _table(data, "ranking", fail)
-    sections = tuple(_section(raw, fail) for raw in _section_list(data, fail))
-    if not sections:
-        raise fail("section", "at least one [[section]] is needed")
-    keys = [section.key for section in sections]
-    duplicate = next((key for key in keys if keys.count(key) > 1), None)
-    if duplicate:
-        raise fail("key", f"section key {duplicate!r} is used twice")
-    if sum(section.fallback for section in sections) != 1:
-        raise fail("fallback", "exactly one section must have fallback = true")
+    data = load_toml(path, _SectionsFile, error=ConfigError, name="sections file", describe=_describe)
+    edition, ranking = data.edition, data.ranking
     return SectionConfig(
-        sections=sections,
-        top_stories=_int(edition, "top_stories", 3, fail),
-        max_items=max(1, _int(edition, "max_items", 40, fail)),
-        generic_topics=_tags(edition, "generic_topics", ("ai",), fail),
-        topic_threshold=_number(edition, "topic_threshold", 0.5, fail),
-        ranking=Ranking(
-            relevance=_number(ranking, "relevance", 0.6, fail),
-            recency=_number(ranking, "recency", 0.25, fail),
-            outlets=_number(ranking, "outlets", 0.15, fail),
-            outlets_full=max(2, _int(ranking, "outlets_full", 4, fail)),
-        ),
+        sections=tuple(Section(s.key, s.title.strip(), _folded(s.tags), s.fallback) for s in data.section),
+        top_stories=edition.top_stories,
+        max_items=max(1, edition.max_items),
+        generic_topics=_folded(edition.generic_topics),
+        topic_threshold=edition.topic_threshold,
+        ranking=Ranking(relevance=ranking.relevance, recency=ranking.recency, outlets=ranking.outlets,
+                        outlets_full=max(2, ranking.outlets_full)),
         path=path,
     )
 
 
-def _table(data: dict[str, Any], name: str, fail) -> dict[str, Any]:  # noqa: ANN001
-    table = data.get(name, {})
-    if not isinstance(table, dict):
-        raise fail(name, "must be a table")
-    for key in table:
-        if key not in _TABLE_KEYS[name]:
-            raise fail(key, f"unknown key in [{name}] (expected {', '.join(sorted(_TABLE_KEYS[name]))})")
-    return table
+def _folded(tags: Iterable[str]) -> tuple[str, ...]:
+    return tuple(tag.strip().casefold() for tag in tags)
 
 
-def _section_list(data: dict[str, Any], fail) -> list[dict[str, Any]]:  # noqa: ANN001
-    raw = data.get("section", [])
-    if not isinstance(raw, list) or not all(isinstance(entry, dict) for entry in raw):
-        raise fail("section", "must be an array of tables ([[section]])")
-    return raw
+def _describe(spot: Spot) -> str:
+    """``sections file FILE, line N: key 'colour': unknown key in [edition] (expected …)``."""
+    where = f"{spot.path}, line {spot.line}" if spot.line else str(spot.path)
+    message = spot.message
+    if spot.known:
+        table = spot.names[0] if len(spot.names) > 1 else ""
+        inside = " in [[section]]" if table == "section" else f" in [{table}]" if table else ""
+        message = f"{message}{inside} (expected {', '.join(spot.known)})"
+    key = spot.names[-1] if spot.names else ""
+    return f"sections file {where}: key {key!r}: {message}"
 
 
-def _section(raw: dict[str, Any], fail) -> Section:  # noqa: ANN001
-    for key in raw:
-        if key not in _SECTION_KEYS:
-            raise fail(key, f"unknown key in [[section]] (expected {', '.join(sorted(_SECTION_KEYS))})")
-    key = raw.get("key")
-    if not isinstance(key, str) or not _KEY_PATTERN.match(key):
-        raise fail("key", "each section needs a key of lowercase letters, digits, '-' or '_'")
-    if key == "top":
-        raise fail("key", "'top' is reserved for the top stories block")
-    title = raw.get("title")
-    if not isinstance(title, str) or not title.strip():
-        raise fail("title", f"section {key!r} needs a title")
-    tags = raw.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
-        raise fail("tags", f"section {key!r}: tags must be a list of strings")
-    fallback = raw.get("fallback", False)
-    if not isinstance(fallback, bool):
-        raise fail("fallback", f"section {key!r}: fallback must be true or false")
-    return Section(key, title.strip(), tuple(tag.strip().casefold() for tag in tags), fallback)
-
-
-def _int(table: dict[str, Any], key: str, default: int, fail) -> int:  # noqa: ANN001
-    value = table.get(key, default)
+# The file's schema (pydantic); load_sections turns it into SectionConfig.
+def _whole_number(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise fail(key, "must be a whole number >= 0")
+        raise ValueError("must be a whole number >= 0")
     return value
 
 
-def _number(table: dict[str, Any], key: str, default: float, fail) -> float:  # noqa: ANN001
-    value = table.get(key, default)
+def _number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise fail(key, "must be a number >= 0")
+        raise ValueError("must be a number >= 0")
     return float(value)
 
 
-def _tags(table: dict[str, Any], key: str, default: tuple[str, ...], fail) -> tuple[str, ...]:  # noqa: ANN001
-    value = table.get(key, list(default))
-    if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
-        raise fail(key, "must be a list of strings")
-    return tuple(tag.strip().casefold() for tag in value)
+_Count = Annotated[int, BeforeValidator(_whole_number)]
+_Weight = Annotated[float, BeforeValidator(_number)]
 
 
-def _line_of(text: str, key: str) -> int | None:
-    """The first line (1-based) where ``key`` is assigned or opens a table, if any."""
-    pattern = re.compile(rf"^\s*(\[\[?\s*{re.escape(key)}\s*\]\]?|{re.escape(key)}\s*=)")
-    for number, line in enumerate(text.splitlines(), start=1):
-        if pattern.match(line):
-            return number
-    return None
+class _Edition(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    top_stories: _Count = 3
+    max_items: _Count = 40
+    generic_topics: Strings = ("ai",)
+    topic_threshold: _Weight = 0.5
+
+
+class _Ranking(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    relevance: _Weight = 0.6
+    recency: _Weight = 0.25
+    outlets: _Weight = 0.15
+    outlets_full: _Count = 4
+
+
+class _SectionModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, validate_default=True)
+
+    key: str = ""
+    title: str = ""
+    tags: Strings = ()
+    fallback: bool = False
+
+    @field_validator("key", mode="before")
+    @classmethod
+    def _key(cls, key: Any) -> str:
+        if not isinstance(key, str) or not _KEY_PATTERN.match(key):
+            raise ValueError("each section needs a key of lowercase letters, digits, '-' or '_'")
+        if key == "top":
+            raise ValueError("'top' is reserved for the top stories block")
+        return key
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _title(cls, title: Any, info: ValidationInfo) -> str:
+        if not isinstance(title, str) or not title.strip():
+            raise ValueError(f"section {info.data.get('key', '')!r} needs a title")
+        return title
+
+    @field_validator("fallback", mode="before")
+    @classmethod
+    def _fallback(cls, fallback: Any, info: ValidationInfo) -> bool:
+        if not isinstance(fallback, bool):
+            raise ValueError(f"section {info.data.get('key', '')!r}: fallback must be true or false")
+        return fallback
+
+
+class _SectionsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    edition: _Edition = Field(default_factory=_Edition)
+    ranking: _Ranking = Field(default_factory=_Ranking)
+    section: list[_SectionModel] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _layout(self) -> _SectionsFile:
+        if not self.section:
+            raise problem((), "section", "at least one [[section]] is needed")
+        keys = [section.key for section in self.section]
+        for index, key in enumerate(keys):
+            if key in keys[:index]:
+                raise problem(("section", index), "key", f"section key {key!r} is used twice")
+        if sum(section.fallback for section in self.section) != 1:
+            raise problem(("section",), "fallback", "exactly one section must have fallback = true")
+        return self

@@ -26,7 +26,7 @@ from bantin.spiders.dates import VIETNAM
 from bantin.spiders.extraction import extract_page
 from bantin.spiders.feeds import FeedItem, parse_feed, parse_sitemap
 from bantin.spiders.pipelines import ArticleItem
-from bantin.spiders.report import SourceCounts
+from bantin.spiders.report import SourceStats
 from bantin.spiders.sources import SourceConfig, load_sources
 from bantin.spiders.store import shared_store
 from bantin.spiders.urls import canonical_url, is_same_site
@@ -70,9 +70,7 @@ class NewsSpider(scrapy.Spider):
     def __init__(self, source: SourceConfig | str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.source_arg = source
-        self.counts = SourceCounts()
         self.seen: set[str] = set()
-        self.scheduled = 0
         self._last_progress = 0.0
 
     @classmethod
@@ -97,7 +95,13 @@ class NewsSpider(scrapy.Spider):
         spider.closed_hook = settings.get("BANTIN_CLOSED_HOOK")
         crawler.signals.connect(spider.callback_failed, signal=signals.spider_error)
         crawler.signals.connect(spider.store_failed, signal=signals.item_error)
+        crawler.signals.connect(spider.stored, signal=signals.item_scraped)
         return spider
+
+    @property
+    def tally(self) -> SourceStats:
+        """This source's counters in the crawler's stats (there from the crawl's start on)."""
+        return SourceStats(self.crawler.stats, self.source.key)
 
     # -- discovery -------------------------------------------------------------------------
 
@@ -116,7 +120,7 @@ class NewsSpider(scrapy.Spider):
         except FeedError as exc:
             yield from self._bad_discovery(response, exc)
             return
-        self.counts.discovery_ok += 1
+        self.tally.add("discovery_ok")
         yield from self._articles(items, response.url)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
@@ -125,13 +129,13 @@ class NewsSpider(scrapy.Spider):
         except FeedError as exc:
             yield from self._bad_discovery(response, exc)
             return
-        self.counts.discovery_ok += 1
+        self.tally.add("discovery_ok")
         for child in children[:50]:
             yield scrapy.Request(urljoin(response.url, child), self.parse_sitemap, errback=self.discovery_failed)
         yield from self._articles(items, response.url)
 
     def parse_section(self, response: Response) -> Iterator[scrapy.Request]:
-        self.counts.discovery_ok += 1
+        self.tally.add("discovery_ok")
         depth = response.meta.get("section_depth", 0)
         items, deeper = [], []
         prefix = urlsplit(response.url).path.rsplit("/", 1)[0]
@@ -148,15 +152,15 @@ class NewsSpider(scrapy.Spider):
             yield scrapy.Request(url, self.parse_section, errback=self.discovery_failed, meta={"section_depth": depth + 1})
 
     def _bad_discovery(self, response: Response, exc: Exception) -> Iterator[scrapy.Request]:
-        self.counts.discovery_failed += 1
+        self.tally.add("discovery_failed")
         reason = "feed-empty" if "empty" in str(exc) or "no items" in str(exc) else "feed-malformed"
-        self.counts.note(reason, f"{response.url}: {exc}")
+        self.tally.note(reason, f"{response.url}: {exc}")
         self.progress()
         return iter(())
 
     def discovery_failed(self, failure: Failure) -> None:
-        self.counts.discovery_failed += 1
-        self.counts.note("feed-" + failure_reason(failure), f"{failure.request.url}: {failure.getErrorMessage()}")
+        self.tally.add("discovery_failed")
+        self.tally.note("feed-" + failure_reason(failure), f"{failure.request.url}: {failure.getErrorMessage()}")
         self.progress()
 
     def _articles(self, items: list[FeedItem], base: str) -> Iterator[scrapy.Request]:
@@ -164,42 +168,41 @@ class NewsSpider(scrapy.Spider):
         for listed in items:
             link = _request_url(listed.url, base)
             if link is None:
-                self.counts.note("bad-link", f"{base}: not an http(s) link: {listed.url[:200]!r}")
+                self.tally.note("bad-link", f"{base}: not an http(s) link: {listed.url[:200]!r}")
                 continue
             item = replace(listed, url=link)
             url = canonical_url(item.url)
             if url in self.seen or url in fresh:
-                self.counts.note("duplicate-feed-item")
+                self.tally.note("duplicate-feed-item")
                 continue
             fresh[url] = item
         self.seen.update(fresh)
-        self.counts.discovered += len(fresh)
+        self.tally.add("discovered", len(fresh))
         if self.since:
             old = {u for u, i in fresh.items() if i.published and i.published.astimezone(VIETNAM).date() < self.since}
             for url in old:
-                self.counts.note("older-than-since")
+                self.tally.note("older-than-since")
                 del fresh[url]
         known = set() if self.refresh else self.store.known([*fresh, *(i.url for i in fresh.values())])
         for url, item in fresh.items():
             if url in known or item.url in known:
-                self.counts.note("already-archived")
+                self.tally.note("already-archived")
                 continue
-            if self.limit is not None and self.scheduled >= self.limit:
-                self.counts.note("over-limit")
+            if self.limit is not None and self.tally.get("scheduled") >= self.limit:
+                self.tally.note("over-limit")
                 continue
-            self.scheduled += 1
-            self.counts.scheduled += 1
+            self.tally.add("scheduled")
             yield scrapy.Request(item.url, self.parse_article, errback=self.article_failed, cb_kwargs={"listed": url})
         self.progress()
 
     # -- articles --------------------------------------------------------------------------
 
     def parse_article(self, response: Response, listed: str) -> Iterator[ArticleItem]:
-        self.counts.fetched += 1
-        self.counts.done += 1
+        self.tally.add("fetched")
+        self.tally.add("done")
         reason = self._unusable(response, listed)
         if reason:
-            self.counts.note(reason, f"{listed}: {reason} ({response.url})")
+            self.tally.note(reason, f"{listed}: {reason} ({response.url})")
             self.progress()
             return
         started = time.perf_counter()
@@ -207,13 +210,13 @@ class NewsSpider(scrapy.Spider):
             page = extract_page(response.body, response.url, self.source,
                                 content_type=response.headers.get("Content-Type", b"").decode("latin-1"))
         except ExtractionError as exc:
-            self.counts.note("no-article", str(exc))
+            self.tally.note("no-article", str(exc))
             self.progress()
             return
         finally:
-            self.counts.extraction_s += time.perf_counter() - started
+            self.tally.add("extraction_s", time.perf_counter() - started)
         if self.since and page.published_at and page.published_at.date() < self.since:
-            self.counts.note("older-than-since")
+            self.tally.note("older-than-since")
             return
         yield ArticleItem(self.source.key, page)
 
@@ -230,9 +233,9 @@ class NewsSpider(scrapy.Spider):
         return None
 
     def article_failed(self, failure: Failure) -> None:
-        self.counts.done += 1
+        self.tally.add("done")
         reason = failure_reason(failure)
-        self.counts.note(reason, f"{failure.request.url}: {failure.getErrorMessage()[:300]}")
+        self.tally.note(reason, f"{failure.request.url}: {failure.getErrorMessage()[:300]}")
         self.progress()
 
     # -- reporting -------------------------------------------------------------------------
@@ -240,22 +243,27 @@ class NewsSpider(scrapy.Spider):
     def callback_failed(self, failure: Failure, response: Response, spider: scrapy.Spider) -> None:
         """A bug in a callback fails that page only; it is counted, not hidden."""
         if spider is self:
-            self.counts.note("error-" + type(failure.value).__name__.lower(), f"{response.url}: {failure.value}")
+            self.tally.note("error-" + type(failure.value).__name__.lower(), f"{response.url}: {failure.value}")
 
     def store_failed(self, item: ArticleItem, response: Response, spider: scrapy.Spider, failure: Failure) -> None:
         """Storing an article failed (its transaction was rolled back): count it as failed."""
         if spider is self:
-            self.counts.note("store-error", f"{item.page.url}: {type(failure.value).__name__}: {failure.value}")
+            self.tally.note("store-error", f"{item.page.url}: {type(failure.value).__name__}: {failure.value}")
+
+    def stored(self, item: ArticleItem, response: Response, spider: scrapy.Spider) -> None:
+        """The item pipeline stored (or skipped as unchanged) an article: show the progress."""
+        if spider is self:
+            self.progress()
 
     def progress(self, force: bool = False) -> None:
         now = time.monotonic()
         if self.progress_hook is not None and (force or now - self._last_progress > 0.2):
             self._last_progress = now
-            self.progress_hook(self.source.key, self.counts)
+            self.progress_hook(self.source.key, self.tally.counts())
 
     def closed(self, reason: str) -> None:
         self.progress(force=True)
         if self.closed_hook is not None:
-            self.closed_hook(self.source, self.counts, reason)
+            self.closed_hook(self.source, self.tally.counts(), reason)
         else:
-            self.logger.info("crawl of %s %s: %s", self.source.key, reason, self.counts)
+            self.logger.info("crawl of %s %s: %s", self.source.key, reason, self.tally.counts())

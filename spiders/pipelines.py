@@ -1,6 +1,7 @@
 """Item pipeline: validate, then store (relevance, MinHash cluster, upsert) and count.
 
-Rejections become ``DropItem("reason")``; a storage error fails that article only.
+Rejections become ``DropItem("reason")``; a storage error fails that article only. The counts go
+to the crawler's stats (``SourceStats``), never onto the spider.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from scrapy.exceptions import DropItem
 
 from bantin.archive.repository import Upsert
 from bantin.spiders.extraction import MIN_BODY_CHARS, ExtractedPage
+from bantin.spiders.report import SourceStats
 from bantin.spiders.store import shared_store
 
 __all__ = ["ArchivePipeline", "ArticleItem"]
@@ -25,7 +27,7 @@ class ArticleItem:
 
 
 class ArchivePipeline:
-    """Stores each article; counts new / updated / duplicate on the spider's counters."""
+    """Stores each article; counts new / updated / duplicate in the crawler's stats."""
 
     def __init__(self, crawler) -> None:
         self.crawler = crawler
@@ -38,24 +40,21 @@ class ArchivePipeline:
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         page = item.page
-        spider = self.crawler.spider
-        counts = spider.counts
+        tally = SourceStats(self.crawler.stats, item.source_key)
         if not page.title or len(page.body) < MIN_BODY_CHARS:
-            counts.note("no-article", f"{page.url}: incomplete article")
+            tally.note("no-article", f"{page.url}: incomplete article")
             raise DropItem("no-article")
         stored = shared_store(self.database_url, *self.store_args).store(item.source_key, page)
-        counts.storage_s += stored.seconds
+        tally.add("storage_s", stored.seconds)
         if stored.outcome is Upsert.NEW:
-            counts.new += 1
+            tally.add("new")
         elif stored.outcome is Upsert.UPDATED:
-            counts.updated += 1
+            tally.add("updated")
         elif stored.outcome is Upsert.DUPLICATE:
-            counts.duplicate += 1
-            counts.note("duplicate-content")
+            tally.add("duplicate")
+            tally.note("duplicate-content")
         else:
-            counts.note("unchanged")
+            tally.note("unchanged")
         if page.method == "fallback":
-            counts.used_fallback += 1
-            counts.fallback_urls.append(page.canonical_url)
-        spider.progress()
+            tally.fallback(page.canonical_url)
         return item

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Protocol
 
 from bantin.archive.repository import COUNTERS
 
 __all__ = [
-    "COUNTERS", "REJECT_REASONS", "CrawlReport", "SourceCounts", "SourceReport", "failure_label", "overall_status",
+    "COUNTERS", "REJECT_REASONS", "CrawlReport", "SourceCounts", "SourceReport", "SourceStats", "failure_label",
+    "overall_status",
 ]
 
 # reasons that count as "rejected" (the page came but holds nothing to store, or the feed listed
@@ -22,6 +23,14 @@ REJECT_REASONS = frozenset(
 NOTES = frozenset(
     {"duplicate-feed-item", "already-archived", "unchanged", "over-limit", "duplicate-content", "older-than-since"}
 )
+MAX_ERRORS = 50  # example errors kept per source
+
+
+def _counter_of(reason: str) -> str | None:
+    """The counter a ``reason`` also bumps: ``rejected``, ``failed``, or None for a note."""
+    if reason in NOTES:
+        return None
+    return "rejected" if reason in REJECT_REASONS else "failed"
 
 
 _LABELS = {
@@ -59,7 +68,7 @@ def overall_status(states: Iterable[str]) -> str:
 
 @dataclass
 class SourceCounts:
-    """Mutable counters a running spider keeps for its source."""
+    """One source's counters as the progress bar and the report read them (``SourceStats.counts``)."""
 
     discovered: int = 0
     fetched: int = 0
@@ -82,14 +91,73 @@ class SourceCounts:
     def note(self, reason: str, error: str | None = None) -> None:
         """Count one ``reason``; rejections and failures also bump their counter."""
         self.reasons[reason] = self.reasons.get(reason, 0) + 1
-        if reason in NOTES:
+        counter = _counter_of(reason)
+        if counter is None:
             return
-        if reason in REJECT_REASONS:
-            self.rejected += 1
-        else:
-            self.failed += 1
-        if error and len(self.errors) < 50:
+        setattr(self, counter, getattr(self, counter) + 1)
+        if error and len(self.errors) < MAX_ERRORS:
             self.errors.append(error)
+
+
+class Stats(Protocol):
+    """What ``SourceStats`` uses of Scrapy's stats collector (``crawler.stats``)."""
+
+    def get_value(self, key: str, default: Any = None) -> Any: ...
+    def set_value(self, key: str, value: Any) -> None: ...
+    def inc_value(self, key: str, count: int | float = 1, start: int = 0) -> None: ...
+    def get_stats(self) -> dict[str, Any]: ...
+
+
+_NUMBERS = tuple(f for f in fields(SourceCounts) if isinstance(f.default, (int, float)))
+
+
+class SourceStats:
+    """One source's counters kept in Scrapy's stats collector, the crawl's one place for them.
+
+    Every ``SourceCounts`` number is the stat ``bantin/<source>/<counter>`` (``…/fetched``,
+    ``…/extraction_s``), each reason ``bantin/<source>/reason/<reason>``; the example errors (up
+    to 50) and the fallback URLs are tuples under ``bantin/<source>/errors`` and
+    ``…/fallback_urls``. The spider and the item pipeline write through this; ``counts()`` reads
+    the report value back where a report is made. Scrapy dumps the stats to the crawl log at the end.
+    """
+
+    def __init__(self, stats: Stats, source: str) -> None:
+        self.stats = stats
+        self.prefix = f"bantin/{source}/"
+
+    def add(self, counter: str, amount: float = 1) -> None:
+        """Add ``amount`` to ``counter`` (a ``SourceCounts`` number)."""
+        self.stats.inc_value(self.prefix + counter, amount)
+
+    def get(self, counter: str) -> float:
+        return self.stats.get_value(self.prefix + counter, 0)
+
+    def note(self, reason: str, error: str | None = None) -> None:
+        """Count one ``reason``; rejections and failures also bump their counter and keep ``error``."""
+        self.add("reason/" + reason)
+        counter = _counter_of(reason)
+        if counter is None:
+            return
+        self.add(counter)
+        errors = self.stats.get_value(self.prefix + "errors", ())
+        if error and len(errors) < MAX_ERRORS:
+            self.stats.set_value(self.prefix + "errors", (*errors, error))
+
+    def fallback(self, url: str) -> None:
+        """An article stored by the fallback extractor: counted and its URL kept."""
+        self.add("used_fallback")
+        self.stats.set_value(self.prefix + "fallback_urls", (*self.stats.get_value(self.prefix + "fallback_urls", ()), url))
+
+    def counts(self) -> SourceCounts:
+        """The source's counters now, as the report value."""
+        reason_prefix = self.prefix + "reason/"
+        return SourceCounts(
+            **{f.name: self.stats.get_value(self.prefix + f.name, f.default) for f in _NUMBERS},
+            reasons={key.removeprefix(reason_prefix): value for key, value in self.stats.get_stats().items()
+                     if key.startswith(reason_prefix)},
+            errors=list(self.stats.get_value(self.prefix + "errors", ())),
+            fallback_urls=list(self.stats.get_value(self.prefix + "fallback_urls", ())),
+        )
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Helpers that several test folders (and ``bench/faults.py``) share: a new PostgreSQL database
-on the test server, bringing one to the newest schema, and an ASGI app served on a free loopback
-port in a thread.
+on the test server, bringing one to the newest schema, a free loopback port, an ASGI app served
+on one in a thread, and a loopback Apprise ``json://`` inbox.
 
 Imported by name (``tests/`` is on ``sys.path`` through its conftest); the unusual module name
 keeps it from shadowing anything installed.
@@ -9,12 +9,15 @@ keeps it from shadowing anything installed.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import threading
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from sqlalchemy import create_engine, text
@@ -76,3 +79,53 @@ def serving(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@dataclass
+class JsonInbox:
+    """What a loopback Apprise ``json://`` endpoint received; while ``failing`` it answers 500."""
+
+    port: int
+    path: str
+    posts: list[dict[str, Any]] = field(default_factory=list)
+    failing: bool = False
+
+    @property
+    def url(self) -> str:
+        return f"json://127.0.0.1:{self.port}/{self.path}"
+
+    def wait(self, count: int, timeout: float) -> list[dict[str, Any]]:
+        """The posts once there are ``count`` of them (fails after ``timeout`` seconds)."""
+        deadline = time.monotonic() + timeout
+        while len(self.posts) < count:
+            assert time.monotonic() < deadline, f"{len(self.posts)} posts after {timeout} s, expected {count}"
+            time.sleep(0.2)
+        return self.posts
+
+
+@contextlib.contextmanager
+def json_inbox(path: str) -> Iterator[JsonInbox]:
+    """A ``JsonInbox`` served on a free loopback port in a daemon thread; ``path`` follows the
+    port in its URL (``alerts``, ``bantin?token=x``)."""
+    inbox = JsonInbox(free_port(), path)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if inbox.failing:
+                self.send_response(500)
+            else:
+                inbox.posts.append(json.loads(body))
+                self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", inbox.port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield inbox
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import signal
 import socket
@@ -14,19 +14,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import psutil
+from bantin_test_support import JsonInbox, free_port, json_inbox
 
 __all__ = ["AlertInbox", "SchedulerProcess", "alert_inbox", "bantin_env", "free_port", "silent_site"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def bantin_env(home: Path, **values: str) -> dict[str, str]:
@@ -117,46 +110,12 @@ class SchedulerProcess:
         self.process.wait()
 
 
-@dataclass
-class AlertInbox:
-    """What a loopback Apprise ``json://`` endpoint received."""
-
-    port: int
-    posts: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        return f"json://127.0.0.1:{self.port}/alerts"
-
-    def wait(self, count: int, timeout: float) -> list[dict[str, Any]]:
-        deadline = time.monotonic() + timeout
-        while len(self.posts) < count:
-            assert time.monotonic() < deadline, f"{len(self.posts)} alerts after {timeout} s, expected {count}"
-            time.sleep(0.2)
-        return self.posts
+AlertInbox = JsonInbox  # what the alerts' loopback json:// endpoint received
 
 
-@contextmanager
-def alert_inbox() -> Iterator[AlertInbox]:
-    inbox = AlertInbox(free_port())
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            inbox.posts.append(json.loads(body))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", inbox.port), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield inbox
-    finally:
-        server.shutdown()
-        server.server_close()
+def alert_inbox() -> contextlib.AbstractContextManager[JsonInbox]:
+    """A loopback Apprise ``json://`` endpoint for alerts (``json://127.0.0.1:PORT/alerts``)."""
+    return json_inbox("alerts")
 
 
 @contextmanager

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from newsletter_seed import SMTP_PASSWORD, SMTP_USER, Mailbox, MailboxHandler, free_port, make_options
+from bantin_test_support import free_port
+from newsletter_seed import SMTP_PASSWORD, SMTP_USER, Mailbox, MailboxHandler, make_options
 
 from bantin.newsletter import NewsletterOptions
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
@@ -149,9 +148,3 @@ class MailboxHandler:
         self.box.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         self.box.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

@@ -3,62 +3,18 @@ tested against a loopback ``json://`` server; a failed post is recorded, listed 
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
-
-from newsletter_seed import NOW, add_article, free_port, seed_news_day
+from bantin_test_support import free_port, json_inbox
+from newsletter_seed import NOW, add_article, seed_news_day
 
 from bantin.archive.posts import post_states
 from bantin.newsletter import build_edition, list_editions
 from bantin.newsletter.chat import ChatOptions, post_editions
 
 
-@dataclass
-class ChatInbox:
-    port: int
-    posts: list[dict[str, Any]] = field(default_factory=list)
-    failing: bool = False
-
-    @property
-    def url(self) -> str:
-        return f"json://127.0.0.1:{self.port}/bantin?token=bi-mat"
-
-
-@contextmanager
-def chat_inbox() -> Iterator[ChatInbox]:
-    inbox = ChatInbox(free_port())
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            if inbox.failing:
-                self.send_response(500)
-            else:
-                inbox.posts.append(json.loads(body))
-                self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", inbox.port), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield inbox
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def test_a_new_edition_is_posted_with_its_top_stories_and_link(db, settings):
     seed_news_day(db)
     built = build_edition(db, settings, now=NOW)
-    with chat_inbox() as inbox:
+    with json_inbox("bantin?token=bi-mat") as inbox:
         chat = ChatOptions(urls=(inbox.url,), web_url="https://bantin.example.vn/")
         report = post_editions(db, settings, chat, [built.edition_id])
         assert report.ok and report.posted == ((built.edition_id, "json://…"),)
@@ -76,7 +32,7 @@ def test_a_new_edition_is_posted_with_its_top_stories_and_link(db, settings):
 def test_a_failed_post_is_recorded_listed_and_retried(db, settings):
     add_article(db, "mot", title="Mô hình mới", summary="Tóm tắt.")
     built = build_edition(db, settings, now=NOW)
-    with chat_inbox() as inbox:
+    with json_inbox("bantin?token=bi-mat") as inbox:
         chat = ChatOptions(urls=(inbox.url,))
         inbox.failing = True
         failed = post_editions(db, settings, chat, [built.edition_id])

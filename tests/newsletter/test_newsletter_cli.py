@@ -11,7 +11,8 @@ import os
 from dataclasses import dataclass
 
 import pytest
-from newsletter_seed import free_port, seed_news_day
+from bantin_test_support import free_port
+from newsletter_seed import seed_news_day
 
 from bantin.archive.engine import Database
 from bantin.cli import main

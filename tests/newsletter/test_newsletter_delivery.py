@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from newsletter_seed import NOW, MailboxHandler, add_article, free_port, make_options
+from bantin_test_support import free_port
+from newsletter_seed import NOW, MailboxHandler, add_article, make_options
 from sqlalchemy import func, select
 
 from bantin.archive.models import Edition

@@ -64,3 +64,15 @@ def test_bad_sections_files_name_file_line_and_key(tmp_path, text, message):
 def test_missing_sections_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="cannot read sections file"):
         load_sections(tmp_path / "none.toml")
+
+
+def test_a_mistake_in_a_later_section_names_that_sections_line(tmp_path):
+    path = tmp_path / "sections.toml"
+    path.write_text('[[section]]\nkey = "a"\ntitle = "A"\nfallback = true\n\n'
+                    '[[section]]\nkey = "b"\ntitle = "B"\ntags = [1]\n\n[[section]]\nkey = "a"\ntitle = "C"\n',
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"line 9: key 'tags': must be a list of strings"):
+        load_sections(path)
+    path.write_text(path.read_text(encoding="utf-8").replace("tags = [1]", 'tags = ["x"]'), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"line 12: key 'key': section key 'a' is used twice"):
+        load_sections(path)

@@ -10,12 +10,13 @@ from scrapy.exceptions import (
 )
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionRefusedError as TwistedConnectionRefused
 from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
 from bantin.spiders.news import failure_reason
-from bantin.spiders.report import CrawlReport, SourceCounts, SourceReport
+from bantin.spiders.report import CrawlReport, SourceCounts, SourceReport, SourceStats
 
 
 def test_notes_rejections_and_failures_count_apart() -> None:
@@ -71,3 +72,22 @@ def _failure(exc: Exception) -> Failure:
 )
 def test_failure_reasons(exc: Exception, reason: str) -> None:
     assert failure_reason(_failure(exc)) == reason
+
+
+def test_source_stats_count_in_the_crawlers_stats_collector() -> None:
+    stats = get_crawler().stats  # Scrapy's own collector, as a crawl has it
+    tally, expected = SourceStats(stats, "genk"), SourceCounts()
+    for reason in ("not-html", "http-404", "already-archived", "http-404"):
+        tally.note(reason, f"{reason} happened")
+        expected.note(reason, f"{reason} happened")
+    tally.add("fetched", 3)
+    tally.add("extraction_s", 0.25)
+    tally.fallback("https://genk.vn/a.chn")
+    assert stats.get_value("bantin/genk/reason/http-404") == 2 and stats.get_value("bantin/genk/fetched") == 3
+    counts = tally.counts()
+    assert (counts.rejected, counts.failed, counts.reasons, counts.errors) == (
+        expected.rejected, expected.failed, expected.reasons, expected.errors
+    )
+    assert (counts.fetched, counts.extraction_s, counts.used_fallback) == (3, 0.25, 1)
+    assert counts.fallback_urls == ["https://genk.vn/a.chn"] and counts.new == 0
+    assert SourceStats(stats, "other").counts() == SourceCounts()  # one source's keys only
