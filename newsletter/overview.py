@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bantin.archive.entities import Catalog, load_catalog, match_text
+from bantin.sentences import split_sentences
 
 __all__ = ["KeyPoint", "Overview", "compose_overview", "key_sentence"]
 
 MAX_POINT = 240
-_SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ0-9\"“(])")
 _NUMBER = re.compile(r"\d")
 
 
@@ -46,7 +46,7 @@ class Overview:
 
 def key_sentence(text: str, catalog: Catalog) -> str:
     """The most informative sentence of ``text`` (entities and numbers, a readable length)."""
-    sentences = [s.strip() for s in _SENTENCE.split(" ".join((text or "").split())) if s.strip()]
+    sentences = split_sentences(text or "")
     if not sentences:
         return ""
 
