@@ -45,12 +45,14 @@ _DAY = re.compile(r"^\s*(\d{1,6})-\d{1,2}-\d{1,2}")
 @dataclass(frozen=True)
 class WebOptions:
     """What the web archive needs: the readers' time zone, the token that allows changes (None:
-    read-only), and the newsletter's layout and threshold (an edition is shown as it was mailed)."""
+    read-only), the newsletter's layout and threshold (an edition is shown as it was mailed), and
+    the entities file whose keys and display names the entity pages, filters and editions use."""
 
     timezone: str = "Asia/Ho_Chi_Minh"
     token: str | None = None
     sections_file: Path | None = None
     relevance_threshold: float = 0.2
+    entities_file: Path | None = None
 
 
 class _Pattern(BaseModel):

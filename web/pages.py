@@ -116,7 +116,8 @@ async def _home(request: Request) -> dict[str, Any]:
         edition = None
         if latest:
             found = edition_view(db, latest[0]["id"], options.timezone, sections_file=options.sections_file,
-                                 threshold=options.relevance_threshold)
+                                 threshold=options.relevance_threshold,
+                                 entities_file=options.entities_file)
             edition = found[1] if found else None
         return {"edition": edition, "edition_brief": latest[0] if latest else None,
                 "latest": latest_articles(db, 10, options.timezone)}
@@ -143,7 +144,8 @@ async def editions_page(request: Request, page: Annotated[int, Query(ge=1, le=10
 async def edition_page(request: Request, edition_id: int) -> Response:
     options = request.app.state.options
     found = await run_in_threadpool(edition_view, request.app.state.db, edition_id, options.timezone,
-                                    sections_file=options.sections_file, threshold=options.relevance_threshold)
+                                    sections_file=options.sections_file, threshold=options.relevance_threshold,
+                                    entities_file=options.entities_file)
     if found is None:
         raise HTTPException(404, words().message("no_edition", id=edition_id))
     brief, view = found
