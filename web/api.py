@@ -46,7 +46,7 @@ async def api_search(
     options = request.app.state.options
     params = {"source": source, "topic": topic, "entity": entity, "since": since, "until": until, "min_relevance": min_relevance,
               "page": page, "per_page": per_page}
-    filters = filters_from(params, options.timezone)
+    filters = filters_from(params, options.timezone, query=q, entities_file=options.entities_file)
     result = await run_in_threadpool(search, request.app.state.db, q, filters)
     data = result.to_dict()
     hits = [_local_hit(hit, options.timezone) for hit in data["hits"]]

@@ -98,7 +98,7 @@ async def search_page(request: Request, q: Annotated[str | None, Query(max_lengt
         return _render(request, "home.html", {**context, **await _home(request)})
     try:
         params = {**form, "page": request.query_params.get("page")}
-        filters = filters_from(params, options.timezone)
+        filters = filters_from(params, options.timezone, query=q, entities_file=options.entities_file)
         result = await run_in_threadpool(search, request.app.state.db, q, filters)
     except BadQuery as exc:
         text = str(exc) if isinstance(exc, BadDate) else say_error(str(exc))

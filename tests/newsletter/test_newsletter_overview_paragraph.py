@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from bantin_samples import TOKENIZER_CORPUS
+from bantin_test_support import run_bantin
 from markupsafe import escape
 from newsletter_seed import NOW, make_options, seed_news_day
 
@@ -129,35 +130,22 @@ def test_no_decoder_only_model_no_paragraph(db: Database, tmp_path: Path, llama_
 
 def test_the_cli_passes_the_configured_model_and_warns_in_one_line(tmp_path: Path, monkeypatch, capsys,  # noqa: ANN001
                                                                    llama_ct2: Path) -> None:
-    import os
-
-    from bantin.cli import main
-
     url = f"sqlite:///{tmp_path / 'bantin.db'}"
     with Database.connect(url) as db:
         seed_news_day(db)
-    for name in [name for name in os.environ if name.startswith("BANTIN_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
     broken = tmp_path / "broken"
     broken.mkdir()
-    for name, value in dict(BANTIN_DATABASE_URL=url, BANTIN_OUT_DIR=str(tmp_path / "out"), BANTIN_DATA_DIR=str(tmp_path),
-                            BANTIN_MODEL_PATH=str(broken), BANTIN_MODEL_ENGINE="decoder-only").items():
-        monkeypatch.setenv(name, value)
-    window = ["--since", "2026-11-29T06:30", "--until", "2026-11-30T06:30"]
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as done:
-        main(["newsletter", *window])
-    out, err = capsys.readouterr()
-    assert (done.value.code or 0) == 0 and "(edition 1, new)" in out
+    env = dict(BANTIN_DATABASE_URL=url, BANTIN_OUT_DIR=str(tmp_path / "out"), BANTIN_DATA_DIR=str(tmp_path),
+               BANTIN_MODEL_PATH=str(broken), BANTIN_MODEL_ENGINE="decoder-only")
+    code, out, err = run_bantin(monkeypatch, capsys, tmp_path, env, "newsletter", "--since", "2026-11-29T06:30",
+                                "--until", "2026-11-30T06:30")
+    assert code == 0 and "(edition 1, new)" in out
     assert [line for line in err.splitlines() if line.startswith("warning: overview paragraph not written: ")]
 
-    monkeypatch.setenv("BANTIN_MODEL_PATH", str(llama_ct2))
-    monkeypatch.delenv("BANTIN_MODEL_ENGINE")
-    with pytest.raises(SystemExit) as done:
-        main(["newsletter", "--period", "weekly", "--since", "2026-11-23", "--until", "2026-11-30T06:30"])
-    out, err = capsys.readouterr()
-    assert (done.value.code or 0) == 0 and "new)" in out and "warning" not in err
+    env = {**env, "BANTIN_MODEL_PATH": str(llama_ct2), "BANTIN_MODEL_ENGINE": "auto"}
+    code, out, err = run_bantin(monkeypatch, capsys, tmp_path, env, "newsletter", "--period", "weekly",
+                                "--since", "2026-11-23", "--until", "2026-11-30T06:30")
+    assert code == 0 and "new)" in out and "warning" not in err
     with Database.connect(url) as db:
         with db.sessions() as session:
             weekly = session.query(Edition).filter_by(kind="weekly").one()
