@@ -28,7 +28,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bantin.errors import ConfigError
+from bantin.errors import BadQuery, ConfigError
 from bantin.resources import shipped
 from bantin.text import canonical_tones, fold, nfc
 from bantin.tomlfile import load_toml, problem
@@ -41,6 +41,7 @@ __all__ = [
     "Entity",
     "Mentions",
     "fold_keep_case",
+    "known_entity_keys",
     "load_catalog",
     "match_article",
     "entity_terms",
@@ -283,6 +284,18 @@ def entity_terms(query: str) -> tuple[str, tuple[str, ...]]:
     """``query`` without its ``entity:KEY`` terms, and those keys (lowercased), for search."""
     keys = tuple(dict.fromkeys(m.group(1).lower() for m in ENTITY_TERM.finditer(query)))
     return (" ".join(ENTITY_TERM.sub(" ", query).split()) if keys else query), keys
+
+
+def known_entity_keys(keys: Iterable[str], query: str = "", catalog: Catalog | None = None) -> tuple[str, ...]:
+    """``keys`` lowercased and without repeats, for the search's entity filter, once they and the
+    ``entity:KEY`` terms of ``query`` are all in the entities file; ``BadQuery`` names the first
+    one that is not (a key nobody has would only give an empty result)."""
+    catalog = catalog or load_catalog()
+    wanted = tuple(dict.fromkeys(key.strip().lower() for key in keys if key and key.strip()))
+    for key in (*wanted, *entity_terms(query or "")[1]):
+        if key not in catalog.entities:
+            raise BadQuery(f"unknown entity '{key[:60]}' (`bantin entities list` shows the keys)")
+    return wanted
 
 
 # --- names the file lacks --------------------------------------------------------------------------

@@ -138,6 +138,9 @@ class Edition(Base):
     delivered: Mapped[bool] = mapped_column(Boolean, default=False)
     delivered_at: Mapped[datetime | None]
     delivery_error: Mapped[str | None]
+    # The overview paragraph a decoder-only model wrote when the edition was built, and its model id (0008).
+    overview_text: Mapped[str | None]
+    overview_model: Mapped[str | None] = mapped_column(String(512))
 
     items: Mapped[list[EditionItem]] = relationship(
         back_populates="edition", cascade="all, delete-orphan", order_by="EditionItem.position"

@@ -7,6 +7,7 @@ once and call these; library code never sees ``Settings``. Adding a setting mean
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from bantin.web.deps import WebOptions
 
 __all__ = ["alert_options", "chat_options", "crawl_options", "mail_settings", "model_path", "model_spec", "newsletter_options",
-           "web_options"]
+           "overview_writer", "web_options"]
 
 
 def crawl_options(settings: Settings, *, sources_file: Path | None = None) -> CrawlOptions:
@@ -74,6 +75,14 @@ def model_spec(settings: Settings, **overrides: object) -> ModelSpec:
     return ModelSpec(**values, extractive_weights=extractive_weights)
 
 
+def overview_writer(settings: Settings) -> Callable[[Sequence[str]], tuple[str, str]] | None:
+    """What writes a new edition's overview paragraph: the configured model when it is decoder-only
+    (it loads on the first call), else None (no paragraph). ``build_edition(write_overview=…)``."""
+    from bantin.summarizer.overview import overview_writer as writer
+
+    return writer(model_spec(settings))
+
+
 def mail_settings(settings: Settings, recipients: list[str] | None = None) -> MailSettings | None:
     """SMTP delivery to ``recipients`` (default: the newsletter's), or None when ``smtp_host`` or
     the recipients are not set (files only)."""
@@ -111,6 +120,7 @@ def newsletter_options(settings: Settings) -> NewsletterOptions:
         empty=settings.newsletter_empty,
         sections_file=settings.newsletter_sections,
         mail=mail_settings(settings),
+        entities_file=settings.entities_file,
     )
 
 
@@ -128,4 +138,5 @@ def web_options(settings: Settings) -> WebOptions:
         token=settings.web_token.get_secret_value() if settings.web_token else None,
         sections_file=settings.newsletter_sections,
         relevance_threshold=settings.relevance_threshold,
+        entities_file=settings.entities_file,
     )

@@ -110,9 +110,13 @@ def make_edition(overrides: dict[str, Any] | None, period: str, *, since: dateti
 
     settings = settings_for(overrides)
     with Database.connect(settings.effective_database_url) as db:
-        result = build_edition(db, configure.newsletter_options(settings), period=period, since=since, until=until)
+        result = build_edition(db, configure.newsletter_options(settings), period=period, since=since, until=until,
+                               write_overview=configure.overview_writer(settings))
+    for warning in result.warnings:
+        print(f"warning: {warning}")  # the flow logs prints
     return {
         "edition_id": result.edition_id, "created": result.created, "items": result.item_count,
+        "warnings": list(result.warnings),
         "skipped": result.skipped, "output_dir": str(result.output_dir) if result.output_dir else None,
         "period_start": result.period_start.isoformat(), "period_end": result.period_end.isoformat(),
     }

@@ -6,14 +6,19 @@ Stages (``build_edition``):
 2. return the stored edition if this exact period was built already (idempotent);
 3. select the eligible stories and rank them into top stories and sections;
 4. an empty period: a short edition, or none when ``newsletter_empty = "skip"``;
-5. store the edition and its items, render every format and write the files, in one
-   transaction: a template or file error rolls everything back, so nothing half-made remains.
+5. the overview paragraph, when the edge passed a writer (a decoder-only model): written once,
+   before anything is stored (the model may take a while); a failing model leaves the edition
+   without it and says so in one warning;
+6. store the edition, its items and the paragraph, render every format and write the files, in
+   one transaction: a template or file error rolls everything back, so nothing half-made remains.
 
 Builds of one kind hold a lock on the archive, so two at once never publish an article twice.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -33,9 +38,14 @@ from bantin.newsletter.sections import SectionConfig, load_sections
 from bantin.newsletter.select import Period, resolve_period, select_stories
 from bantin.newsletter.view import EditionView, compose_view, planned_from_stored
 
-__all__ = ["LOCK_WAIT_S", "EditionResult", "build_edition", "render_stored", "stored_view"]
+__all__ = ["LOCK_WAIT_S", "OVERVIEW_STORIES", "EditionResult", "OverviewWriter", "build_edition", "render_stored",
+           "stored_view"]
 
 LOCK_WAIT_S = 120.0
+OVERVIEW_STORIES = 5  # the stories (top stories first) the overview paragraph is written from
+# Writes the overview paragraph from the stories' "title: summary" texts; returns (text, model id).
+OverviewWriter = Callable[[Sequence[str]], tuple[str, str]]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,7 +54,8 @@ class EditionResult:
 
     ``edition_id`` is None for a dry run of a new period and for a skipped empty period;
     ``created`` is True only when this call stored the edition; ``paths`` are the files written
-    (for an edition that existed, its files, rewritten only if they were missing).
+    (for an edition that existed, its files, rewritten only if they were missing); ``warnings``
+    are one line each (the overview paragraph that a failing model did not write).
     """
 
     kind: str
@@ -58,6 +69,7 @@ class EditionResult:
     output_dir: Path | None = None
     dry_run: bool = False
     skipped: bool = False
+    warnings: tuple[str, ...] = ()
 
     @property
     def existed(self) -> bool:
@@ -77,14 +89,18 @@ def build_edition(
     out_dir: Path | None = None,
     sections: SectionConfig | None = None,
     templates_dir: Path | None = None,
+    write_overview: OverviewWriter | None = None,
 ) -> EditionResult:
     """Build, store (unless ``dry_run``) and write the edition of ``period`` (daily|weekly).
 
-    A dry run stores nothing and writes a ``-preview`` folder. Raises ``NewsletterError`` for a
-    bad period, ``TemplateError`` naming a broken template, ``DeliveryError`` naming a folder
-    that cannot be written (nothing is stored then), ``ConfigError`` for a bad sections file.
+    A dry run stores nothing and writes a ``-preview`` folder. ``write_overview`` (the edges make
+    it when a decoder-only model is configured) writes a new edition's overview paragraph, once:
+    an edition built before keeps what it stored. Raises ``NewsletterError`` for a bad period,
+    ``TemplateError`` naming a broken template, ``DeliveryError`` naming a folder that cannot be
+    written (nothing is stored then), ``ConfigError`` for a bad sections or entities file.
     """
-    job = _Job(options, sections or load_sections(options.sections_file), Renderer(templates_dir), now or utcnow(), out_dir)
+    job = _Job(options, sections or load_sections(options.sections_file), Renderer(templates_dir), now or utcnow(), out_dir,
+               write_overview)
     if dry_run:
         with db.sessions() as session:
             return job.run(session, period, since, until, dry_run=True)
@@ -99,6 +115,7 @@ class _Job:
     renderer: Renderer
     now: datetime
     out_dir: Path | None
+    write_overview: OverviewWriter | None = None
 
     @property
     def out(self) -> Path:
@@ -120,20 +137,38 @@ class _Job:
         # 4. an empty period
         if not plan and self.options.empty == "skip":
             return EditionResult(kind, span.start, span.end, None, 0, (), False, dry_run=dry_run, skipped=True)
+        # 5. the overview paragraph
+        view, warnings = self._with_paragraph(self._view(session, plan, span, None, self.now))
         if dry_run:
-            view = self._view(session, plan, span, None, self.now)
             rendered, paths = self._write(view)
-            return self._result(view, paths, created=False, dry_run=True, title=rendered.subject)
-        # 5. store, render, write
+            return self._result(view, paths, created=False, dry_run=True, title=rendered.subject, warnings=warnings)
+        # 6. store, render, write
         edition = _insert(session, span, plan, self.now)
-        view = self._view(session, plan, span, edition.id, self.now)
+        if view.overview is not None and view.overview.paragraph:
+            edition.overview_text, edition.overview_model = view.overview.paragraph, view.overview.paragraph_model
+        view = replace(view, edition_id=edition.id)
         rendered, paths = self._write(view)
         edition.title = rendered.subject
         edition.output_dir = str(paths[0].parent)
         if self.options.mail is None:  # files are the only channel: delivered now
             edition.delivered, edition.delivered_at = True, self.now
         session.flush()
-        return self._result(view, paths, created=True, title=rendered.subject)
+        return self._result(view, paths, created=True, title=rendered.subject, warnings=warnings)
+
+    def _with_paragraph(self, view: EditionView) -> tuple[EditionView, tuple[str, ...]]:
+        """``view`` with the overview paragraph the writer wrote, or unchanged with one warning."""
+        if self.write_overview is None or view.overview is None:
+            return view, ()
+        stories = [f"{item.title}: {item.summary}" for item in (view.top or view.items)[:OVERVIEW_STORIES]]
+        try:
+            text, model_id = self.write_overview(stories)
+        except Exception as exc:  # noqa: BLE001 - a failing model never fails the edition
+            problem = " ".join(str(exc).split())[:200] or type(exc).__name__
+            return view, (_warn(f"overview paragraph not written: {problem}"),)
+        text = " ".join((text or "").split())
+        if not text:
+            return view, (_warn(f"overview paragraph not written: {model_id} wrote nothing"),)
+        return replace(view, overview=replace(view.overview, paragraph=text, paragraph_model=model_id)), ()
 
     def _view(
         self, session: Session, plan: list[PlannedItem], span: Period, edition_id: int | None, at: datetime
@@ -141,6 +176,7 @@ class _Job:
         return compose_view(
             session, plan, span, self.config, edition_id=edition_id, generated_at=at,
             timezone=self.options.timezone, threshold=self.options.relevance_threshold, version=__version__,
+            entities_file=self.options.entities_file,
         )
 
     def _write(self, view: EditionView) -> tuple[Rendered, tuple[Path, ...]]:
@@ -161,12 +197,18 @@ class _Job:
         return self._result(view, paths, created=False, dry_run=dry_run, title=edition.title, edition_id=edition.id)
 
     def _result(self, view: EditionView, paths: tuple[Path, ...], *, created: bool, dry_run: bool = False,
-                title: str = "", edition_id: int | None = None) -> EditionResult:
+                title: str = "", edition_id: int | None = None, warnings: tuple[str, ...] = ()) -> EditionResult:
         return EditionResult(
             kind=view.kind, period_start=view.period_start, period_end=view.period_end,
             edition_id=view.edition_id if edition_id is None else edition_id, item_count=view.story_count,
             paths=paths, created=created, title=title, output_dir=paths[0].parent if paths else None, dry_run=dry_run,
+            warnings=warnings,
         )
+
+
+def _warn(line: str) -> str:
+    log.warning(line)
+    return line
 
 
 def _as_preview(view: EditionView) -> EditionView:
@@ -184,13 +226,17 @@ def _insert(session: Session, span: Period, plan: list[PlannedItem], now: dateti
 
 
 def stored_view(session: Session, edition: Edition, options: NewsletterOptions, config: SectionConfig) -> EditionView:
-    """The view of a stored edition, laid out as it was stored."""
+    """The view of a stored edition, laid out as it was stored, with its stored overview paragraph."""
     span = Period(edition.kind, edition.period_start, edition.period_end)
-    return compose_view(
+    view = compose_view(
         session, planned_from_stored(edition.items), span, config, edition_id=edition.id,
         generated_at=edition.created_at, timezone=options.timezone,
-        threshold=options.relevance_threshold, version=__version__,
+        threshold=options.relevance_threshold, version=__version__, entities_file=options.entities_file,
     )
+    if view.overview is None or not edition.overview_text:
+        return view
+    paragraph = replace(view.overview, paragraph=edition.overview_text, paragraph_model=edition.overview_model or "")
+    return replace(view, overview=paragraph)
 
 
 def render_stored(

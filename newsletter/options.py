@@ -18,7 +18,8 @@ class NewsletterOptions:
     out_dir: the folder of edition folders; timezone: local time of periods and dates;
     relevance_threshold: a story's least AI relevance to be an item; empty: a period without news
     gives a ``short`` edition or none (``skip``); sections_file: the layout (None: the shipped one);
-    mail: SMTP delivery (None: the files are the delivery).
+    mail: SMTP delivery (None: the files are the delivery); entities_file: the entities whose
+    display names the overview and the trends show (None: the shipped file).
     """
 
     out_dir: Path = Path("out")
@@ -27,3 +28,4 @@ class NewsletterOptions:
     empty: Literal["short", "skip"] = "short"
     sections_file: Path | None = None
     mail: MailSettings | None = None
+    entities_file: Path | None = None

@@ -8,7 +8,9 @@ linked to the story).
 - a key point: the summary sentence (or lead sentence) of the story that names the most entities
   and numbers, preferring sentences of 8-40 words; cut to ``MAX_POINT`` characters.
 
-Machine-made from the stories themselves (no model writes here); the templates say so.
+Machine-made from the stories themselves (no model writes here); the templates say so. The
+overview paragraph, when a decoder-only model is configured, is written by the callable the
+edges pass to ``build_edition`` and stored with the edition (``Overview.paragraph``).
 """
 
 from __future__ import annotations
@@ -20,11 +22,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bantin.archive.entities import Catalog, load_catalog, match_text
+from bantin.sentences import split_sentences
 
 __all__ = ["KeyPoint", "Overview", "compose_overview", "key_sentence"]
 
 MAX_POINT = 240
-_SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[A-ZĐÀ-Ỹ0-9\"“(])")
 _NUMBER = re.compile(r"\d")
 
 
@@ -38,15 +40,20 @@ class KeyPoint:
 
 @dataclass(frozen=True)
 class Overview:
+    """The opening; ``paragraph`` is what a decoder-only model wrote when the edition was built
+    (stored with it; "" without such a model) and ``paragraph_model`` the model's id."""
+
     headline: str
     points: tuple[KeyPoint, ...]
     names: tuple[str, ...] = ()
     theme: str = ""
+    paragraph: str = ""
+    paragraph_model: str = ""
 
 
 def key_sentence(text: str, catalog: Catalog) -> str:
     """The most informative sentence of ``text`` (entities and numbers, a readable length)."""
-    sentences = [s.strip() for s in _SENTENCE.split(" ".join((text or "").split())) if s.strip()]
+    sentences = split_sentences(text or "")
     if not sentences:
         return ""
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bantin.archive.editions import articles_with_sources, failing_sources, newest_summaries
+from bantin.archive.entities import load_catalog
 from bantin.archive.health import drift_notes
 from bantin.archive.models import Article, EditionItem, Source, Summary
 from bantin.newsletter.insights import with_insights
@@ -143,8 +145,11 @@ def compose_view(
     timezone: str,
     threshold: float,
     version: str,
+    entities_file: Path | None = None,
 ) -> EditionView:
-    """Join planned items with their articles, sources and newest summaries."""
+    """Join planned items with their articles, sources and newest summaries (names shown as
+    ``entities_file`` writes them; None: the shipped entities file)."""
+    catalog = load_catalog(entities_file)
     ids = [item.article_id for item in planned]
     articles = articles_with_sources(session, ids)
     summaries = newest_summaries(session, ids)
@@ -154,7 +159,8 @@ def compose_view(
         if item.article_id in articles
     ]
     ordered = [item for item in sorted(planned, key=lambda item: item.position) if item.article_id in articles]
-    views, overview = with_insights(session, views, ordered, {i: a.topics or [] for i, (a, _) in articles.items()}, period.kind)
+    views, overview = with_insights(session, views, ordered, {i: a.topics or [] for i, (a, _) in articles.items()}, period.kind,
+                                    catalog)
     top = tuple(view for view in views if view.section == TOP_SECTION)
     sections = []
     for section in config.sections:
@@ -176,6 +182,6 @@ def compose_view(
         version=version,
         failing_sources=failing_sources(session),
         drifting_sources=tuple(drift_notes(session, verdicts=("drifting",))),
-        trends=compute_trends(session, period="weekly", end=period.end) if period.kind == "weekly" else None,
+        trends=compute_trends(session, period="weekly", end=period.end, catalog=catalog) if period.kind == "weekly" else None,
         overview=overview,
     )

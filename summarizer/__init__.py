@@ -29,6 +29,8 @@ _HOMES = {
     "PendingReport": "pending",
     "summarize_pending": "pending",
     "Summarizer": "protocol",
+    "overview_writer": "overview",
+    "write_overview": "overview",
     "split_sentences": "sentences",
     "ModelSpec": "spec",
 }

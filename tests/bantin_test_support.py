@@ -1,6 +1,7 @@
 """Helpers that several test folders (and ``bench/faults.py``) share: a new PostgreSQL database
 on the test server, bringing one to the newest schema, a free loopback port, an ASGI app served
-on one in a thread, and a loopback Apprise ``json://`` inbox.
+on one in a thread, a loopback Apprise ``json://`` inbox, and ``bantin`` run in-process in the
+environment a user would set.
 
 Imported by name (``tests/`` is on ``sys.path`` through its conftest); the unusual module name
 keeps it from shadowing anything installed.
@@ -129,3 +130,23 @@ def json_inbox(path: str) -> Iterator[JsonInbox]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def run_bantin(monkeypatch: Any, capsys: Any, folder: Any, env: dict[str, str], *args: str) -> tuple[int, str, str]:
+    """``bantin ARGS`` in-process (the console script's ``main``) with only ``env`` of the BANTIN_*
+    variables and ``folder`` as the working directory (no .env of the repository); returns
+    (exit code, stdout, stderr)."""
+    import pytest
+
+    from bantin.cli import main
+
+    for name in [name for name in os.environ if name.startswith("BANTIN_")]:
+        monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(folder)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as done:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return done.value.code or 0, out, err

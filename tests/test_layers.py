@@ -1,7 +1,7 @@
 """The house rules that a reader of the code relies on, checked on the import graph.
 
 Layers point one way: interfaces (CLI, web, flows) -> stages (spiders, summarizer, newsletter) ->
-storage (archive) -> foundation (errors, settings, text, safety, resources, tomlfile). A stage never
+storage (archive) -> foundation (errors, settings, text, sentences, safety, resources, tomlfile). A stage never
 imports a sibling stage; nothing imports a layer above it; no module imports itself back through
 others. Every import counts, also one inside a function (a lazy import is still a dependency),
 except type-only imports under ``if TYPE_CHECKING:``.
@@ -21,8 +21,8 @@ import pytest
 
 import bantin
 
-FOUNDATION = {"bantin", "bantin.errors", "bantin.settings", "bantin.text", "bantin.safety", "bantin.resources",
-              "bantin.tomlfile"}
+FOUNDATION = {"bantin", "bantin.errors", "bantin.settings", "bantin.text", "bantin.sentences", "bantin.safety",
+              "bantin.resources", "bantin.tomlfile"}
 STAGES = ("bantin.spiders", "bantin.summarizer", "bantin.newsletter")
 # Scrapy reads its project settings from a module inside the spiders package; that module is an
 # edge like the CLI (it turns Settings into options), so it may import upwards.

@@ -46,7 +46,7 @@ async def api_search(
     options = request.app.state.options
     params = {"source": source, "topic": topic, "entity": entity, "since": since, "until": until, "min_relevance": min_relevance,
               "page": page, "per_page": per_page}
-    filters = filters_from(params, options.timezone)
+    filters = filters_from(params, options.timezone, query=q, entities_file=options.entities_file)
     result = await run_in_threadpool(search, request.app.state.db, q, filters)
     data = result.to_dict()
     hits = [_local_hit(hit, options.timezone) for hit in data["hits"]]
@@ -74,7 +74,8 @@ async def api_editions(request: Request, page: Annotated[int, Query(ge=1, le=100
 async def api_edition(request: Request, edition_id: int) -> dict[str, Any]:
     options = request.app.state.options
     found = await run_in_threadpool(edition_view, request.app.state.db, edition_id, options.timezone,
-                                    sections_file=options.sections_file, threshold=options.relevance_threshold)
+                                    sections_file=options.sections_file, threshold=options.relevance_threshold,
+                                    entities_file=options.entities_file)
     if found is None:
         raise HTTPException(404, words().message("no_edition", id=edition_id))
     return found[0]

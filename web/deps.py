@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
+from bantin.archive.entities import known_entity_keys, load_catalog
 from bantin.archive.search import SearchFilters, parse_day
 from bantin.errors import BadQuery
 from bantin.resources import shipped
@@ -45,12 +46,14 @@ _DAY = re.compile(r"^\s*(\d{1,6})-\d{1,2}-\d{1,2}")
 @dataclass(frozen=True)
 class WebOptions:
     """What the web archive needs: the readers' time zone, the token that allows changes (None:
-    read-only), and the newsletter's layout and threshold (an edition is shown as it was mailed)."""
+    read-only), the newsletter's layout and threshold (an edition is shown as it was mailed), and
+    the entities file whose keys and display names the entity pages, filters and editions use."""
 
     timezone: str = "Asia/Ho_Chi_Minh"
     token: str | None = None
     sections_file: Path | None = None
     relevance_threshold: float = 0.2
+    entities_file: Path | None = None
 
 
 class _Pattern(BaseModel):
@@ -142,8 +145,9 @@ def _day(value: str, timezone: str, *, end: bool) -> datetime:
         raise BadDate(said, detail) from exc
 
 
-def filters_from(params: dict[str, Any], timezone: str) -> SearchFilters:
-    """SearchFilters from query parameters (strings); raise ``BadQuery`` for anything invalid."""
+def filters_from(params: dict[str, Any], timezone: str, *, query: str = "", entities_file: Path | None = None) -> SearchFilters:
+    """SearchFilters from query parameters (strings); raise ``BadQuery`` for anything invalid, an
+    entity key (``entity`` or an ``entity:KEY`` term of ``query``) that ``entities_file`` lacks included."""
     def number(name: str, kind: type, default: Any) -> Any:
         value = params.get(name)
         if value in (None, ""):
@@ -159,7 +163,8 @@ def filters_from(params: dict[str, Any], timezone: str) -> SearchFilters:
 
     since, until = params.get("since"), params.get("until")
     return SearchFilters(
-        sources=names("source"), topics=names("topic"), entities=names("entity"),
+        sources=names("source"), topics=names("topic"),
+        entities=known_entity_keys(names("entity"), query, load_catalog(entities_file)),
         since=_day(since, timezone, end=False) if since else None,
         until=_day(until, timezone, end=True) if until else None,
         min_relevance=number("min_relevance", float, None), page=number("page", int, 1),

@@ -1,10 +1,12 @@
 """Entity pages and trends in the web archive (no JavaScript): ``/entities`` (who is named most),
 ``/entities/{key}`` (latest articles, a weekly mentions chart drawn as server-side SVG, the names
-most often named with it), ``/trends`` (the weekly trends), and their JSON under ``/api/``."""
+most often named with it), ``/trends`` (the weekly trends), and their JSON under ``/api/``.
+Keys and display names come from the app's entities file (``WebOptions.entities_file``)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -16,6 +18,7 @@ from bantin.archive.engine import Database
 from bantin.archive.entities import load_catalog
 from bantin.archive.mentions import articles_naming, co_mentioned, entity_article_counts, entity_times
 from bantin.newsletter.trends import compute_trends
+from bantin.web.deps import words
 
 __all__ = ["WEEKS", "earlier_briefs", "entity_data", "router", "story_data", "weekly_chart"]
 
@@ -37,9 +40,9 @@ def weekly_chart(counts: list[int], ends: list[datetime]) -> dict[str, Any]:
     return {"width": _CHART_W, "height": _CHART_H, "base_y": _CHART_H - _PAD, "bars": bars, "peak": peak}
 
 
-def entity_data(db: Database, key: str, now: datetime | None = None) -> dict[str, Any] | None:
-    """Everything the entity page shows; None for a key the entities file does not have."""
-    catalog = load_catalog()
+def entity_data(db: Database, key: str, now: datetime | None = None, entities_file: Path | None = None) -> dict[str, Any] | None:
+    """Everything the entity page shows; None for a key ``entities_file`` (None: the shipped one) does not have."""
+    catalog = load_catalog(entities_file)
     entity = catalog.entities.get(key)
     if entity is None:
         return None
@@ -80,8 +83,8 @@ def story_data(db: Database, article_id: int) -> list[dict[str, Any]]:
                 for e in story_timeline(session, article_id)]
 
 
-def _overview(db: Database) -> list[dict[str, Any]]:
-    catalog = load_catalog()
+def _overview(db: Database, entities_file: Path | None) -> list[dict[str, Any]]:
+    catalog = load_catalog(entities_file)
     now = datetime.now(UTC)
     with db.session() as session:
         recent = entity_article_counts(session, now - timedelta(weeks=WEEKS), now)
@@ -91,9 +94,17 @@ def _overview(db: Database) -> list[dict[str, Any]]:
              "total": total.get(k, 0)} for k in keys]
 
 
-def _trends(db: Database) -> Any:
+def _trends(db: Database, entities_file: Path | None) -> Any:
     with db.session() as session:
-        return compute_trends(session, period="weekly", end=datetime.now(UTC))
+        return compute_trends(session, period="weekly", end=datetime.now(UTC), catalog=load_catalog(entities_file))
+
+
+def _entity(request: Request, key: str) -> Any:
+    """The entity page's data for ``key`` in the app's entities file; 404 in the reader's words."""
+    data = entity_data(request.app.state.db, key, entities_file=request.app.state.options.entities_file)
+    if data is None:
+        raise HTTPException(404, words().message("no_entity", name=key[:60]))
+    return data
 
 
 def _render(request: Request, name: str, context: dict[str, Any]) -> Response:
@@ -102,15 +113,13 @@ def _render(request: Request, name: str, context: dict[str, Any]) -> Response:
 
 @router.get("/entities", include_in_schema=False)
 async def entities_page(request: Request) -> Response:
-    rows = await run_in_threadpool(_overview, request.app.state.db)
+    rows = await run_in_threadpool(_overview, request.app.state.db, request.app.state.options.entities_file)
     return _render(request, "entities.html", {"rows": rows, "weeks": WEEKS})
 
 
 @router.get("/entities/{key}", include_in_schema=False)
 async def entity_page(request: Request, key: str) -> Response:
-    data = await run_in_threadpool(entity_data, request.app.state.db, key)
-    if data is None:
-        raise HTTPException(404, f"no entity {key[:60]!r} in the entities file")
+    data = await run_in_threadpool(_entity, request, key)
     return _render(request, "entity.html", {"e": data, "weeks": WEEKS})
 
 
@@ -133,20 +142,18 @@ async def api_story(request: Request, article_id: int) -> dict[str, Any]:
 
 @router.get("/trends", include_in_schema=False)
 async def trends_page(request: Request) -> Response:
-    report = await run_in_threadpool(_trends, request.app.state.db)
+    report = await run_in_threadpool(_trends, request.app.state.db, request.app.state.options.entities_file)
     return _render(request, "trends.html", {"tr": report})
 
 
 @router.get("/api/entities/{key}", summary="An entity: weekly mentions, latest articles, names named with it",
             tags=["archive"])
 async def api_entity(request: Request, key: str) -> dict[str, Any]:
-    data = await run_in_threadpool(entity_data, request.app.state.db, key)
-    if data is None:
-        raise HTTPException(404, f"no entity {key[:60]!r} in the entities file")
+    data = await run_in_threadpool(_entity, request, key)
     return {k: v for k, v in data.items() if k != "chart"}
 
 
 @router.get("/api/trends", summary="Entities and topics rising this week against the previous four", tags=["archive"])
 async def api_trends(request: Request) -> dict[str, Any]:
-    report = await run_in_threadpool(_trends, request.app.state.db)
+    report = await run_in_threadpool(_trends, request.app.state.db, request.app.state.options.entities_file)
     return report.as_dict()

@@ -86,7 +86,8 @@ async def editions_feed(request: Request) -> Response:
     def read() -> list[tuple[dict[str, Any], Any]]:
         listing = editions_list(db, 1, zone)["editions"][:FEED_ENTRIES]
         found = [edition_view(db, brief["id"], zone, sections_file=options.sections_file,
-                              threshold=options.relevance_threshold) for brief in listing]
+                              threshold=options.relevance_threshold,
+                              entities_file=options.entities_file) for brief in listing]
         return [pair for pair in found if pair is not None]
 
     editions = await run_in_threadpool(read)

@@ -98,7 +98,7 @@ async def search_page(request: Request, q: Annotated[str | None, Query(max_lengt
         return _render(request, "home.html", {**context, **await _home(request)})
     try:
         params = {**form, "page": request.query_params.get("page")}
-        filters = filters_from(params, options.timezone)
+        filters = filters_from(params, options.timezone, query=q, entities_file=options.entities_file)
         result = await run_in_threadpool(search, request.app.state.db, q, filters)
     except BadQuery as exc:
         text = str(exc) if isinstance(exc, BadDate) else say_error(str(exc))
@@ -116,7 +116,8 @@ async def _home(request: Request) -> dict[str, Any]:
         edition = None
         if latest:
             found = edition_view(db, latest[0]["id"], options.timezone, sections_file=options.sections_file,
-                                 threshold=options.relevance_threshold)
+                                 threshold=options.relevance_threshold,
+                                 entities_file=options.entities_file)
             edition = found[1] if found else None
         return {"edition": edition, "edition_brief": latest[0] if latest else None,
                 "latest": latest_articles(db, 10, options.timezone)}
@@ -143,7 +144,8 @@ async def editions_page(request: Request, page: Annotated[int, Query(ge=1, le=10
 async def edition_page(request: Request, edition_id: int) -> Response:
     options = request.app.state.options
     found = await run_in_threadpool(edition_view, request.app.state.db, edition_id, options.timezone,
-                                    sections_file=options.sections_file, threshold=options.relevance_threshold)
+                                    sections_file=options.sections_file, threshold=options.relevance_threshold,
+                                    entities_file=options.entities_file)
     if found is None:
         raise HTTPException(404, words().message("no_edition", id=edition_id))
     brief, view = found

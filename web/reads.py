@@ -170,7 +170,7 @@ def _sections(path: Path | None) -> SectionConfig:
 
 def edition_view(
     db: Database, edition_id: int, timezone: str = UTC_ZONE, *,
-    sections_file: Path | None = None, threshold: float = 0.2,
+    sections_file: Path | None = None, threshold: float = 0.2, entities_file: Path | None = None,
 ) -> tuple[dict[str, Any], EditionView] | None:
     """An edition as published: (its JSON form, the newsletter's view model of it); None if none."""
     if not _exists(edition_id):
@@ -179,7 +179,8 @@ def edition_view(
         edition = edition_by_id(session, edition_id)
         if edition is None:
             return None
-        options = NewsletterOptions(timezone=timezone, relevance_threshold=threshold, sections_file=sections_file)
+        options = NewsletterOptions(timezone=timezone, relevance_threshold=threshold, sections_file=sections_file,
+                                    entities_file=entities_file)
         view = stored_view(session, edition, options, _sections(sections_file))
         ids = {item.position: item.article_id for item in edition.items}
         brief = _edition_brief(edition, timezone)
@@ -199,7 +200,16 @@ def edition_view(
 
     items = [item_json(item, TOP_SECTION) for item in view.top]
     items += [item_json(item, keys[id(item)]) for section in view.sections for item in section.items]
-    return {**brief, "items": items}, view
+    return {**brief, "overview": _overview_json(view.overview), "items": items}, view
+
+
+def _overview_json(overview: Any) -> dict[str, Any] | None:  # noqa: ANN401 - newsletter.overview.Overview
+    """The edition's opening as the API gives it (the paragraph null when no model wrote one)."""
+    if overview is None:
+        return None
+    return {"headline": overview.headline,
+            "points": [{"text": p.text, "title": p.title, "url": safe_url(p.url), "source": p.source} for p in overview.points],
+            "paragraph": overview.paragraph or None, "paragraph_model": overview.paragraph_model or None}
 
 
 def sources_list(db: Database, timezone: str = UTC_ZONE) -> list[dict[str, Any]]:

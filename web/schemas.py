@@ -122,7 +122,23 @@ class EditionItemOut(ArticleBrief):
     also_covered: list[LinkOut]
 
 
+class KeyPointOut(BaseModel):
+    text: str
+    title: str
+    url: str | None
+    source: str
+
+
+class OverviewOut(BaseModel):
+    headline: str
+    points: list[KeyPointOut]
+    paragraph: str | None = Field(None, description="written by a decoder-only model when the edition was built "
+                                                    "(machine-written); null without such a model")
+    paragraph_model: str | None = Field(None, description="the model that wrote the paragraph")
+
+
 class EditionOut(EditionBrief):
+    overview: OverviewOut | None = None
     items: list[EditionItemOut]
 
 

@@ -130,6 +130,7 @@ def trends_cmd(
 
     Example: [bold]bantin trends --period weekly --json[/bold]
     """
+    from bantin.archive.entities import load_catalog
     from bantin.archive.search import parse_day
     from bantin.errors import ConfigError
     from bantin.newsletter.trends import compute_trends
@@ -138,8 +139,9 @@ def trends_cmd(
         raise ConfigError(f"unknown period {period!r}: use daily or weekly")
     settings = settings_of(ctx)
     end = parse_day(until, timezone=settings.timezone, end=True) if until else datetime.now(UTC)
+    catalog = load_catalog(settings.entities_file)
     with open_database(ctx) as db, db.session() as session:
-        report = compute_trends(session, period=period, end=end, limit=limit)
+        report = compute_trends(session, period=period, end=end, limit=limit, catalog=catalog)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
         return

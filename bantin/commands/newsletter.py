@@ -69,10 +69,12 @@ def newsletter_cmd(
     Building a period again returns the stored edition. Editions that failed to send earlier are
     sent again, and so are chat posts (BANTIN_NOTIFY_URLS) that failed. Exit code 2 when e-mail
     fails (the edition is kept and retried next time); a failed chat post is listed and retried.
+    With a decoder-only model configured, a new edition opens with an overview paragraph that the
+    model writes once (stored with the edition); a model that fails is one warning line, not an error.
 
     Example: [bold]bantin newsletter --period weekly --since 2026-11-23 --until 2026-11-30[/bold]
     """
-    from bantin.configure import chat_options, newsletter_options
+    from bantin.configure import chat_options, newsletter_options, overview_writer
     from bantin.errors import DeliveryError
     from bantin.newsletter import build_edition, deliver_pending, load_sections
     from bantin.newsletter.chat import post_editions
@@ -84,9 +86,12 @@ def newsletter_cmd(
     end = parse_moment(until, settings.timezone) if until else None
     with open_database(ctx) as db:
         result = build_edition(
-            db, options, period=period.value, since=start, until=end, dry_run=dry_run, out_dir=out, sections=config
+            db, options, period=period.value, since=start, until=end, dry_run=dry_run, out_dir=out, sections=config,
+            write_overview=overview_writer(settings),
         )
         _print_result(result, settings.timezone)
+        for warning in result.warnings:
+            typer.echo(f"warning: {warning}", err=True)
         if dry_run:
             return
         report = deliver_pending(db, options, sections=config)

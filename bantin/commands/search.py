@@ -51,7 +51,7 @@ def search_cmd(
     source: Annotated[list[str] | None, typer.Option("--source", help="Only this source key (repeatable).")] = None,
     topic: Annotated[list[str] | None, typer.Option("--topic", help="Only this topic (repeatable).")] = None,
     entity: Annotated[list[str] | None, typer.Option("--entity", help="Only articles naming this entity key "
-                                                     "(bantin entities list; repeatable).")] = None,
+                                                     "(bantin entities list; repeatable; an unknown key exits 2).")] = None,
     since: Annotated[str | None, typer.Option("--since", help="From this day (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Up to this day, inclusive (YYYY-MM-DD).")] = None,
     min_relevance: Annotated[float | None, typer.Option("--min-relevance", help="Minimum AI relevance, 0..1.")] = None,
@@ -63,11 +63,13 @@ def search_cmd(
 
     Example: [bold]bantin search '"tri tue nhan tao" -bitcoin' --source vnexpress --since 2025-01-01[/bold]
     """
+    from bantin.archive.entities import known_entity_keys, load_catalog
     from bantin.archive.search import SearchFilters, parse_day, search
 
     settings = settings_of(ctx)
+    entities = known_entity_keys(entity or (), query, load_catalog(settings.entities_file))  # unknown: exit 2
     filters = SearchFilters(
-        sources=tuple(source or ()), topics=tuple(topic or ()), entities=tuple(entity or ()),
+        sources=tuple(source or ()), topics=tuple(topic or ()), entities=entities,
         since=parse_day(since, timezone=settings.timezone) if since else None,
         until=parse_day(until, timezone=settings.timezone, end=True) if until else None,
         min_relevance=min_relevance, page=page, per_page=limit,

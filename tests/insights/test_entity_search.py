@@ -63,3 +63,23 @@ def test_entity_terms_in_the_query(db: Database) -> None:
     _fill(db)
     page = search(db, "entity:google trí tuệ")
     assert [hit.title for hit in page.hits] == ["Google ra mắt Gemini"]
+
+
+def test_the_cli_refuses_an_unknown_entity_in_one_line(tmp_path, monkeypatch, capsys) -> None:  # noqa: ANN001
+    from bantin_test_support import run_bantin
+
+    url = f"sqlite:///{tmp_path / 'bantin.db'}"
+    with Database.connect(url) as db:
+        _fill(db)
+    env = {"BANTIN_DATABASE_URL": url}
+    for args in (("tri tue", "--entity", "nosuch"), ("entity:nosuch tri tue",)):
+        code, out, err = run_bantin(monkeypatch, capsys, tmp_path, env, "search", *args, "--json")
+        assert code == 2 and out == "", args
+        assert err.strip().count("\n") == 0 and "unknown entity 'nosuch'" in err, err
+    code, out, _ = run_bantin(monkeypatch, capsys, tmp_path, env, "search", "tri tue", "--entity", "NVIDIA", "--json")
+    assert code == 0 and len(out.splitlines()) == 2  # keys are lowercased
+    custom = tmp_path / "entities.toml"  # BANTIN_ENTITIES_FILE decides which keys exist
+    custom.write_text('[entities.google]\nname = "Google"\nkind = "company"\naliases = ["Google"]\n', encoding="utf-8")
+    env["BANTIN_ENTITIES_FILE"] = str(custom)
+    assert run_bantin(monkeypatch, capsys, tmp_path, env, "search", "tri tue", "--entity", "nvidia", "--json")[0] == 2
+    assert run_bantin(monkeypatch, capsys, tmp_path, env, "search", "tri tue", "--entity", "google", "--json")[0] == 0

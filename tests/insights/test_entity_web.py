@@ -41,7 +41,54 @@ def test_the_entity_api_and_the_unknown_entity(client) -> None:  # noqa: ANN001
     assert data["name"] == "Nvidia" and sum(w["articles"] for w in data["weekly"]) == 23
     assert data["together"] == [] and len(data["articles"]) == 20
     assert client.get("/entities/nope").status_code == 404
-    assert client.get("/api/entities/nope").json() == {"error": "no entity 'nope' in the entities file"}
+    assert client.get("/api/entities/nope").json() == {"error": "Không có “nope” trong danh sách tên nổi bật."}
+    page = client.get("/entities/nope")
+    assert "Không có “nope” trong danh sách tên nổi bật." in page.text
+
+
+def test_an_unknown_entity_filter_is_an_error_not_an_empty_result(client) -> None:  # noqa: ANN001
+    for params in ({"q": "kế hoạch", "entity": "nosuch"}, {"q": "entity:nosuch kế hoạch"}):
+        answer = client.get("/api/search", params=params)
+        assert answer.status_code == 400, params
+        assert answer.json()["error"] == "Không có “nosuch” trong danh sách tên nổi bật."
+        page = client.get("/", params=params)
+        assert page.status_code == 400 and "Không có “nosuch” trong danh sách tên nổi bật." in page.text
+    assert client.get("/api/search", params={"q": "kế hoạch", "entity": "Nvidia"}).json()["total"] == 23
+
+
+CUSTOM = """
+[entities.anthropic]
+name = "Công ty Anthropic (tệp riêng)"
+kind = "lab"
+aliases = ["Anthropic"]
+
+[entities.nvidia]
+name = "Tập đoàn Nvidia (tệp riêng)"
+kind = "company"
+aliases = ["Nvidia"]
+"""
+
+
+def test_a_custom_entities_file_names_the_entities_everywhere_on_the_web(db: Database, tmp_path) -> None:  # noqa: ANN001
+    from fastapi.testclient import TestClient
+
+    from bantin.configure import web_options
+    from bantin.settings import Settings
+    from bantin.web import create_app
+
+    custom = tmp_path / "entities.toml"
+    custom.write_text(CUSTOM, encoding="utf-8")
+    end = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
+    fill(db, {"anthropic": [2, 2, 2, 2, 12], "nvidia": [4, 5, 4, 5, 5], "fpt": [1, 0, 1, 0, 1]}, end=end)
+    with TestClient(create_app(web_options(Settings(_env_file=None, entities_file=custom)), db)) as client:
+        assert "<h1>Công ty Anthropic (tệp riêng)</h1>" in client.get("/entities/anthropic").text
+        assert client.get("/api/entities/nvidia").json()["name"] == "Tập đoàn Nvidia (tệp riêng)"
+        listing = client.get("/entities").text
+        assert "Tập đoàn Nvidia (tệp riêng)" in listing and 'href="/entities/fpt"' not in listing
+        assert client.get("/entities/fpt").status_code == 404  # in the shipped file, not in this one
+        assert client.get("/api/search", params={"q": "kế hoạch", "entity": "fpt"}).status_code == 400
+        assert "Công ty Anthropic (tệp riêng)" in client.get("/trends").text
+        assert client.get("/api/trends").json()["rising"][0]["name"] == "Công ty Anthropic (tệp riêng)"
 
 
 def test_the_entities_and_trends_pages(client) -> None:  # noqa: ANN001

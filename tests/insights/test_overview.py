@@ -62,3 +62,22 @@ def test_every_format_opens_with_the_overview(db: Database, tmp_path: Path) -> N
         assert text.index("dẫn đầu tin AI tuần này") < text.index("Xu hướng tuần" if suffix != ".txt" else "XU HƯỚNG TUẦN")
         assert "do máy chọn" in text
     assert files[".html"].count("<li ") == 3 and files[".md"].count("\n- ") >= 3
+
+
+def test_a_custom_entities_file_names_the_overview_and_trends(db: Database, tmp_path: Path) -> None:
+    import re
+
+    from bantin.resources import shipped
+
+    shipped_file = shipped("bantin.spiders", "entities.toml").read_text(encoding="utf-8")
+    custom = tmp_path / "entities.toml"  # every display name changed, keys and aliases kept
+    custom.write_text(re.sub(r'^name = "(.*)"$', r'name = "\1 (tệp riêng)"', shipped_file, flags=re.MULTILINE),
+                      encoding="utf-8")
+    ids = [a["id"] for a in tomllib.loads(SET.read_text(encoding="utf-8"))["article"]]
+    _store_set(db, ids)
+    end = DAY0 + timedelta(days=26)
+    options = NewsletterOptions(out_dir=tmp_path / "out", relevance_threshold=0.0, entities_file=custom)
+    result = build_edition(db, options, period="weekly", since=end - timedelta(days=7), until=end, now=end)
+    text = next(p for p in result.paths if p.suffix == ".txt").read_text(encoding="utf-8")
+    headline = text[: text.index("dẫn đầu tin AI tuần này")]
+    assert "(tệp riêng)" in headline.splitlines()[-1]

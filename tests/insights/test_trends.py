@@ -70,3 +70,10 @@ def test_cli_trends_json_and_table(tmp_path: Path) -> None:
     done = subprocess.run(run, capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Anthropic" in done.stdout and "12" in done.stdout and "2.0" in done.stdout
+    custom = tmp_path / "entities.toml"  # BANTIN_ENTITIES_FILE names the entities here too
+    custom.write_text('[entities.anthropic]\nname = "Anthropic (tệp riêng)"\nkind = "lab"\naliases = ["Anthropic"]\n',
+                      encoding="utf-8")
+    done = subprocess.run([*run, "--json"], capture_output=True, text=True, env={**env, "BANTIN_ENTITIES_FILE": str(custom)},
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["rising"][0]["name"] == "Anthropic (tệp riêng)"
