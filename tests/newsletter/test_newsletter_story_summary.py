@@ -128,3 +128,20 @@ def test_a_story_whose_articles_have_no_text_falls_back_to_the_items_own_summary
     assert _story_rows(db) == []
     text = _files(build_edition(db, settings, now=NOW))[".txt"]
     assert "Bản tóm tắt riêng của bài." in text and "tổng hợp từ" not in text
+
+
+def test_a_story_summary_is_never_an_articles_own(db, settings):
+    from bantin.archive.reads import newest_summary
+    from bantin.newsletter.select import Period, select_stories
+
+    first = add_article(db, "dau-tien", title="Bài đầu tiên về chip AI", relevance=0.9, summary=None)
+    second = add_article(db, "thu-hai", source="genk", title="Bài thứ hai về chip AI", relevance=0.9,
+                         cluster_of=first, summary="Bản tóm tắt riêng của bài thứ hai.")
+    assert _stories(db).summarized == 1
+    (row,) = _story_rows(db)
+    assert row.article_id == first
+    with db.sessions() as session:
+        assert newest_summary(session, first) is None  # the web article page: no summary of its own
+        (story,) = select_stories(session, Period("daily", NOW - timedelta(days=1), NOW), 0.2)
+    assert story.lead.article_id == second and {c.article_id: c.has_summary for c in story.members} == {
+        first: False, second: True}
