@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bantin.archive.models import Article, Edition, EditionItem, Source, Summary
+from bantin.archive.models import STORY_SUFFIX, Article, Edition, EditionItem, Source, Summary
 from bantin.archive.posts import PostState, post_states
 from bantin.errors import NewsletterError
 
@@ -183,13 +183,14 @@ def articles_with_sources(session: Session, article_ids: Sequence[int]) -> dict[
 
 
 def newest_summaries(session: Session, article_ids: Sequence[int]) -> dict[int, Summary]:
-    """The newest stored summary of each article of ``article_ids`` that has one."""
+    """The newest stored summary of each article of ``article_ids`` that has one (its own: a story
+    summary stored on it is left out)."""
     newest: dict[int, Summary] = {}
     if not article_ids:
         return newest
     rows = session.scalars(
         select(Summary)
-        .where(Summary.article_id.in_(list(article_ids)))
+        .where(Summary.article_id.in_(list(article_ids)), Summary.model_id.not_like("%" + STORY_SUFFIX))
         .order_by(Summary.article_id, Summary.created_at.desc(), Summary.id.desc())
     )
     for row in rows:

@@ -20,7 +20,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bantin.archive.types import NFCText, UTCDateTime
 
-__all__ = ["Article", "ArticleEntity", "Base", "CrawlRun", "Edition", "EditionItem", "Source", "StoryLink", "Summary", "utcnow"]
+__all__ = ["STORY_SUFFIX", "Article", "ArticleEntity", "Base", "CrawlRun", "Edition", "EditionItem", "Source", "StoryLink",
+           "Summary", "utcnow"]
+
+# A summary drawn from all the articles of a story has a model id ending so; it is stored on one of
+# them (``bantin.archive.story_summaries``) and is never that article's own summary.
+STORY_SUFFIX = "+story"
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -99,7 +104,11 @@ class Article(Base):
 
 
 class Summary(Base):
-    """A summary of an article by one model with one set of options; never made twice."""
+    """A summary of an article by one model with one set of options; never made twice.
+
+    A story summary (model id ending in ``STORY_SUFFIX``) is stored here too, on the first article
+    of its story; its options say which articles it was drawn from (``archive/story_summaries.py``).
+    """
 
     __tablename__ = "summaries"
     __table_args__ = (UniqueConstraint("article_id", "model_id", "options_hash"),)

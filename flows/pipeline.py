@@ -29,6 +29,7 @@ from bantin.flows.stages import (
     recluster,
     settings_for,
     summarize_batch,
+    summarize_stories,
 )
 from bantin.settings import Settings
 from bantin.spiders.report import overall_status
@@ -82,29 +83,39 @@ def _source_outcome(key: str, future: Any) -> dict[str, Any]:
 
 @flow(name="bantin-summarize", log_prints=True)
 def summarize_flow(limit: int | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Summarize the articles that have no summary for the configured model.
+    """Summarize the articles that have no summary for the configured model, then the stories.
 
     1. on one machine: one task summarizes every pending article in length-sorted batches,
        loading the model once;
     2. with ``BANTIN_DASK_ADDRESS``: list the pending ids and fan batches out over the Dask
-       cluster (each worker loads the model once), then add up the reports.
+       cluster (each worker loads the model once), then add up the reports;
+    3. one task makes the story summaries the next editions show (stories several outlets told);
+       they count in ``stories``, their failures in ``failed``.
     """
     settings = settings_for(overrides)
     if not settings.dask_address:
         # 1. one process
-        return summarize_batch(overrides, None, limit)
-    # 2. fan out over Dask
-    ids = pending_ids(overrides, limit)
-    size = settings.summarize_batch_size * 4
-    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
-    futures = [summarize_batch.submit(overrides, chunk) for chunk in chunks]
-    totals: dict[str, Any] = {"summarized": 0, "failed": 0, "skipped": 0, "errors": []}
-    for future in futures:
-        part = future.result()
-        for name in ("summarized", "failed", "skipped"):
-            totals[name] += part[name]
-        totals["errors"].extend(part["errors"])
+        totals = summarize_batch(overrides, None, limit)
+    else:
+        # 2. fan out over Dask
+        ids = pending_ids(overrides, limit)
+        size = settings.summarize_batch_size * 4
+        chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
+        futures = [summarize_batch.submit(overrides, chunk) for chunk in chunks]
+        totals = {"summarized": 0, "failed": 0, "skipped": 0, "errors": []}
+        for future in futures:
+            _add(totals, future.result())
+    # 3. stories
+    stories = summarize_stories(overrides)
+    totals["stories"] = stories["summarized"]
+    _add(totals, {**stories, "summarized": 0, "skipped": 0})
     return totals
+
+
+def _add(totals: dict[str, Any], part: dict[str, Any]) -> None:
+    for name in ("summarized", "failed", "skipped"):
+        totals[name] += part[name]
+    totals["errors"].extend(part["errors"])
 
 
 def summarize_flow_for(settings: Settings) -> Any:

@@ -29,6 +29,7 @@ __all__ = [
     "recluster",
     "settings_for",
     "summarize_batch",
+    "summarize_stories",
 ]
 
 # Transient failures worth another try: the network and a database that is restarting.
@@ -99,6 +100,19 @@ def summarize_batch(overrides: dict[str, Any] | None, article_ids: list[int] | N
     with Database.connect(settings.effective_database_url) as db:
         report = summarize_pending(db, load_summarizer(configure.model_spec(settings)), SummaryOptions(),
                                    limit=limit, batch_size=settings.summarize_batch_size, article_ids=article_ids)
+    return asdict(report)
+
+
+@task(name="summarize stories", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_retry_transient)
+def summarize_stories(overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """Make the story summaries the next editions show (stories several outlets told)."""
+    from bantin.summarizer import SummaryOptions, load_summarizer
+    from bantin.summarizer.pending import summarize_stories as make_story_summaries
+
+    settings = settings_for(overrides)
+    with Database.connect(settings.effective_database_url) as db:
+        report = make_story_summaries(db, load_summarizer(configure.model_spec(settings)), SummaryOptions(),
+                                      threshold=settings.relevance_threshold)
     return asdict(report)
 
 

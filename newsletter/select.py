@@ -16,12 +16,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bantin.archive.stories import previous_edition, story_rows
+from bantin.archive.stories import KINDS, previous_edition, story_rows
 from bantin.errors import NewsletterError
 
 __all__ = ["KINDS", "Candidate", "Period", "Story", "previous_edition", "resolve_period", "select_stories"]
-
-KINDS: dict[str, timedelta] = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 
 
 @dataclass(frozen=True)

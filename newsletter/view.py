@@ -1,7 +1,9 @@
 """What the templates see: an edition's items with their articles, summaries and sections.
 
 The view is built from planned or stored items alike, so a stored edition can be rendered again
-(``bantin editions show``, a retried delivery) exactly as it was laid out.
+(``bantin editions show``, a retried delivery, the web archive) exactly as it was laid out. An item
+whose story several outlets told shows the story's summary when the summarize step made one from
+the story's articles of the edition's period (``archive.story_summaries``), else its own.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from bantin.archive.editions import articles_with_sources, failing_sources, newe
 from bantin.archive.entities import load_catalog
 from bantin.archive.health import drift_notes
 from bantin.archive.models import Article, EditionItem, Source, Summary
+from bantin.archive.story_summaries import edition_story_summaries, story_outlets
 from bantin.newsletter.insights import with_insights
 from bantin.newsletter.rank import TOP_SECTION, PlannedItem
 from bantin.newsletter.sections import SectionConfig
@@ -38,7 +41,8 @@ class Link:
 
 @dataclass(frozen=True)
 class ItemView:
-    """One item as the templates show it; ``summary_model`` is None when the lead stands in."""
+    """One item as the templates show it; ``summary_model`` is None when the lead stands in;
+    ``summary_sources`` is the number of outlets a story summary was drawn from (1: its own)."""
 
     position: int
     section: str
@@ -52,6 +56,7 @@ class ItemView:
     author: str | None
     also_covered: tuple[Link, ...]
     earlier: tuple[Any, ...] = ()  # earlier coverage of the story (bantin.archive.continuity.Earlier)
+    summary_sources: int = 1
 
     @property
     def fallback(self) -> bool:
@@ -113,8 +118,10 @@ def planned_from_stored(items: Iterable[EditionItem]) -> list[PlannedItem]:
     ]
 
 
-def _item_view(planned: PlannedItem, article: Article, source: Source, summary: Summary | None) -> ItemView:
+def _item_view(planned: PlannedItem, article: Article, source: Source, summary: Summary | None,
+               story: Summary | None = None) -> ItemView:
     links = tuple(_link(entry) for entry in planned.also_covered)
+    summary = story or summary
     return ItemView(
         position=planned.position,
         section=planned.section,
@@ -127,6 +134,7 @@ def _item_view(planned: PlannedItem, article: Article, source: Source, summary: 
         summary_engine=summary.engine if summary is not None else None,
         author=article.author,
         also_covered=links,
+        summary_sources=story_outlets(story) if story is not None else 1,
     )
 
 
@@ -147,14 +155,15 @@ def compose_view(
     version: str,
     entities_file: Path | None = None,
 ) -> EditionView:
-    """Join planned items with their articles, sources and newest summaries (names shown as
-    ``entities_file`` writes them; None: the shipped entities file)."""
+    """Join planned items with their articles, sources and newest summaries (a story's, when made;
+    names shown as ``entities_file`` writes them; None: the shipped entities file)."""
     catalog = load_catalog(entities_file)
     ids = [item.article_id for item in planned]
     articles = articles_with_sources(session, ids)
     summaries = newest_summaries(session, ids)
+    stories = edition_story_summaries(session, ids, period.start, period.end)
     views = [
-        _item_view(item, *articles[item.article_id], summaries.get(item.article_id))
+        _item_view(item, *articles[item.article_id], summaries.get(item.article_id), stories.get(item.article_id))
         for item in sorted(planned, key=lambda item: item.position)
         if item.article_id in articles
     ]

@@ -115,7 +115,12 @@ class SummaryOptions:
 
 @dataclass(frozen=True)
 class SummaryInfo:
-    """What made a summary: stored with it in the archive and printed by ``--format json``."""
+    """What made a summary: stored with it in the archive and printed by ``--format json``.
+
+    ``input_tokens``/``output_tokens`` are tokens read and written: the model's own tokenizer's for
+    the CTranslate2 engines, space-separated syllables for the extractive engine (a Vietnamese
+    syllable is its token; never sentences). ``sources``: the articles a story summary was drawn from.
+    """
 
     engine: str
     model_id: str
@@ -129,7 +134,7 @@ class SummaryInfo:
     truncated: bool = False
     chunks: int = 1
     warnings: tuple[str, ...] = ()
-    sources: int = 1  # articles the summary was drawn from (a story summary: the story's articles)
+    sources: int = 1
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

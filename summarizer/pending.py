@@ -3,22 +3,31 @@
 Work goes in small transactions, one per batch: read a batch of pending ids, summarize it outside
 any transaction, store it in its own transaction. A crash loses at most the batch in flight, and
 re-running stores each missing summary once (``store_summary`` is idempotent per key).
+
+``summarize_stories`` then makes the story summaries the next editions show: one per story that
+two outlets or more told in an edition's period, drawn from all its articles of that period
+(``story.summarize_story``: the extractive engine over the whole articles; a CTranslate2 model
+summarizes the articles' titles and leads, one paragraph each), stored once per set of articles.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from bantin.archive.engine import Database
-from bantin.archive.models import Article
+from bantin.archive.models import Article, utcnow
 from bantin.archive.repository import SummaryIn, pending_articles, store_summary
+from bantin.archive.story_summaries import StoryGroup, story_groups, story_options
 from bantin.errors import InputError, ModelError
+from bantin.summarizer.extractive import ExtractiveSummarizer
 from bantin.summarizer.options import Summary, SummaryOptions
 from bantin.summarizer.protocol import Summarizer
+from bantin.summarizer.story import STORY_SUFFIX, story_hash, summarize_story
 
-__all__ = ["PendingReport", "article_text", "summarize_pending"]
+__all__ = ["PendingReport", "article_text", "story_leads", "summarize_pending", "summarize_stories"]
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +50,16 @@ def article_text(article: Article) -> str:
 def _has_text(article: Article) -> bool:
     """Only a title is not enough to summarize."""
     return bool((article.lead or "").strip() or (article.body or "").strip())
+
+
+def story_leads(articles: Sequence[Article]) -> str:
+    """What a CTranslate2 model reads for a story: each article's title and lead (else the first
+    paragraph of its body), one paragraph each, so that every outlet fits the input window."""
+    parts = []
+    for article in articles:
+        lead = (article.lead or "").strip() or (article.body or "").strip().split("\n")[0]
+        parts.append("\n".join(part.strip() for part in (article.title, lead) if part and part.strip()))
+    return "\n".join(parts)
 
 
 def _row(article_id: int, summary: Summary) -> SummaryIn:
@@ -107,6 +126,59 @@ def summarize_pending(
             bar.advance(task, len(batch))
     if bar is not None:
         bar.stop()
+    return report
+
+
+def _story_summary(summarizer: Summarizer, articles: Sequence[Article], options: SummaryOptions) -> Summary:
+    """The story's summary by ``summarizer`` (its model id + ``STORY_SUFFIX``; ``sources`` in the info)."""
+    if isinstance(summarizer, ExtractiveSummarizer):
+        return summarize_story(summarizer, [article_text(a) for a in articles], options)
+    made = summarizer.summarize([story_leads(articles)], options)[0]
+    return Summary(made.text, replace(made.info, model_id=made.info.model_id + STORY_SUFFIX, sources=len(articles)))
+
+
+def summarize_stories(
+    db: Database, summarizer: Summarizer, options: SummaryOptions, *, threshold: float = 0.0,
+    now: datetime | None = None,
+) -> PendingReport:
+    """Make and store the missing story summaries of the stories the editions built at ``now`` would
+    carry (relevance ``threshold``, the newsletter's) that two outlets or more told.
+
+    Articles without text are left out; a story left with fewer than two outlets, or whose summary
+    comes out empty, gets none (``skipped``): its edition item keeps its own summary. One story per
+    transaction; a story whose summary fails is counted in ``failed`` and the rest go on.
+    """
+    report = PendingReport()
+    model_id = summarizer.model_id + STORY_SUFFIX
+    with db.sessions() as session:
+        groups = story_groups(session, now or utcnow(), threshold)
+        work: list[tuple[StoryGroup, list[Article]]] = []
+        for group in groups:
+            usable = [article for article in group.articles if _has_text(article)]
+            if len({article.source_id for article in usable}) < 2:
+                report.skipped += 1
+                continue
+            members = [article.id for article in usable]
+            if pending_articles(session, model_id, story_hash(options, members), ids=[min(members)]):
+                work.append((group, usable))
+    for group, usable in work:
+        members = [article.id for article in usable]
+        outlets = len({article.source_id for article in usable})
+        try:
+            summary = _story_summary(summarizer, usable, options)
+        except (InputError, ModelError) as exc:
+            log.warning("story %s: %s", group.key, exc)
+            report.failed += 1
+            report.errors.append(f"story {group.key}: {exc}")
+            continue
+        if not summary.text.strip():
+            report.skipped += 1
+            continue
+        info = replace(summary.info, options_hash=story_hash(options, members),
+                       options=story_options(summary.info.options, members, outlets))
+        with db.session() as session:
+            _, created = store_summary(session, _row(min(members), Summary(summary.text, info)))
+            report.summarized += int(created)
     return report
 
 

@@ -5,25 +5,33 @@ engine's weights); the candidates are pooled and picked like one article's (``ex
 best first, near the length target, in article then document order), and a sentence that shares a
 trigram with one already picked is dropped, so the same fact told by two outlets appears once.
 The summary's model id is the engine's plus ``STORY_SUFFIX`` and its info says how many articles
-it was drawn from (``sources``). Not wired into the newsletter yet (see the README).
+it was drawn from (``sources``). ``story_hash`` keys it in the archive by its options and its
+articles; ``pending.summarize_stories`` makes and stores the ones the next editions show.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Sequence
 
 import numpy as np
 
+from bantin.archive.models import STORY_SUFFIX
 from bantin.errors import InputError
 from bantin.summarizer.extractive import MAX_SENTENCES, ExtractiveSummarizer, probabilities, select, split_article
 from bantin.summarizer.features import sentence_features
 from bantin.summarizer.generation import check_documents
 from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
 
-__all__ = ["STORY_SUFFIX", "summarize_story"]
+__all__ = ["STORY_SUFFIX", "story_hash", "summarize_story"]
 
-STORY_SUFFIX = "+story"
+
+def story_hash(options: SummaryOptions, members: Sequence[int]) -> str:
+    """The options hash a story summary is stored under: ``options`` and the ids of the articles it
+    is drawn from, so that a story that gains an article is summarized again (16 hex digits)."""
+    blob = options.options_hash() + ":" + ",".join(str(member) for member in sorted(set(members)))
+    return hashlib.sha256(blob.encode("ascii")).hexdigest()[:16]
 
 
 def summarize_story(engine: ExtractiveSummarizer, docs: Sequence[str], options: SummaryOptions) -> Summary:

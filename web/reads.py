@@ -194,6 +194,7 @@ def edition_view(
             "position": item.position, "section": section,
             "section_title": words().section(TOP_SECTION) if section == TOP_SECTION else titles.get(section, section),
             "summary": item.summary, "summary_automatic": not item.fallback,
+            "summary_sources": item.summary_sources,
             "also_covered": [{"source": link.source, "url": safe_url(link.url), "title": link.title}
                              for link in item.also_covered],
         }

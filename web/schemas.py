@@ -119,6 +119,7 @@ class EditionItemOut(ArticleBrief):
     section_title: str
     summary: str
     summary_automatic: bool
+    summary_sources: int = 1  # outlets a story summary was drawn from (1: the article's own summary)
     also_covered: list[LinkOut]
 
 

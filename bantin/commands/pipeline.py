@@ -43,7 +43,8 @@ def _print_run(result: dict[str, Any]) -> None:
                       ("fetched", "new", "updated", "duplicate", "rejected", "failed", "used_fallback")))
     console.print(table)
     s = result["summarize"]
-    console.print(f"2. summarize: {s['summarized']} new summaries, {s['skipped']} skipped, {s['failed']} failed")
+    console.print(f"2. summarize: {s['summarized']} new summaries, {s.get('stories', 0)} of stories told by several "
+                  f"outlets, {s['skipped']} skipped, {s['failed']} failed")
     edition, delivery = result["newsletter"]["edition"], result["newsletter"]["delivery"]
     if edition["skipped"]:
         console.print("3. newsletter: nothing new in the period; no edition (BANTIN_NEWSLETTER_EMPTY=skip)")

@@ -77,24 +77,27 @@ def _render(names: list[str], summaries: list[Any], fmt: str) -> str:
 
 
 def _pending(ctx: typer.Context, summarizer: Any, options: Any, limit: int | None, batch_size: int) -> None:
-    from bantin.summarizer.pending import summarize_pending
+    from bantin.summarizer.pending import summarize_pending, summarize_stories
 
     with open_database(ctx) as db:
         report = summarize_pending(db, summarizer, options, limit=limit, batch_size=batch_size, progress=sys.stderr.isatty())
+        stories = summarize_stories(db, summarizer, options, threshold=settings_of(ctx).relevance_threshold)
     typer.echo(
         f"{summarizer.model_id}: summarized {report.summarized}, failed {report.failed}, "
-        f"skipped {report.skipped} (no text)"
+        f"skipped {report.skipped} (no text); stories told by several outlets: {stories.summarized} summarized, "
+        f"{stories.failed} failed"
     )
-    for error in report.errors[:5]:
+    for error in (report.errors + stories.errors)[:5]:
         typer.echo(f"bantin: warning: {error}", err=True)
-    if report.failed:
+    if report.failed or stories.failed:
         raise typer.Exit(1)
 
 
 def summarize_cmd(
     ctx: typer.Context,
     inputs: Annotated[list[str] | None, typer.Argument(help="URLs, files (HTML or text) or - for stdin.")] = None,
-    pending: Annotated[bool, typer.Option("--pending", help="Summarize archived articles without a summary.")] = False,
+    pending: Annotated[bool, typer.Option("--pending", help="Summarize archived articles without a summary, then the "
+                                          "stories several outlets told (for the next editions).")] = False,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="With --pending: at most N articles.")] = None,
     model: Annotated[Path | None, typer.Option("--model", help="CTranslate2 model folder (default: BANTIN_MODEL_PATH).")] = None,
     engine: Annotated[str | None, typer.Option("--engine", help="auto, encoder-decoder, decoder-only or extractive.")] = None,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bantin.archive.models import Article, CrawlRun, Edition, EditionItem, Summary
+from bantin.archive.models import STORY_SUFFIX, Article, CrawlRun, Edition, EditionItem, Summary
 from bantin.flows import pipeline_flow
 from bantin.spiders.mirror import write_sources_file
 
@@ -27,7 +27,10 @@ def test_pipeline_end_to_end(db, mirror, tmp_path):
         articles = s.scalars(select(Article)).all()
         relevant = {a.id for a in articles if a.relevance >= 0.2}
         assert len(articles) == result["crawl"]["totals"]["new"] > 0
-        assert s.scalar(select(func.count()).select_from(Summary)) == len(articles)  # each summarized once
+        own = ~Summary.model_id.like("%" + STORY_SUFFIX)
+        assert s.scalar(select(func.count()).select_from(Summary).where(own)) == len(articles)  # each summarized once
+        stories = s.scalar(select(func.count()).select_from(Summary).where(~own))  # one per syndicated story
+        assert stories == result["summarize"]["stories"] > 0
         edition = s.scalars(select(Edition)).one()
         items = s.scalars(select(EditionItem).where(EditionItem.edition_id == edition.id)).all()
         carried = [i.article_id for i in items]
@@ -43,15 +46,15 @@ def test_pipeline_end_to_end(db, mirror, tmp_path):
         runs = s.scalars(select(CrawlRun)).all()
         assert {r.status for r in runs} == {"ok"}
     html = (Path(edition.output_dir) / "edition.html").read_text(encoding="utf-8")
-    assert "Cũng được đưa tin bởi" in html
+    assert "Cũng được đưa tin bởi" in html and "tổng hợp từ" in html
     with db.session() as s:
         for aid in carried:
             assert s.get(Article, aid).title.split()[0] in html
 
     again = pipeline_flow(period="daily", overrides=overrides)  # nothing new: nothing twice
-    assert again["crawl"]["totals"]["new"] == 0 and again["summarize"]["summarized"] == 0
+    assert again["crawl"]["totals"]["new"] == 0 and again["summarize"]["summarized"] == again["summarize"]["stories"] == 0
     with db.session() as s:
-        assert s.scalar(select(func.count()).select_from(Summary)) == len(articles)
+        assert s.scalar(select(func.count()).select_from(Summary)) == len(articles) + stories
         later = s.scalars(select(EditionItem).where(EditionItem.edition_id != edition.id)).all()
         assert not set(carried) & {i.article_id for i in later}
 
