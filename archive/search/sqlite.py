@@ -98,7 +98,8 @@ def sqlite_candidates(
     * When the vocabulary says at most ``ALL_MATCHES`` articles can match, all matches are read
       and ranked (the total is exact); so too when the newest ``NEWEST`` turn out to be all.
     * Otherwise the newest ``max(NEWEST, 2 * cap)`` matches (by rowid, then ordered by time) and
-      the newest ``TITLE_MATCHES`` with the whole query in the title; the matches are counted up
+      every match in the rowid range of the newest ``TITLE_MATCHES`` with the whole query in the
+      title, all ranked by the whole query's bm25; the matches are counted up
       to ``COUNTED``, above which the total is estimated from the share of the rowid range the
       newest matches spanned.
     """
@@ -107,13 +108,14 @@ def sqlite_candidates(
     conditions = ["article_fts MATCH :match", *_filter_sql(filters, source_ids, params)]
     join = "JOIN articles a ON a.id = s.article_id" if any("a." in c for c in conditions[1:]) else ""
 
-    def read(limit: str) -> tuple[list[Candidate], int, int]:
-        """The best ``keep`` matches (newest first, at most ``limit``), how many, the oldest rowid."""
+    def read(limit: str, more: tuple[str, ...] = ()) -> tuple[list[Candidate], int, int]:
+        """The best ``keep`` matches (newest first, at most ``limit``; ``more`` conditions), how
+        many, the oldest rowid."""
         score = score_sql("sqlite", "x.text_rank", "x.sort_at")
         query = f"""SELECT x.article_id, x.sort_at, x.text_rank, count(*) OVER () AS n, min(x.article_id) OVER () AS low
                      FROM (SELECT article_fts.rowid AS article_id, s.sort_at, -{_BM25} AS text_rank
                            FROM article_fts JOIN article_search s ON s.article_id = article_fts.rowid {join}
-                           WHERE {" AND ".join(conditions)}
+                           WHERE {" AND ".join((*conditions, *more))}
                            ORDER BY article_fts.rowid DESC {limit}) x
                      ORDER BY {score} DESC, x.sort_at DESC, x.article_id DESC LIMIT :keep"""
         rows = conn.execute(text(query).bindparams(*typed_dates(params, query)), params).all()
@@ -145,11 +147,24 @@ def sqlite_candidates(
     if counted > COUNTED:
         low, high = conn.execute(text("SELECT min(article_id), max(article_id) FROM article_search")).one()
         counted = max(counted, round(matches * (high - low + 1) / max(1, high - oldest + 1)))
-    params["match"] = match_expression(parsed, "title")
+    # the newest TITLE_MATCHES title matches, ranked like every other match: bm25 of a query
+    # restricted to the title column weighs its words by their rarity in titles, so its scores are
+    # not comparable with the others' (a frequent word's title matches would crowd out the page).
+    # The title matches' rowid range is read with the whole query instead (one seek; an IN list of
+    # rowids would run the FTS5 query once per id): every match in it is ranked, title matches too.
+    params["title_match"] = match_expression(parsed, "title")
     params["wide"] = TITLE_MATCHES
+    title_conditions = ["article_fts MATCH :title_match", *conditions[1:]]
+    span = conn.execute(text(f"""SELECT min(rowid), max(rowid) FROM (SELECT article_fts.rowid AS rowid FROM article_fts
+        JOIN article_search s ON s.article_id = article_fts.rowid {join} WHERE {" AND ".join(title_conditions)}
+        ORDER BY article_fts.rowid DESC LIMIT :wide)""").bindparams(*typed_dates(params, " ".join(title_conditions))),
+        params).one()
+    if span[0] is None:
+        return Found(newest, counted, estimated=counted > COUNTED)
+    params["low"], params["high"] = span
     seen = {cand.article_id for cand in newest}
-    titles = [cand for cand in read("LIMIT :wide")[0] if cand.article_id not in seen]
-    return Found(newest + titles, counted, estimated=counted > COUNTED)
+    titles = read("", ("article_fts.rowid BETWEEN :low AND :high",))[0]
+    return Found(newest + [cand for cand in titles if cand.article_id not in seen], counted, estimated=counted > COUNTED)
 
 
 def _math(conn: Connection) -> None:

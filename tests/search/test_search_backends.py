@@ -191,6 +191,24 @@ def test_frequent_terms_still_find_old_title_matches(db, monkeypatch):
     assert page.hits[ids.index(old)].score > max(body_only)
 
 
+def test_frequent_terms_score_every_candidate_as_a_full_ranking_does(db, monkeypatch):
+    """The bounded way scores title matches by the whole query's text rank, as every other match
+    (on SQLite bm25 of a title-only query weighs a word by its rarity in titles: such scores are not
+    comparable, and a frequent word's title matches crowded newer, better matches out of page 1)."""
+    fill(db, count_extra=30)
+    _old_title_match(db)
+    for query in ("tri tue nhan tao", "ai", "nhan tao"):
+        full = {hit.article_id: hit.score for hit in search(db, query, SearchFilters(per_page=100), now=NOW).hits}
+        with monkeypatch.context() as patched:
+            _bounded(patched, 10)
+            page = search(db, query, SearchFilters(per_page=10), now=NOW)
+        assert page.capped and page.hits, query
+        for hit in page.hits:
+            assert hit.score == pytest.approx(full[hit.article_id], rel=1e-9), (query, hit.title)
+        scores = [hit.score for hit in page.hits]
+        assert scores == sorted(scores, reverse=True)
+
+
 def test_estimates_read_as_vietnamese_numbers():
     from bantin.archive.search.results import approximately
 
