@@ -45,7 +45,6 @@ class StoryGroup:
 
     key: int
     articles: tuple[Article, ...]
-    outlets: int
 
 
 def story_options(options: dict[str, Any], members: Sequence[int], outlets: int) -> dict[str, Any]:
@@ -79,13 +78,12 @@ def story_groups(session: Session, now: datetime, threshold: float) -> list[Stor
         for row in story_rows(session, kind, start, now, threshold):
             by_key[row.story_key].append(row)
         for key, rows in sorted(by_key.items()):
-            outlets = len({row.source.id for row in rows})
             members = tuple(sorted(row.article.id for row in rows))
-            if outlets < 2 or members in seen:
+            if len({row.source.id for row in rows}) < 2 or members in seen:
                 continue
             seen.add(members)
             ordered = sorted(rows, key=lambda row: (row.news_time, row.article.id))
-            groups.append(StoryGroup(key, tuple(row.article for row in ordered), outlets))
+            groups.append(StoryGroup(key, tuple(row.article for row in ordered)))
     return groups
 
 
