@@ -50,13 +50,15 @@ class EditionInfo:
     delivered_at: datetime | None
     delivery_error: str | None
     posts: tuple[PostState, ...] = ()  # its chat digests (BANTIN_NOTIFY_URLS), one per channel
+    overview_text: str | None = None  # the overview paragraph a decoder-only model wrote, if any
+    overview_model: str | None = None  # ... and that model's id
 
     @classmethod
     def of(cls, edition: Edition, posts: tuple[PostState, ...] = ()) -> EditionInfo:
         return cls(
             edition.id, edition.kind, edition.period_start, edition.period_end, edition.created_at, edition.title,
             edition.item_count, edition.output_dir, edition.delivered, edition.delivered_at, edition.delivery_error,
-            posts,
+            posts, edition.overview_text, edition.overview_model,
         )
 
 

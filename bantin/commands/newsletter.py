@@ -181,7 +181,8 @@ def show_cmd(
     edition_id: Annotated[int, typer.Argument(help="Edition id (see `bantin editions list`).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
-    """Show one edition: its period, delivery state, folder and items in order.
+    """Show one edition: its period, delivery state, folder, the model's overview paragraph (if
+    one was written) and items in order.
 
     Example: [bold]bantin editions show 12[/bold]
     """
@@ -202,6 +203,8 @@ def show_cmd(
     console.print(f"delivered: {_delivery(info, zone)}", markup=False)
     console.print(f"chat: {_chat(info)}", markup=False)
     console.print(f"folder: {info.output_dir or '-'}", markup=False)
+    if info.overview_text:
+        console.print(f"overview (machine-written by {info.overview_model}): {info.overview_text}", markup=False)
     table = Table("#", "section", "title", "outlet", "also covered by")
     for item in detail.items:
         table.add_row(str(item.position), item.section, Text(item.title), Text(item.source),

@@ -8,6 +8,7 @@ its words are gibberish, so the tests check storage, marking and "made once", ne
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -150,3 +151,10 @@ def test_the_cli_passes_the_configured_model_and_warns_in_one_line(tmp_path: Pat
         with db.sessions() as session:
             weekly = session.query(Edition).filter_by(kind="weekly").one()
             assert weekly.overview_text and weekly.overview_model == "tiny-llama-ct2"
+            weekly_id, paragraph = weekly.id, weekly.overview_text
+    code, out, _ = run_bantin(monkeypatch, capsys, tmp_path, env, "editions", "show", str(weekly_id))
+    assert code == 0 and "overview (machine-written by tiny-llama-ct2): " in out
+    code, out, _ = run_bantin(monkeypatch, capsys, tmp_path, env, "editions", "show", str(weekly_id), "--json")
+    assert code == 0 and json.loads(out)["edition"]["overview_text"] == paragraph
+    code, out, _ = run_bantin(monkeypatch, capsys, tmp_path, env, "editions", "list", "--json")
+    assert code == 0 and {row["overview_model"] for row in json.loads(out)} == {None, "tiny-llama-ct2"}
