@@ -99,7 +99,8 @@ def sqlite_candidates(
       and ranked (the total is exact); so too when the newest ``NEWEST`` turn out to be all.
     * Otherwise the newest ``max(NEWEST, 2 * cap)`` matches (by rowid, then ordered by time) and
       every match in the rowid range of the newest ``TITLE_MATCHES`` with the whole query in the
-      title, all ranked by the whole query's bm25; the matches are counted up
+      title (cut to about ``ALL_MATCHES`` matches), all ranked by the whole query's bm25; the
+      matches are counted up
       to ``COUNTED``, above which the total is estimated from the share of the rowid range the
       newest matches spanned.
     """
@@ -152,16 +153,21 @@ def sqlite_candidates(
     # not comparable with the others' (a frequent word's title matches would crowd out the page).
     # The title matches' rowid range is read with the whole query instead (one seek; an IN list of
     # rowids would run the FTS5 query once per id): every match in it is ranked, title matches too.
+    # The range is cut so that it holds about ALL_MATCHES matches at the query's density (a word
+    # common in bodies but rare in titles would otherwise have every match in range).
     params["title_match"] = match_expression(parsed, "title")
     params["wide"] = TITLE_MATCHES
     title_conditions = ["article_fts MATCH :title_match", *conditions[1:]]
-    span = conn.execute(text(f"""SELECT min(rowid), max(rowid) FROM (SELECT article_fts.rowid AS rowid FROM article_fts
+    title_ids = conn.execute(text(f"""SELECT article_fts.rowid FROM article_fts
         JOIN article_search s ON s.article_id = article_fts.rowid {join} WHERE {" AND ".join(title_conditions)}
-        ORDER BY article_fts.rowid DESC LIMIT :wide)""").bindparams(*typed_dates(params, " ".join(title_conditions))),
-        params).one()
-    if span[0] is None:
+        ORDER BY article_fts.rowid DESC LIMIT :wide""").bindparams(*typed_dates(params, " ".join(title_conditions))),
+        params).scalars().all()
+    if not title_ids:
         return Found(newest, counted, estimated=counted > COUNTED)
-    params["low"], params["high"] = span
+    low, high = conn.execute(text("SELECT min(article_id), max(article_id) FROM article_search")).one()
+    reach = ALL_MATCHES * max(1, high - low + 1) / max(1, counted)  # rowids holding ALL_MATCHES matches
+    params["high"] = title_ids[0]
+    params["low"] = min(i for i in title_ids if title_ids[0] - i <= reach)
     seen = {cand.article_id for cand in newest}
     titles = read("", ("article_fts.rowid BETWEEN :low AND :high",))[0]
     return Found(newest + [cand for cand in titles if cand.article_id not in seen], counted, estimated=counted > COUNTED)
