@@ -88,16 +88,6 @@ class SourceCounts:
     extraction_s: float = 0.0
     storage_s: float = 0.0
 
-    def note(self, reason: str, error: str | None = None) -> None:
-        """Count one ``reason``; rejections and failures also bump their counter."""
-        self.reasons[reason] = self.reasons.get(reason, 0) + 1
-        counter = _counter_of(reason)
-        if counter is None:
-            return
-        setattr(self, counter, getattr(self, counter) + 1)
-        if error and len(self.errors) < MAX_ERRORS:
-            self.errors.append(error)
-
 
 class Stats(Protocol):
     """What ``SourceStats`` uses of Scrapy's stats collector (``crawler.stats``)."""
