@@ -145,8 +145,8 @@ def sqlite_candidates(
     counted = conn.execute(text(f"""SELECT count(*) FROM (SELECT 1 FROM article_fts {joined}
         WHERE {" AND ".join(conditions)} LIMIT :counted)""").bindparams(*typed_dates(params, " ".join(conditions))),
         params).scalar_one()
+    low, high = conn.execute(text("SELECT min(article_id), max(article_id) FROM article_search")).one()
     if counted > COUNTED:
-        low, high = conn.execute(text("SELECT min(article_id), max(article_id) FROM article_search")).one()
         counted = max(counted, round(matches * (high - low + 1) / max(1, high - oldest + 1)))
     # the newest TITLE_MATCHES title matches, ranked like every other match: bm25 of a query
     # restricted to the title column weighs its words by their rarity in titles, so its scores are
@@ -164,7 +164,6 @@ def sqlite_candidates(
         params).scalars().all()
     if not title_ids:
         return Found(newest, counted, estimated=counted > COUNTED)
-    low, high = conn.execute(text("SELECT min(article_id), max(article_id) FROM article_search")).one()
     reach = ALL_MATCHES * max(1, high - low + 1) / max(1, counted)  # rowids holding ALL_MATCHES matches
     params["high"] = title_ids[0]
     params["low"] = min(i for i in title_ids if title_ids[0] - i <= reach)
