@@ -17,13 +17,13 @@ import json
 import math
 import re
 from datetime import datetime
-from itertools import pairwise
+from itertools import combinations, pairwise
 from typing import Any
 
 from sqlalchemy import Connection, text
 
 from bantin.archive.search.filters import SearchFilters
-from bantin.archive.search.query import TOKEN_CLASS, ParsedQuery, Term
+from bantin.archive.search.query import TOKEN_CLASS, Clause, ParsedQuery, Term
 from bantin.archive.search.results import Candidate, Found
 from bantin.archive.search.sql import aware, score_sql, time_and_relevance_sql, typed_dates
 
@@ -58,20 +58,43 @@ def _lexeme(value: str) -> str:
 
 
 def _term_lexemes(term: Term, field: str = "") -> str:
-    """A word, or a phrase as all its adjacent pairs (exact for two words, a superset for more);
-    in the ``"<title>"`` field (the title's lexemes of ``head``, with positions) a phrase is one."""
+    """A word, or a phrase as all its adjacent pairs (exact for two words, a superset for more),
+    for the words-and-pairs index; for ``head`` (title and lead, with positions) a phrase is one
+    ``<->`` chain, and ``"title"`` asks for the title's lexemes (weight A) only."""
+    weight = ":A" if field == "title" else ""
     if not term.is_phrase:
-        return _lexeme(term.words[0])
+        return _lexeme(term.words[0]) + weight
     if field:
-        return "(" + " <-> ".join(_lexeme(word) for word in term.words) + ")"
+        return "(" + " <-> ".join(_lexeme(word) + weight for word in term.words) + ")"
     pairs = [f"{a} {b}" for a, b in dict.fromkeys(pairwise(term.words))]
     return "(" + " & ".join(_lexeme(pair) for pair in pairs) + ")"
 
 
+def _clause_lexemes(clause: Clause, field: str = "") -> str:
+    return "(" + " | ".join(_term_lexemes(term, field) for term in clause.alternatives) + ")"
+
+
 def lexeme_query(parsed: ParsedQuery, field: str = "") -> str:
     """The tsquery text of ``parsed``'s required clauses (exclusions are checked separately)."""
-    return " & ".join("(" + " | ".join(_term_lexemes(term, field) for term in clause.alternatives) + ")"
-                      for clause in parsed.required)
+    return " & ".join(_clause_lexemes(clause, field) for clause in parsed.required)
+
+
+def rank_sql(parsed: ParsedQuery, params: dict[str, Any], head: str) -> str:
+    """The SQL text rank of a match by its title and lead (``head``): ``ts_rank`` of any of the
+    query's words, plus for each quoted phrase its ``ts_rank`` where the head holds the phrase
+    itself (``@@`` checks the positions), so that a phrase's syllables scattered over a title do
+    not rank an article as the phrase would. Without words or phrases in the head: 0."""
+    parts = []
+    words = dict.fromkeys(term.words[0] for term in parsed.positive_terms if not term.is_phrase)
+    if words:
+        params["rank_words"] = " | ".join(_lexeme(word) for word in words)
+        parts.append(f"ts_rank('{_WEIGHTS}', {head}, CAST(:rank_words AS tsquery), 1)")
+    phrases = dict.fromkeys(term.words for term in parsed.positive_terms if term.is_phrase)
+    for n, phrase in enumerate(phrases):
+        params[f"rank_phrase{n}"] = " <-> ".join(_lexeme(word) for word in phrase)
+        query = f"CAST(:rank_phrase{n} AS tsquery)"
+        parts.append(f"CASE WHEN {head} @@ {query} THEN ts_rank('{_WEIGHTS}', {head}, {query}, 1) ELSE 0 END")
+    return " + ".join(parts) or "0"
 
 
 def _pattern(term: Term, params: dict[str, Any]) -> str:
@@ -137,7 +160,8 @@ def postgres_candidates(
       indeed at most that many, the total is exact.
     * Otherwise: the newest ``cap`` matches (in time order, or by bitmap in a recency window, as
       the share of matching rows says is cheaper) and the newest ``TITLE_MATCHES`` articles with
-      the whole query in their title (the GIN index of the title's lexemes of ``head``), with
+      the whole query in their title (any two of three clauses or more in title or lead; the
+      GIN index of ``head``), with
       the planner's estimate as the total.
 
     The caller's transaction has sequential scans off.
@@ -146,9 +170,7 @@ def postgres_candidates(
     params: dict[str, Any] = {"cap": cap, "keep": keep, "now": now, "lexemes": lexeme_query(parsed)}
     extra = filter_sql(filters, source_ids, params)
     index = f"{LEXEMES} @@ CAST(:lexemes AS tsquery)"
-    words = tuple(dict.fromkeys(word for term in parsed.positive_terms for word in term.words))
-    params["any_word"] = " | ".join(_lexeme(word) for word in words)
-    rank = f"ts_rank('{_WEIGHTS}', c.head, CAST(:any_word AS tsquery), 1) + 0.01"
+    rank = f"{rank_sql(parsed, params, 'c.head')} + 0.01"
     total = _estimated_rows(conn, [], {})
     scope = _estimated_rows(conn, extra, params) if extra else total
     params["scope"] = scope
@@ -221,11 +243,20 @@ def _newest(conn, parsed, filters, extra, params, expected, ranked, by_index) ->
 
 
 def _title_matches(conn, parsed, extra, params, ranked) -> list[Candidate]:  # noqa: ANN001
-    """The newest ``TITLE_MATCHES`` matches with every required clause in the title."""
-    params["titles"] = lexeme_query(parsed, "<title>")
+    """The newest ``TITLE_MATCHES`` matches with every required clause in the title; for a query
+    of three clauses or more, with any two of them in the title or the lead (the others
+    anywhere): those are the matches that the head ranks high, and few have every word in their
+    title. Both are found in the GIN index of ``head`` (migration 0009)."""
+    if len(parsed.required) <= 2:
+        params["titles"] = lexeme_query(parsed, "title")
+    else:
+        clauses = [_clause_lexemes(clause, "head") for clause in parsed.required]
+        params["titles"] = " | ".join(f"({a} & {b})" for a, b in combinations(clauses, 2))
     params["title_cap"] = TITLE_MATCHES
-    title = "ts_filter(s.head, '{a}') @@ CAST(:titles AS tsquery)"
-    conditions = [*extra, title, *(f"{_pattern(term, params)} = 0" for term in parsed.excluded)]
+    title = "s.head @@ CAST(:titles AS tsquery)"
+    checks = check_sql(parsed, params, all_terms=len(parsed.required) > 2)
+    conditions = [*extra, title, *(checks if len(parsed.required) > 2 else
+                                   (f"{_pattern(term, params)} = 0" for term in parsed.excluded))]
     # walking the newest rows costs about TITLE_MATCHES / share row checks (a few microseconds
     # each), the bitmap about share * rows heap reads: walk only when the title matches are dense
     rows = params["scope"]

@@ -191,6 +191,42 @@ def test_frequent_terms_still_find_old_title_matches(db, monkeypatch):
     assert page.hits[ids.index(old)].score > max(body_only)
 
 
+def _article(db, slug: str, title: str, lead: str, body: str, days: float) -> int:
+    from bantin.archive.repository import ArticleIn, upsert_article
+
+    with db.session() as session:
+        url = f"https://genk.vn/{slug}.html"
+        item = ArticleIn(source_key="genk", url=url, canonical_url=url, title=title, lead=lead, body=body,
+                         published_at=NOW - timedelta(days=days), topics=("ai",), relevance=0.5)
+        return upsert_article(session, item).article_id
+
+
+def test_frequent_terms_find_older_matches_with_several_words_in_title_and_lead(db, monkeypatch):
+    """A query of three words or more ranks highest the articles whose title and lead hold
+    several of its words, though not every one in the title: the bounded way finds them however
+    old they are (PostgreSQL: any two clauses in the head index; it used to look for all of them
+    in the title and missed these)."""
+    fill(db, count_extra=30)
+    old = _article(db, "tri-tue-cu", "Trí tuệ của người máy", "Bàn về nhân tạo và con người.",
+                   "Trí tuệ nhân tạo được nhắc tới.", days=900)
+    full = [hit.article_id for hit in search(db, "tri tue nhan tao", SearchFilters(per_page=5), now=NOW).hits]
+    assert old in full
+    _bounded(monkeypatch, 10)
+    page = search(db, "tri tue nhan tao", SearchFilters(per_page=5), now=NOW)
+    assert page.capped and [hit.article_id for hit in page.hits] == full
+
+
+def test_a_phrase_ranks_by_the_phrase_not_its_scattered_words(db):
+    """A quoted phrase's syllables scattered over a title ("Nhân viên tạo ... trí tuệ") do not
+    rank the article as the phrase in the title would: with the phrase in both bodies alike, the
+    newer article comes first."""
+    body = "Một bài viết dài về trí tuệ nhân tạo ở Việt Nam trong năm nay."
+    scattered = _article(db, "rai-rac", "Nhân viên tạo nên trí tuệ tập thể", "Tin doanh nghiệp.", body, days=3)
+    newer = _article(db, "moi-hon", "Doanh nghiệp công nghệ tuyển người", "Tin doanh nghiệp.", body, days=1)
+    ids = [hit.article_id for hit in search(db, '"trí tuệ nhân tạo"', SearchFilters(per_page=50), now=NOW).hits]
+    assert ids.index(newer) < ids.index(scattered)
+
+
 def test_frequent_terms_score_every_candidate_as_a_full_ranking_does(db, monkeypatch):
     """The bounded way scores title matches by the whole query's text rank, as every other match
     (on SQLite bm25 of a title-only query weighs a word by its rarity in titles: such scores are not
