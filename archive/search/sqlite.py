@@ -39,6 +39,7 @@ ALL_MATCHES = 10_000  # every match is ranked (bm25 costs a few microseconds a r
 COUNTED = 20_000  # ... and counted exactly up to this many (counting is cheaper than ranking)
 TITLE_MATCHES = 1_000
 NEWEST = 2_000  # at least this many newest matches are read when there may be more than ALL_MATCHES
+TITLE_RANGE = 3_000  # the title matches' rowid range is cut to hold about this many matches
 
 
 def _quoted(term: Term) -> str:
@@ -74,13 +75,17 @@ def _filter_sql(filters: SearchFilters, source_ids: tuple[int, ...], params: dic
     return conditions + time_and_relevance_sql(filters, params)
 
 
-def _documents(conn: Connection, word: str) -> int:
-    row = conn.execute(text("SELECT doc FROM article_fts_vocab WHERE term = :w"), {"w": word}).first()
-    return int(row.doc) if row else 0
+def _documents(conn: Connection, word: str, most: int = ALL_MATCHES + 1) -> int:
+    """How many articles hold ``word``, counted up to ``most`` (FTS5's vocabulary table would
+    read the word's whole document list: 63 ms for a word in every article of 200,000)."""
+    return conn.execute(text("SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH :w LIMIT :most)"),
+                        {"w": _quoted(Term((word,))), "most": most}).scalar_one()
 
 
 def _upper_bound(conn: Connection, parsed: ParsedQuery) -> int:
-    """At most this many articles match (from the vocabulary's document counts, no rows read)."""
+    """At most this many articles match, or more than ``ALL_MATCHES`` (from each word's count,
+    up to ``ALL_MATCHES + 1``: a bound at most ``ALL_MATCHES`` is exact, and one above it stays
+    above it)."""
     bound = None
     for clause in parsed.required:
         alternatives = sum(min(_documents(conn, word) for word in term.words) for term in clause.alternatives)
@@ -99,7 +104,7 @@ def sqlite_candidates(
       and ranked (the total is exact); so too when the newest ``NEWEST`` turn out to be all.
     * Otherwise the newest ``max(NEWEST, 2 * cap)`` matches (by rowid, then ordered by time) and
       every match in the rowid range of the newest ``TITLE_MATCHES`` with the whole query in the
-      title (cut to about ``ALL_MATCHES`` matches), all ranked by the whole query's bm25; the
+      title (cut to about ``TITLE_RANGE`` matches), all ranked by the whole query's bm25; the
       matches are counted up
       to ``COUNTED``, above which the total is estimated from the share of the rowid range the
       newest matches spanned.
@@ -124,10 +129,14 @@ def sqlite_candidates(
         return found, int(rows[0].n) if rows else 0, int(rows[0].low) if rows else 0
 
     bound = _upper_bound(conn, parsed)
+    counted = None
     if bound > ALL_MATCHES and any(term.is_phrase for term in parsed.positive_terms):
-        # the vocabulary counts documents with the words, not the phrase: count the phrase
+        # the words' counts bound the documents with the words, not the phrase: count the phrase
+        # (without filters up to COUNTED: the total needs that count when it passes ALL_MATCHES)
+        over = ALL_MATCHES + 1 if conditions[1:] else COUNTED + 1
         bound = conn.execute(text("SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH :match "
-                                  "LIMIT :over)"), {"match": params["match"], "over": ALL_MATCHES + 1}).scalar_one()
+                                  "LIMIT :over)"), {"match": params["match"], "over": over}).scalar_one()
+        counted = None if conditions[1:] else bound
     if bound <= ALL_MATCHES:
         found, matches, _ = read("")
         return Found(found, matches, estimated=False)
@@ -140,12 +149,15 @@ def sqlite_candidates(
     newest, matches, oldest = read("LIMIT :wide")
     if matches < params["wide"]:
         return Found(newest, matches, estimated=False)
-    params["counted"] = COUNTED + 1
-    joined = f"JOIN article_search s ON s.article_id = article_fts.rowid {join}" if conditions[1:] else ""
-    counted = conn.execute(text(f"""SELECT count(*) FROM (SELECT 1 FROM article_fts {joined}
-        WHERE {" AND ".join(conditions)} LIMIT :counted)""").bindparams(*typed_dates(params, " ".join(conditions))),
-        params).scalar_one()
-    low, high = conn.execute(text("SELECT min(article_id), max(article_id) FROM article_search")).one()
+    if counted is None:
+        params["counted"] = COUNTED + 1
+        joined = f"JOIN article_search s ON s.article_id = article_fts.rowid {join}" if conditions[1:] else ""
+        counted = conn.execute(text(f"""SELECT count(*) FROM (SELECT 1 FROM article_fts {joined}
+            WHERE {" AND ".join(conditions)} LIMIT :counted)""").bindparams(*typed_dates(params, " ".join(conditions))),
+            params).scalar_one()
+    # two subqueries: SQLite reads min() or max() of a key in one seek, but scans for both at once
+    low, high = conn.execute(text("SELECT (SELECT min(article_id) FROM article_search), "
+                                  "(SELECT max(article_id) FROM article_search)")).one()
     if counted > COUNTED:
         counted = max(counted, round(matches * (high - low + 1) / max(1, high - oldest + 1)))
     # the newest TITLE_MATCHES title matches, ranked like every other match: bm25 of a query
@@ -153,7 +165,7 @@ def sqlite_candidates(
     # not comparable with the others' (a frequent word's title matches would crowd out the page).
     # The title matches' rowid range is read with the whole query instead (one seek; an IN list of
     # rowids would run the FTS5 query once per id): every match in it is ranked, title matches too.
-    # The range is cut so that it holds about ALL_MATCHES matches at the query's density (a word
+    # The range is cut so that it holds about TITLE_RANGE matches at the query's density (a word
     # common in bodies but rare in titles would otherwise have every match in range).
     params["title_match"] = match_expression(parsed, "title")
     params["wide"] = TITLE_MATCHES
@@ -164,7 +176,7 @@ def sqlite_candidates(
         params).scalars().all()
     if not title_ids:
         return Found(newest, counted, estimated=counted > COUNTED)
-    reach = ALL_MATCHES * max(1, high - low + 1) / max(1, counted)  # rowids holding ALL_MATCHES matches
+    reach = TITLE_RANGE * max(1, high - low + 1) / max(1, counted)  # rowids holding TITLE_RANGE matches
     params["high"] = title_ids[0]
     params["low"] = min(i for i in title_ids if title_ids[0] - i <= reach)
     seen = {cand.article_id for cand in newest}
@@ -203,7 +215,7 @@ def sqlite_adjacency(conn: Connection, ids: list[int], pairs: list[tuple[str, st
 def sqlite_has(conn: Connection, lexeme: str) -> bool:
     """Whether any article has the word, or the two words side by side ("nhan tao")."""
     if " " not in lexeme:
-        return _documents(conn, lexeme) > 0
+        return _documents(conn, lexeme, 1) > 0
     row = conn.execute(text("SELECT 1 FROM article_fts WHERE article_fts MATCH :m LIMIT 1"),
                        {"m": _quoted(Term(tuple(lexeme.split())))}).first()
     return row is not None
