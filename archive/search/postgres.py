@@ -49,6 +49,9 @@ ALL_MATCHES = 10_000
 # ... at most this many when a phrase of three words or more must be checked row by row
 ALL_CHECKED = 5_000
 TITLE_MATCHES = 1_000
+# ... the best TITLE_MATCHES by their head's score when at most this many have the words in the
+# head as asked (scoring a row's head costs a few microseconds); the newest ones above it
+HEAD_RANKED = 20_000
 
 
 def _lexeme(value: str) -> str:
@@ -243,10 +246,12 @@ def _newest(conn, parsed, filters, extra, params, expected, ranked, by_index) ->
 
 
 def _title_matches(conn, parsed, extra, params, ranked) -> list[Candidate]:  # noqa: ANN001
-    """The newest ``TITLE_MATCHES`` matches with every required clause in the title; for a query
-    of three clauses or more, with any two of them in the title or the lead (the others
-    anywhere): those are the matches that the head ranks high, and few have every word in their
-    title. Both are found in the GIN index of ``head`` (migration 0009)."""
+    """``TITLE_MATCHES`` matches with every required clause in the title; for a query of three
+    clauses or more, with any two of them in the title or the lead (the others anywhere): those
+    are the matches that the head ranks high, and few have every word in their title. Both are
+    found in the GIN index of ``head`` (migration 0009). When the planner expects at most
+    ``HEAD_RANKED`` such rows, the best by score (the head's text rank and the recency boost)
+    are taken, otherwise the newest."""
     if len(parsed.required) <= 2:
         params["titles"] = lexeme_query(parsed, "title")
     else:
@@ -257,10 +262,22 @@ def _title_matches(conn, parsed, extra, params, ranked) -> list[Candidate]:  # n
     checks = check_sql(parsed, params, all_terms=len(parsed.required) > 2)
     conditions = [*extra, title, *(checks if len(parsed.required) > 2 else
                                    (f"{_pattern(term, params)} = 0" for term in parsed.excluded))]
+    rows = params["scope"]
+    estimated = _estimated_rows(conn, [*extra, title], params)
+    if estimated <= HEAD_RANKED:
+        # few enough to score them all by their head (inline, a few microseconds a row): the best
+        # TITLE_MATCHES by score, however old, then the row checks on those only
+        _only(conn, bitmap=True)
+        score = score_sql("postgresql", f"{rank_sql(parsed, params, 's.head')} + 0.01", "s.sort_at")
+        inner = " AND ".join([*extra, title])
+        outer = " AND ".join(conditions[len(extra) + 1:]) or "true"
+        return ranked(f"""SELECT s.article_id, s.sort_at, s.head FROM (
+                              SELECT s.article_id, s.sort_at, s.head, s.words FROM article_search s WHERE {inner}
+                              ORDER BY {score} DESC, s.sort_at DESC, s.article_id DESC LIMIT :title_cap) s
+                          WHERE {outer}""")[0]
     # walking the newest rows costs about TITLE_MATCHES / share row checks (a few microseconds
     # each), the bitmap about share * rows heap reads: walk only when the title matches are dense
-    rows = params["scope"]
-    share = min(1.0, _estimated_rows(conn, [*extra, title], params) / rows)
+    share = min(1.0, estimated / rows)
     _only(conn, bitmap=share * share * rows < 2 * TITLE_MATCHES)
     return ranked(f"""SELECT s.article_id, s.sort_at, s.head FROM article_search s WHERE {" AND ".join(conditions)}
                       ORDER BY s.sort_at DESC, s.article_id DESC LIMIT :title_cap""")[0]

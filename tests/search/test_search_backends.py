@@ -216,6 +216,27 @@ def test_frequent_terms_find_older_matches_with_several_words_in_title_and_lead(
     assert page.capped and [hit.article_id for hit in page.hits] == full
 
 
+def test_postgres_title_matches_are_the_best_by_score_not_the_newest(db, monkeypatch):
+    """PostgreSQL: when few articles have the query in their title, the ones taken are the best
+    by score (title rank and recency), so an older title that is all the query outranks newer,
+    longer titles even when only four title matches are taken."""
+    if db.backend != "postgresql":
+        pytest.skip("SQLite reads the rowid range of its newest title matches")
+    fill(db, count_extra=30)
+    for n in range(4):
+        _article(db, f"dai-{n}", f"Tin dài số {n} về nhiều chuyện trong tuần qua ở khắp các tỉnh thành: ngân hàng, "
+                 "chứng khoán, bất động sản, giá vàng, xăng dầu, thời tiết, giao thông, giáo dục, y tế, thể thao và "
+                 "trí tuệ nhân tạo", "Tin tổng hợp.", "Không có gì thêm.", days=2 + n)
+    old = _article(db, "ngan", "Trí tuệ nhân tạo", "Trí tuệ nhân tạo là gì.", "Giải thích.", days=45)
+    hits = search(db, '"tri tue nhan tao"', SearchFilters(per_page=5), now=NOW).hits
+    full = [hit.article_id for hit in hits]
+    assert old in full
+    _bounded(monkeypatch, 10)
+    monkeypatch.setattr("bantin.archive.search.postgres.TITLE_MATCHES", 4)  # the 4 long titles are the newest
+    page = search(db, '"tri tue nhan tao"', SearchFilters(per_page=5), now=NOW)
+    assert page.capped and [hit.article_id for hit in page.hits] == full
+
+
 def test_a_phrase_ranks_by_the_phrase_not_its_scattered_words(db):
     """A quoted phrase's syllables scattered over a title ("Nhân viên tạo ... trí tuệ") do not
     rank the article as the phrase in the title would: with the phrase in both bodies alike, the
