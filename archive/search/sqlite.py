@@ -59,20 +59,22 @@ def match_expression(parsed: ParsedQuery, columns: str = "") -> str:
 
 
 def _filter_sql(filters: SearchFilters, source_ids: tuple[int, ...], params: dict[str, Any]) -> list[str]:
+    """WHERE conditions on ``s`` (article_search, which carries source, relevance and topics
+    since migration 0010: an ``articles`` row's are read past its body's overflow pages)."""
     conditions = []
     if filters.sources:
-        conditions.append("a.source_id IN (SELECT value FROM json_each(:source_ids))")
+        conditions.append("s.source_id IN (SELECT value FROM json_each(:source_ids))")
         params["source_ids"] = json.dumps(list(source_ids))
     if filters.topics:
         conditions.append(
-            "EXISTS (SELECT 1 FROM json_each(a.topics) t WHERE t.value IN (SELECT value FROM json_each(:topics)))"
+            "EXISTS (SELECT 1 FROM json_each(s.topics) t WHERE t.value IN (SELECT value FROM json_each(:topics)))"
         )
         params["topics"] = json.dumps(list(filters.topics), ensure_ascii=False)
     if filters.entities:
         conditions.append("EXISTS (SELECT 1 FROM article_entities e WHERE e.article_id = s.article_id "
                           "AND e.entity_key IN (SELECT value FROM json_each(:entities)))")
         params["entities"] = json.dumps(list(filters.entities))
-    return conditions + time_and_relevance_sql(filters, params)
+    return conditions + time_and_relevance_sql(filters, params, "s")
 
 
 def _documents(conn: Connection, word: str, most: int = ALL_MATCHES + 1) -> int:
@@ -112,7 +114,6 @@ def sqlite_candidates(
     _math(conn)
     params: dict[str, Any] = {"match": match_expression(parsed), "keep": keep, "now": now}
     conditions = ["article_fts MATCH :match", *_filter_sql(filters, source_ids, params)]
-    join = "JOIN articles a ON a.id = s.article_id" if any("a." in c for c in conditions[1:]) else ""
 
     def read(limit: str, more: tuple[str, ...] = ()) -> tuple[list[Candidate], int, int]:
         """The best ``keep`` matches (newest first, at most ``limit``; ``more`` conditions), how
@@ -120,7 +121,7 @@ def sqlite_candidates(
         score = score_sql("sqlite", "x.text_rank", "x.sort_at")
         query = f"""SELECT x.article_id, x.sort_at, x.text_rank, count(*) OVER () AS n, min(x.article_id) OVER () AS low
                      FROM (SELECT article_fts.rowid AS article_id, s.sort_at, -{_BM25} AS text_rank
-                           FROM article_fts JOIN article_search s ON s.article_id = article_fts.rowid {join}
+                           FROM article_fts JOIN article_search s ON s.article_id = article_fts.rowid
                            WHERE {" AND ".join((*conditions, *more))}
                            ORDER BY article_fts.rowid DESC {limit}) x
                      ORDER BY {score} DESC, x.sort_at DESC, x.article_id DESC LIMIT :keep"""
@@ -151,7 +152,7 @@ def sqlite_candidates(
         return Found(newest, matches, estimated=False)
     if counted is None:
         params["counted"] = COUNTED + 1
-        joined = f"JOIN article_search s ON s.article_id = article_fts.rowid {join}" if conditions[1:] else ""
+        joined = "JOIN article_search s ON s.article_id = article_fts.rowid" if conditions[1:] else ""
         counted = conn.execute(text(f"""SELECT count(*) FROM (SELECT 1 FROM article_fts {joined}
             WHERE {" AND ".join(conditions)} LIMIT :counted)""").bindparams(*typed_dates(params, " ".join(conditions))),
             params).scalar_one()
@@ -171,7 +172,7 @@ def sqlite_candidates(
     params["wide"] = TITLE_MATCHES
     title_conditions = ["article_fts MATCH :title_match", *conditions[1:]]
     title_ids = conn.execute(text(f"""SELECT article_fts.rowid FROM article_fts
-        JOIN article_search s ON s.article_id = article_fts.rowid {join} WHERE {" AND ".join(title_conditions)}
+        JOIN article_search s ON s.article_id = article_fts.rowid WHERE {" AND ".join(title_conditions)}
         ORDER BY article_fts.rowid DESC LIMIT :wide""").bindparams(*typed_dates(params, " ".join(title_conditions))),
         params).scalars().all()
     if not title_ids:
@@ -253,8 +254,9 @@ def sqlite_fill(conn: Connection, low: int, high: int) -> int:
     conn.execute(text(f"""INSERT INTO article_fts (rowid, title, lead, body)
         SELECT a.id, {_folded('a', 'title')}, {_folded('a', 'lead')}, {_folded('a', 'body', BODY_CHARS)}
         FROM articles a WHERE a.id >= :lo AND a.id < :hi"""), params)
-    return conn.execute(text("""INSERT OR REPLACE INTO article_search (article_id, sort_at)
-        SELECT id, coalesce(published_at, fetched_at) FROM articles WHERE id >= :lo AND id < :hi"""), params).rowcount
+    return conn.execute(text("""INSERT OR REPLACE INTO article_search (article_id, sort_at, source_id, relevance, topics)
+        SELECT id, coalesce(published_at, fetched_at), source_id, relevance, topics FROM articles
+        WHERE id >= :lo AND id < :hi"""), params).rowcount
 
 
 class SqliteSearch:

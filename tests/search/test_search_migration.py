@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bantin.archive.migrate import current_revision, downgrade, head_revision, upgrade
-from bantin.archive.search import search, tokens
+from bantin.archive.search import SearchFilters, search, tokens
 
 
 def test_backfill_and_round_trip(db):
@@ -29,6 +29,20 @@ def test_backfill_and_round_trip(db):
     upgrade(db)
     assert current_revision(db) == head_revision()
     assert search(db, "hoa", now=NOW).total == 3 and len(ids) == 8  # hoà, hòa, mã hoá
+
+
+def test_filters_on_rows_written_before_the_filter_columns(db):
+    """Migration 0010 (SQLite) copies source, relevance and topics of the rows already indexed;
+    afterwards its triggers keep them, also for an update of only those columns from plain SQL."""
+    downgrade(db, "0009")
+    fill(db)
+    upgrade(db)
+    filters = SearchFilters(topics=("ai",), min_relevance=0.5)
+    before = {h.title for h in search(db, "tri tue", filters, now=NOW).hits}
+    assert before
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE articles SET relevance = 0.1 WHERE title = :t"), {"t": sorted(before)[0]})
+    assert {h.title for h in search(db, "tri tue", filters, now=NOW).hits} == before - {sorted(before)[0]}
 
 
 TRICKY = "Đường “AI” GPT-4o, 3.5 tỷ – Hoà/Thuý… email@x.vn https://a.vn/b?c=d (北京) ẞ café_bar 😀x"
