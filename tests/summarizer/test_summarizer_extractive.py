@@ -86,10 +86,10 @@ def test_hundred_thousand_words() -> None:
 def test_openers_need_their_antecedent_and_order_is_kept() -> None:
     sentences = ["Công ty A công bố mô hình mới.", "Mô hình đạt kết quả cao.", "Tuy nhiên, chi phí phần cứng vẫn là rào cản lớn."]
     options = SummaryOptions(budget_chars=0, budget_sentences=3)
-    alone = select(sentences, np.array([0.1, 0.1, 0.9]), options, target_chars=40, min_ratio=0.5)
+    alone = select(sentences, np.array([0.1, 0.1, 0.9]), options, target_chars=40, reference_tokens=20, discount=1.0)
     assert drop_opener("Tuy nhiên, trước đó anh Nam từng bị phạt.") == "Anh Nam từng bị phạt."
     assert alone == ["Chi phí phần cứng vẫn là rào cản lớn."]
-    both = select(sentences, np.array([0.1, 0.8, 0.9]), options, target_chars=100, min_ratio=0.5)
+    both = select(sentences, np.array([0.1, 0.8, 0.9]), options, target_chars=100, reference_tokens=20, discount=1.0)
     assert both == sentences[1:]  # document order, the opener kept after its antecedent
 
 
