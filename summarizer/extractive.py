@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from bantin.errors import ModelError
-from bantin.summarizer.features import FEATURES, drop_opener, opens_with_reference, sentence_features
+from bantin.summarizer.features import FEATURES, drop_asides, drop_opener, opens_with_reference, sentence_features
 from bantin.summarizer.generation import check_documents
 from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
 from bantin.summarizer.protocol import Progress
@@ -47,8 +47,8 @@ from bantin.summarizer.rouge import syllables
 from bantin.summarizer.sentences import ends_with_initial, is_finished, is_source_line, paragraphs, split_sentences
 
 __all__ = [
-    "MAX_SENTENCE_CHARS", "MAX_SENTENCES", "WEIGHTS_FILE", "ExtractiveSummarizer", "load_weights", "precisions", "select",
-    "split_article",
+    "MAX_SENTENCE_CHARS", "MAX_SENTENCES", "WEIGHTS_FILE", "ExtractiveSummarizer", "candidates", "load_weights",
+    "precisions", "select", "split_article",
 ]
 
 MAX_SENTENCES = 400
@@ -113,6 +113,15 @@ def split_article(doc: str) -> tuple[str, list[str], int]:
     news = [s for s in sentences if not is_source_line(s)] or sentences
     # headings and captions (no final punctuation), bylines and credits are not picked
     return title, [s for s in news if is_finished(s)] or news, found
+
+
+def candidates(doc: str) -> tuple[str, list[str], int]:
+    """``split_article``'s (title, sentences, count), the sentences without their long bracketed
+    asides (``features.drop_asides``) when there are several."""
+    title, sentences, found = split_article(doc)
+    if len(sentences) > 1:
+        sentences = list(dict.fromkeys(drop_asides(s) for s in sentences))
+    return title, sentences, found
 
 
 def _bounded(sentence: str) -> str:
@@ -213,7 +222,7 @@ class ExtractiveSummarizer:
 
     def summarize_one(self, doc: str, options: SummaryOptions) -> tuple[str, int, bool, list[str]]:
         """(summary, syllables read, whether anything was left out or cut, warnings saying what)."""
-        title, sentences, found = split_article(doc)
+        title, sentences, found = candidates(doc)
         warnings: list[str] = []
         truncated = found > MAX_SENTENCES
         if truncated:

@@ -22,7 +22,7 @@ import numpy as np
 
 from bantin.summarizer.rouge import syllables
 
-__all__ = ["FEATURES", "OPENERS", "drop_opener", "opens_with_reference", "sentence_features"]
+__all__ = ["FEATURES", "OPENERS", "drop_asides", "drop_opener", "opens_with_reference", "sentence_features"]
 
 FEATURES = (
     "first", "second", "third", "position", "inverse_position", "last",
@@ -63,6 +63,17 @@ def drop_opener(sentence: str) -> str:
             break
         rest = shorter
     return rest if rest == sentence else rest[0].upper() + rest[1:]
+
+
+_ASIDE = re.compile(r"\s*\(([^()]{1,120})\)")
+
+
+def drop_asides(sentence: str) -> str:
+    """``sentence`` without its bracketed asides of five words or more or with a comma («Nguyễn Văn
+    Tiến (33 tuổi, quê Ninh Bình) nhận …» -> «Nguyễn Văn Tiến nhận …»); short ones («Công an quận
+    Nam Từ Liêm (Hà Nội)», «(SN 1985)») stay, and so does the sentence when under six words would be left."""
+    shorter = _ASIDE.sub(lambda m: "" if "," in m.group(1) or len(m.group(1).split()) >= 5 else m.group(0), sentence)
+    return shorter if shorter != sentence and len(shorter.split()) >= 6 else sentence
 
 
 def _tfidf(bags: list[list[str]]) -> np.ndarray:

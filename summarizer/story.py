@@ -1,6 +1,6 @@
 """One summary per story: the extractive engine over all the articles several outlets wrote about it.
 
-Each article is split and scored on its own (``extractive.split_article``, its features and the
+Each article is split and scored on its own (``extractive.candidates``, its features and the
 engine's weights); the candidates are pooled and picked like one article's (``extractive.select``:
 added while they raise the expected ROUGE, in article then document order), and a sentence that shares a
 trigram with one already picked is dropped, so the same fact told by two outlets appears once.
@@ -19,7 +19,7 @@ import numpy as np
 
 from bantin.archive.models import STORY_SUFFIX
 from bantin.errors import InputError
-from bantin.summarizer.extractive import MAX_SENTENCES, ExtractiveSummarizer, precisions, select, split_article
+from bantin.summarizer.extractive import MAX_SENTENCES, ExtractiveSummarizer, candidates, precisions, select
 from bantin.summarizer.features import sentence_features
 from bantin.summarizer.generation import check_documents
 from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
@@ -46,7 +46,7 @@ def summarize_story(engine: ExtractiveSummarizer, docs: Sequence[str], options: 
     antecedent: list[int] = []
     truncated = False
     for doc in docs:
-        title, own, cut = split_article(doc)
+        title, own, cut = candidates(doc)
         truncated |= cut > MAX_SENTENCES
         if not own:
             continue

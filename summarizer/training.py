@@ -156,12 +156,12 @@ def tune_selection(
     """``weights`` with the (reference_tokens, discount, target_chars) whose summaries of ``articles``
     score best (mean of ROUGE-1, -2 and -L F1 against their references) among those whose median
     length is within ``length_within`` of the references' (the closest in length when none is)."""
-    from bantin.summarizer.extractive import precisions, select, split_article
+    from bantin.summarizer.extractive import candidates, precisions, select
 
     options = options or SummaryOptions()
     cached: list[tuple[list[str], tuple[np.ndarray, np.ndarray] | None, str]] = []
     for article in articles:
-        title, sentences, _ = split_article(article.title + "\n" + article.text if article.title else article.text)
+        title, sentences, _ = candidates(article.title + "\n" + article.text if article.title else article.text)
         rows = sentence_features(sentences, title)[0] if len(sentences) > 1 else None
         cached.append((sentences, None if rows is None else precisions(weights, rows), article.summary))
     wanted = statistics.median(len(reference) for _, _, reference in cached)
@@ -188,9 +188,9 @@ def tune_selection(
 
 def train_weights(train: Sequence[Article], tune: Sequence[Article], *, alpha: float = 1.0) -> dict[str, Any]:
     """Weights fitted on ``train``'s precision targets, selection tuned on ``tune`` (see the module docstring)."""
-    from bantin.summarizer.extractive import split_article
+    from bantin.summarizer.extractive import candidates
 
-    features, targets, _ = prepare(train, lambda doc: split_article(doc)[:2])
+    features, targets, _ = prepare(train, lambda doc: candidates(doc)[:2])
     weights = fit_weights(features, targets, alpha=alpha)
     weights = tune_selection(weights, tune) if tune else {**weights, "reference_tokens": 20, "discount": 0.8,
                                                          "target_chars": 260}
