@@ -8,15 +8,18 @@
    punctuation (headings, captions) dropped; a "sentence" longer than ``MAX_SENTENCE_CHARS``
    (text without punctuation) is cut at a word boundary there, so a summary stays bounded;
 2. each sentence gets cheap features (``features.sentence_features``: position, length,
-   centrality, title overlap, numbers, names, shape; the lead sentence stands in for a missing
-   title) and a probability of belonging to the
-   summary from a logistic model trained on VietNews (``extractive_weights.json`` beside this
-   module: plain numbers, no pickle; ``bench/train_extractive.py`` made it, ``bantin model
-   train-extractive`` retrains it from an archive);
-3. ``select``: the best sentence first, then more in order of probability while they bring the
-   summary closer to the length target (``target_chars``, tuned near the outlets' sapo), score at
-   least ``min_ratio`` of the best, share no trigram with what is picked, and fit
-   ``budget_sentences``/``budget_chars``;
+   centrality, title overlap (plain, IDF-weighted, bigrams), numbers, names, dates, attributions,
+   shape; the lead sentence stands in for a missing title) and two predictions from linear models
+   on the standardised features and their pairwise products, trained on VietNews: the share of its
+   syllables and of its syllable bigrams that the reference summary holds (its ROUGE-1 and ROUGE-2
+   precision; ``extractive_weights.json`` beside this module: plain numbers, no pickle;
+   ``bench/train_extractive.py`` made it, ``bantin model train-extractive`` retrains it from an
+   archive);
+3. ``select``: sentences are added one at a time while they raise the expected ROUGE-1 + ROUGE-2
+   F1 against a reference of ``reference_tokens`` syllables (expected overlap: the predicted
+   precision times the length; after the first sentence, times ``discount`` and the share of its
+   syllables not yet picked), sharing no trigram with what is picked, within
+   ``budget_sentences``/``budget_chars``, a summary of several sentences within ``target_chars``;
 4. a sentence that opens with a back-reference («Tuy nhiên, …», «Sau đó, …») keeps its opener only
    when the sentence before it is picked too; the picked sentences keep document order.
 
@@ -36,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from bantin.errors import ModelError
-from bantin.summarizer.features import FEATURES, drop_opener, opens_with_reference, sentence_features
+from bantin.summarizer.features import FEATURES, drop_asides, drop_opener, opens_with_reference, sentence_features
 from bantin.summarizer.generation import check_documents
 from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
 from bantin.summarizer.protocol import Progress
@@ -44,7 +47,8 @@ from bantin.summarizer.rouge import syllables
 from bantin.summarizer.sentences import ends_with_initial, is_finished, is_source_line, paragraphs, split_sentences
 
 __all__ = [
-    "MAX_SENTENCE_CHARS", "MAX_SENTENCES", "WEIGHTS_FILE", "ExtractiveSummarizer", "load_weights", "select", "split_article",
+    "MAX_SENTENCE_CHARS", "MAX_SENTENCES", "WEIGHTS_FILE", "ExtractiveSummarizer", "candidates", "load_weights",
+    "precisions", "select", "split_article",
 ]
 
 MAX_SENTENCES = 400
@@ -65,7 +69,8 @@ def _read_weights(path: str | None, stamp: tuple[int, int] | None = None) -> dic
         raise ModelError(f"cannot read the extractive weights {path or WEIGHTS_FILE}: {exc}") from exc
     if not isinstance(weights, dict) or weights.get("features") != list(FEATURES):
         raise ModelError(f"{path or WEIGHTS_FILE} was made for other features; retrain: bantin model train-extractive")
-    for key in ("model_id", "mean", "scale", "coef", "intercept", "target_chars", "min_ratio"):
+    for key in ("model_id", "mean", "scale", "coef", "intercept", "coef2", "intercept2", "target_chars",
+                "reference_tokens", "discount"):
         if key not in weights:
             raise ModelError(f"{path or WEIGHTS_FILE} lacks {key!r}; retrain: bantin model train-extractive")
     return weights
@@ -110,6 +115,15 @@ def split_article(doc: str) -> tuple[str, list[str], int]:
     return title, [s for s in news if is_finished(s)] or news, found
 
 
+def candidates(doc: str) -> tuple[str, list[str], int]:
+    """``split_article``'s (title, sentences, count), the sentences without their long bracketed
+    asides (``features.drop_asides``) when there are several."""
+    title, sentences, found = split_article(doc)
+    if len(sentences) > 1:
+        sentences = list(dict.fromkeys(drop_asides(s) for s in sentences))
+    return title, sentences, found
+
+
 def _bounded(sentence: str) -> str:
     """``sentence`` cut at a word boundary before ``MAX_SENTENCE_CHARS`` (with an ellipsis)."""
     if len(sentence) <= MAX_SENTENCE_CHARS:
@@ -130,38 +144,57 @@ def expand(standardised: np.ndarray) -> np.ndarray:
     return np.hstack([standardised, standardised[:, i] * standardised[:, j]])
 
 
-def probabilities(weights: dict[str, Any], features: np.ndarray) -> np.ndarray:
-    """Each sentence's probability of belonging to the summary under ``weights``."""
+def precisions(weights: dict[str, Any], features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each sentence's predicted ROUGE-1 and ROUGE-2 precision against the reference under ``weights``."""
     z = (features - np.asarray(weights["mean"])) / np.asarray(weights["scale"])
     if weights.get("pairs"):
         z = expand(z)
-    return 1 / (1 + np.exp(-(z @ np.asarray(weights["coef"]) + weights["intercept"])))
+    one = np.clip(z @ np.asarray(weights["coef"]) + weights["intercept"], 0.01, 1.0)
+    two = np.clip(z @ np.asarray(weights["coef2"]) + weights["intercept2"], 0.0, 1.0)
+    return one, two
 
 
-def select(sentences: Sequence[str], probability: np.ndarray, options: SummaryOptions, *, target_chars: int,
-           min_ratio: float, antecedent: Sequence[int] | None = None) -> list[str]:
+def select(sentences: Sequence[str], precision: np.ndarray, options: SummaryOptions, *, target_chars: int,
+           reference_tokens: float, discount: float, bigram_precision: np.ndarray | None = None,
+           antecedent: Sequence[int] | None = None) -> list[str]:
     """The summary's sentences (see the module docstring, steps 3 and 4), in document order.
 
-    ``antecedent[i]``: the index of the sentence that sentence ``i`` follows (default ``i - 1``; -1: none).
+    ``precision``/``bigram_precision``: each sentence's predicted ROUGE-1/-2 precision (the bigram one
+    defaults to the unigram one). ``antecedent[i]``: the index of the sentence that sentence ``i``
+    follows (default ``i - 1``; -1: none).
     """
-    order = [int(i) for i in np.argsort(-probability, kind="stable")]
-    best = order[0]
-    chosen = [best]
-    used = len(sentences[best])
-    seen = _trigrams(sentences[best])
-    for i in order[1:]:
-        if len(chosen) >= options.budget_sentences or probability[i] < min_ratio * probability[best]:
+    two = precision if bigram_precision is None else bigram_precision
+    bags = [syllables(s) for s in sentences]
+    words = [set(bag) for bag in bags]
+    grams = [_trigrams(s) for s in sentences]
+    chosen: list[int] = []
+    have: set[str] = set()
+    seen: set[tuple[str, ...]] = set()
+    overlap = length = chars = 0.0
+    current = 0.0
+    while len(chosen) < max(1, options.budget_sentences):
+        best: tuple[float, int, float, int] | None = None
+        for i, bag in enumerate(bags):
+            if i in chosen or not bag:
+                continue
+            grown = chars + (1 if chosen else 0) + len(sentences[i])
+            if chosen and (grown > target_chars or (options.budget_chars and grown > options.budget_chars)):
+                continue
+            if chosen and grams[i] & seen:
+                continue
+            weight = discount * len(words[i] - have) / len(words[i]) if chosen else 1.0
+            gained = overlap + weight * (precision[i] * len(bag) + two[i] * (len(bag) - 1))
+            f1 = 2 * gained / (length + len(bag) + reference_tokens)
+            if best is None or f1 > best[0]:
+                best = (f1, i, gained, len(bag))
+        if best is None or (chosen and best[0] <= current):
             break
-        grown = used + 1 + len(sentences[i])
-        if options.budget_chars and grown > options.budget_chars:
-            continue
-        if abs(grown - target_chars) >= abs(used - target_chars):
-            continue
-        grams = _trigrams(sentences[i])
-        if grams & seen:
-            continue
+        current, i, overlap, size = best
         chosen.append(i)
-        used, seen = grown, seen | grams
+        length += size
+        chars += (1 if len(chosen) > 1 else 0) + len(sentences[i])
+        have |= words[i]
+        seen |= grams[i]
     chosen.sort()
     picked = set(chosen)
     before = antecedent if antecedent is not None else range(-1, len(sentences) - 1)
@@ -173,7 +206,7 @@ class ExtractiveSummarizer:
     """Picks the sentences a learned scorer rates best (see the module docstring).
 
     ``weights``: a weights file (default: the one shipped in the package). ``target_chars``
-    overrides the file's length target (characters, near the outlets' sapo).
+    overrides the file's length cap for a summary of several sentences (characters).
     """
 
     engine = "extractive"
@@ -184,11 +217,12 @@ class ExtractiveSummarizer:
         self.weights = load_weights(weights)
         self.model_id: str = self.weights["model_id"]
         self.target_chars = int(self.weights["target_chars"] if target_chars is None else target_chars)
-        self.min_ratio = float(self.weights["min_ratio"])
+        self.reference_tokens = float(self.weights["reference_tokens"])
+        self.discount = float(self.weights["discount"])
 
     def summarize_one(self, doc: str, options: SummaryOptions) -> tuple[str, int, bool, list[str]]:
         """(summary, syllables read, whether anything was left out or cut, warnings saying what)."""
-        title, sentences, found = split_article(doc)
+        title, sentences, found = candidates(doc)
         warnings: list[str] = []
         truncated = found > MAX_SENTENCES
         if truncated:
@@ -204,8 +238,9 @@ class ExtractiveSummarizer:
         if len(sentences) <= 1:  # one sentence (or only a title): that sentence, standing alone
             return drop_opener(sentences[0]), read, truncated, warnings
         features, _ = sentence_features(sentences, title or sentences[0])  # no title: the lead sentence stands in
-        probability = probabilities(self.weights, features)
-        picked = select(sentences, probability, options, target_chars=self.target_chars, min_ratio=self.min_ratio)
+        one, two = precisions(self.weights, features)
+        picked = select(sentences, one, options, target_chars=self.target_chars, reference_tokens=self.reference_tokens,
+                        discount=self.discount, bigram_precision=two)
         return " ".join(picked), read, truncated, warnings
 
     def summarize(

@@ -4,8 +4,12 @@ Tokens are lower-cased syllables (``rouge.syllables``), so no word segmenter run
 gets: where it stands (first/second/third, relative position), how long it is, how central it is
 (TF-IDF cosine to the article's centroid, its rank, TextRank), how much it shares with the title
 and with the first sentence, numbers and capitalised (name-like) syllables, and its shape
-(back-reference opener, quotes, question, brackets). ``FEATURES`` names the columns; the weights
-file lists them too, so a file made for other features is refused.
+(back-reference opener, quotes, question, brackets); then how much of the title it holds weighted by
+how rare each syllable is in the article (IDF over its sentences) and in title bigrams, a date near
+its start («Ngày 22/6, …»), an attribution («… đưa tin», «… cho biết»), its length against the
+article's median sentence and capped at 80 syllables, and how rare its own syllables are.
+``FEATURES`` names the columns; the weights file lists them too, so a file made for other features
+is refused.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import numpy as np
 
 from bantin.summarizer.rouge import syllables
 
-__all__ = ["FEATURES", "OPENERS", "drop_opener", "opens_with_reference", "sentence_features"]
+__all__ = ["FEATURES", "OPENERS", "drop_asides", "drop_opener", "opens_with_reference", "sentence_features"]
 
 FEATURES = (
     "first", "second", "third", "position", "inverse_position", "last",
@@ -26,6 +30,7 @@ FEATURES = (
     "centroid", "centroid_rank", "textrank",
     "title_recall", "title_precision", "first_similarity", "previous_similarity",
     "numbers", "capitalised", "opener", "quote", "question", "bracket", "log_sentences",
+    "title_idf_recall", "title_bigram_recall", "date", "attribution", "relative_length", "capped_length", "mean_idf",
 )
 
 # Openers that point back at an earlier sentence («Dù vậy, …», «Sau đó, …»): such a sentence needs
@@ -40,6 +45,8 @@ OPENERS = (
 _OPENER = re.compile(r"^(?:" + "|".join(re.escape(o) for o in sorted(OPENERS, key=len, reverse=True)) + r")\b[,:]?\s*",
                      re.IGNORECASE)
 _NUMBER = re.compile(r"\d")
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}\b")
+_ATTRIBUTION = re.compile(r"đưa tin|cho biết|cho hay|thông tin|trao đổi|chia sẻ", re.IGNORECASE)
 _UPPER_SYLLABLE = re.compile(r"(?<!^)\b[A-ZĐÀ-Ỹ]\w*", re.UNICODE)
 
 
@@ -56,6 +63,17 @@ def drop_opener(sentence: str) -> str:
             break
         rest = shorter
     return rest if rest == sentence else rest[0].upper() + rest[1:]
+
+
+_ASIDE = re.compile(r"\s*\(([^()]{1,120})\)")
+
+
+def drop_asides(sentence: str) -> str:
+    """``sentence`` without its bracketed asides of five words or more or with a comma («Nguyễn Văn
+    Tiến (33 tuổi, quê Ninh Bình) nhận …» -> «Nguyễn Văn Tiến nhận …»); short ones («Công an quận
+    Nam Từ Liêm (Hà Nội)», «(SN 1985)») stay, and so does the sentence when under six words would be left."""
+    shorter = _ASIDE.sub(lambda m: "" if "," in m.group(1) or len(m.group(1).split()) >= 5 else m.group(0), sentence)
+    return shorter if shorter != sentence and len(shorter.split()) >= 6 else sentence
 
 
 def _tfidf(bags: list[list[str]]) -> np.ndarray:
@@ -96,12 +114,19 @@ def sentence_features(sentences: list[str], title: str = "") -> tuple[np.ndarray
     centroid_rank = np.empty(n)
     centroid_rank[np.argsort(-to_centroid, kind="stable")] = np.arange(n)
     textrank = _textrank(similarity) if n > 1 else np.ones(n)
-    title_words = set(syllables(title))
+    title_bag = syllables(title)
+    title_words = set(title_bag)
+    title_pairs = set(zip(title_bag, title_bag[1:], strict=False))
+    df = Counter(word for bag in bags for word in set(bag))
+    idf = {word: math.log((n + 1) / (count + 0.5)) for word, count in df.items()}
+    title_weight = sum(idf.get(word, math.log(n + 1)) for word in title_words) or 1.0
+    median_length = max(1.0, float(np.median([len(bag) for bag in bags]))) if n else 1.0
     rows = np.zeros((n, len(FEATURES)))
     for i, (sentence, bag) in enumerate(zip(sentences, bags, strict=True)):
         length = len(bag)
         words = set(bag)
         shared = len(words & title_words)
+        pairs = set(zip(bag, bag[1:], strict=False))
         rows[i] = (
             i == 0, i == 1, i == 2, i / max(1, n - 1), 1 / (1 + i), i == n - 1 and n > 1,
             math.log1p(length), length < 8, length > 60,
@@ -111,5 +136,9 @@ def sentence_features(sentences: list[str], title: str = "") -> tuple[np.ndarray
             min(5, len(_NUMBER.findall(sentence))) / 5, len(_UPPER_SYLLABLE.findall(sentence)) / max(1, length),
             opens_with_reference(sentence), any(q in sentence for q in "\"“”«»"), sentence.rstrip("\"”’»)] ").endswith("?"),
             "(" in sentence, math.log(n),
+            sum(idf[word] for word in words & title_words) / title_weight,
+            len(pairs & title_pairs) / max(1, len(title_pairs)),
+            bool(_DATE.search(sentence[:40])), bool(_ATTRIBUTION.search(sentence)),
+            length / median_length, min(length, 80) / 80, sum(idf[word] for word in words) / max(1, len(words)),
         )
     return rows, similarity

@@ -2,7 +2,8 @@
 and what a summary must never hold.
 
 ``is_source_line`` finds bylines and source or photo credits («Mộc Miên (Tổng hợp)», «Theo Dân
-Trí», «Ảnh: …»), which are never summary sentences; ``is_finished`` tells a sentence from a title,
+Trí», «Ảnh: …») and video captions («Video: …», «Clip hiện trường …»), which are never summary
+sentences; ``is_finished`` tells a sentence from a title,
 heading or caption (no final punctuation).
 """
 
@@ -25,7 +26,12 @@ _SOURCES = (
 )
 
 
+# a video caption of any length: «Video: Công tác chuẩn bị …», «Clip hiện trường vụ …»
+_CAPTION = re.compile(r"\(?(?:video|clip)(?:\s*:|\s+hiện\s+trường\b)", re.IGNORECASE)
+
+
 def is_source_line(sentence: str) -> bool:
-    """Is ``sentence`` a byline, a source line or a photo credit rather than news?"""
+    """Is ``sentence`` a byline, a source line, a photo credit or a video caption rather than news?"""
     line = sentence.strip()
-    return len(line) <= 120 and any(pattern.fullmatch(line) for pattern in _SOURCES)
+    return (len(line) <= 120 and any(pattern.fullmatch(line) for pattern in _SOURCES)) or (
+        len(line) <= 300 and bool(_CAPTION.match(line)))

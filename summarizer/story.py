@@ -1,8 +1,8 @@
 """One summary per story: the extractive engine over all the articles several outlets wrote about it.
 
-Each article is split and scored on its own (``extractive.split_article``, its features and the
+Each article is split and scored on its own (``extractive.candidates``, its features and the
 engine's weights); the candidates are pooled and picked like one article's (``extractive.select``:
-best first, near the length target, in article then document order), and a sentence that shares a
+added while they raise the expected ROUGE, in article then document order), and a sentence that shares a
 trigram with one already picked is dropped, so the same fact told by two outlets appears once.
 The summary's model id is the engine's plus ``STORY_SUFFIX`` and its info says how many articles
 it was drawn from (``sources``). ``story_hash`` keys it in the archive by its options and its
@@ -19,7 +19,7 @@ import numpy as np
 
 from bantin.archive.models import STORY_SUFFIX
 from bantin.errors import InputError
-from bantin.summarizer.extractive import MAX_SENTENCES, ExtractiveSummarizer, probabilities, select, split_article
+from bantin.summarizer.extractive import MAX_SENTENCES, ExtractiveSummarizer, candidates, precisions, select
 from bantin.summarizer.features import sentence_features
 from bantin.summarizer.generation import check_documents
 from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
@@ -42,20 +42,23 @@ def summarize_story(engine: ExtractiveSummarizer, docs: Sequence[str], options: 
     began = time.perf_counter()
     sentences: list[str] = []
     scores: list[float] = []
+    bigram: list[float] = []
     antecedent: list[int] = []
     truncated = False
     for doc in docs:
-        title, own, cut = split_article(doc)
+        title, own, cut = candidates(doc)
         truncated |= cut > MAX_SENTENCES
         if not own:
             continue
-        p = probabilities(engine.weights, sentence_features(own, title)[0]) if len(own) > 1 else np.ones(1)
+        one, two = precisions(engine.weights, sentence_features(own, title)[0]) if len(own) > 1 else (np.ones(1),) * 2
         start = len(sentences)
         sentences.extend(own)
-        scores.extend(float(v) for v in p)
+        scores.extend(float(v) for v in one)
+        bigram.extend(float(v) for v in two)
         antecedent.extend([-1] + list(range(start, start + len(own) - 1)))
     picked = select(sentences, np.array(scores), options, target_chars=engine.target_chars,
-                    min_ratio=engine.min_ratio, antecedent=antecedent)
+                    reference_tokens=engine.reference_tokens, discount=engine.discount,
+                    bigram_precision=np.array(bigram), antecedent=antecedent)
     text = " ".join(picked)
     info = SummaryInfo(
         engine=engine.engine, model_id=engine.model_id + STORY_SUFFIX, device=engine.device,

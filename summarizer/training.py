@@ -1,11 +1,13 @@
-"""Training the extractive scorer: oracle labels from reference summaries, a logistic model, plain JSON.
+"""Training the extractive scorer: per-sentence precision against reference summaries, linear models, plain JSON.
 
-The labels: for each article, the body sentences a greedy oracle picks to match the reference
-(the outlets' sapo) best by ROUGE-1 + ROUGE-2 F1 (at most ``ORACLE_SENTENCES``, stopping when no
-sentence adds). The model: scikit-learn's ``LogisticRegression`` on standardised
-``features.FEATURES``; only its numbers are written (``weights_dict``), never a pickle. The
-selection settings (length target, how far below the best sentence a second one may score) are
-tuned on held-out articles by ``tune_selection``.
+The targets: for each body sentence, the share of its syllables and of its syllable bigrams that
+the reference (the outlets' sapo) holds, clipped counts (``precision_targets``: its ROUGE-1 and
+ROUGE-2 precision). The models: scikit-learn's ``Ridge`` on standardised ``features.FEATURES``
+and their pairwise products, one per target; only their numbers are written (``fit_weights``),
+never a pickle. The selection settings (the reference length the expected F1 is computed for, the
+discount on a further sentence's overlap, the length cap of a summary of several sentences) are
+tuned on held-out articles by ``tune_selection``. ``oracle_labels`` (the sentences a greedy
+ROUGE oracle picks) measures the headroom.
 
 ``bench/train_extractive.py`` trains the shipped weights on VietNews; ``bantin model
 train-extractive`` trains them from an archive's own articles.
@@ -29,8 +31,8 @@ from bantin.summarizer.options import SummaryOptions
 from bantin.summarizer.rouge import rouge_mean, syllables
 
 __all__ = [
-    "ORACLE_SENTENCES", "Article", "fit_weights", "oracle_labels", "prepare", "save_weights", "train_weights",
-    "tune_selection",
+    "ORACLE_SENTENCES", "Article", "fit_weights", "oracle_labels", "precision_targets", "prepare", "save_weights",
+    "train_weights", "tune_selection",
 ]
 
 ORACLE_SENTENCES = 3
@@ -83,99 +85,116 @@ def oracle_labels(sentences: Sequence[str], reference: str, limit: int = ORACLE_
     return chosen
 
 
+def precision_targets(sentences: Sequence[str], reference: str) -> np.ndarray:
+    """One row per sentence: the share of its syllables, and of its syllable bigrams, found in
+    ``reference`` (clipped counts, as ROUGE counts them)."""
+    ref = syllables(reference)
+    ref1, ref2 = _ngrams(ref, 1), _ngrams(ref, 2)
+    rows = np.zeros((len(sentences), 2))
+    for i, sentence in enumerate(sentences):
+        bag = syllables(sentence)
+        if bag:
+            rows[i, 0] = sum((_ngrams(bag, 1) & ref1).values()) / len(bag)
+        if len(bag) > 1:
+            rows[i, 1] = sum((_ngrams(bag, 2) & ref2).values()) / (len(bag) - 1)
+    return rows
+
+
 def prepare(
     articles: Iterable[Article], split: Callable[[str], tuple[str, list[str]]]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(features, labels, article index per row) for ``articles``; ``split`` gives (title, sentences)."""
+    """(features, precision targets, article index per row) for ``articles``; ``split`` gives (title, sentences)."""
     blocks: list[np.ndarray] = []
-    labels: list[np.ndarray] = []
+    targets: list[np.ndarray] = []
     groups: list[np.ndarray] = []
     for index, article in enumerate(articles):
         title, sentences = split(article.title + "\n" + article.text if article.title else article.text)
         if len(sentences) < 2:
             continue
         rows, _ = sentence_features(sentences, title)
-        y = np.zeros(len(sentences))
-        y[oracle_labels(sentences, article.summary)] = 1
         blocks.append(rows)
-        labels.append(y)
+        targets.append(precision_targets(sentences, article.summary))
         groups.append(np.full(len(sentences), index))
     if not blocks:
-        return np.zeros((0, len(FEATURES))), np.zeros(0), np.zeros(0)
-    return np.vstack(blocks), np.concatenate(labels), np.concatenate(groups)
+        return np.zeros((0, len(FEATURES))), np.zeros((0, 2)), np.zeros(0)
+    return np.vstack(blocks), np.vstack(targets), np.concatenate(groups)
 
 
-def fit_weights(features: np.ndarray, labels: np.ndarray, *, c: float = 1.0, pairs: bool = False) -> dict[str, Any]:
-    """A logistic model of ``labels`` on standardised ``features`` (and their pairwise products with
-    ``pairs``), as plain numbers."""
-    from sklearn.linear_model import LogisticRegression
+def fit_weights(features: np.ndarray, targets: np.ndarray, *, alpha: float = 1.0) -> dict[str, Any]:
+    """Two ridge models of ``targets`` (ROUGE-1 and ROUGE-2 precision) on standardised ``features``
+    and their pairwise products, as plain numbers."""
+    from sklearn.linear_model import Ridge
 
     from bantin.summarizer.extractive import expand
 
-    if len(set(labels.tolist())) < 2:
-        raise ValueError("the training articles gave no positive (or no negative) sentence")
+    if len(targets) < 2 or not targets[:, 0].any():
+        raise ValueError("the training articles gave no sentence that shares a word with its reference")
     mean = features.mean(axis=0)
     scale = features.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=c, max_iter=1000)
-    standardised = (features - mean) / scale
-    model.fit(expand(standardised) if pairs else standardised, labels)
+    inputs = expand((features - mean) / scale)
+    one = Ridge(alpha=alpha).fit(inputs, targets[:, 0])
+    two = Ridge(alpha=alpha).fit(inputs, targets[:, 1])
     return {
-        "format": 1,
-        "pairs": pairs,
+        "format": 2,
+        "pairs": True,
         "features": list(FEATURES),
         "mean": [round(float(v), 6) for v in mean],
         "scale": [round(float(v), 6) for v in scale],
-        "coef": [round(float(v), 6) for v in model.coef_[0]],
-        "intercept": round(float(model.intercept_[0]), 6),
+        "coef": [round(float(v), 7) for v in one.coef_],
+        "intercept": round(float(one.intercept_), 7),
+        "coef2": [round(float(v), 7) for v in two.coef_],
+        "intercept2": round(float(two.intercept_), 7),
     }
 
 
 def tune_selection(
     weights: dict[str, Any], articles: Sequence[Article], options: SummaryOptions | None = None,
-    targets: Sequence[int] = (130, 150, 170, 190, 210, 240), ratios: Sequence[float] = (0.2, 0.35, 0.5, 0.7, 0.9),
-    length_within: float = 0.2,
+    references: Sequence[float] = (15, 20, 25), discounts: Sequence[float] = (0.6, 0.7, 0.8, 0.9),
+    caps: Sequence[int] = (220, 260, 300), length_within: float = 0.18,
 ) -> dict[str, Any]:
-    """``weights`` with the (target_chars, min_ratio) whose summaries of ``articles`` score best
-    (mean of ROUGE-1, -2 and -L F1 against their references) among those whose median length is
-    within ``length_within`` of the references' (the closest in length when none is)."""
-    from bantin.summarizer.extractive import probabilities, select, split_article
+    """``weights`` with the (reference_tokens, discount, target_chars) whose summaries of ``articles``
+    score best (mean of ROUGE-1, -2 and -L F1 against their references) among those whose median
+    length is within ``length_within`` of the references' (the closest in length when none is)."""
+    from bantin.summarizer.extractive import candidates, precisions, select
 
     options = options or SummaryOptions()
-    cached: list[tuple[list[str], np.ndarray | None, str]] = []
+    cached: list[tuple[list[str], tuple[np.ndarray, np.ndarray] | None, str]] = []
     for article in articles:
-        title, sentences, _ = split_article(article.title + "\n" + article.text if article.title else article.text)
+        title, sentences, _ = candidates(article.title + "\n" + article.text if article.title else article.text)
         rows = sentence_features(sentences, title)[0] if len(sentences) > 1 else None
-        cached.append((sentences, None if rows is None else probabilities(weights, rows), article.summary))
+        cached.append((sentences, None if rows is None else precisions(weights, rows), article.summary))
     wanted = statistics.median(len(reference) for _, _, reference in cached)
-    best: tuple[bool, float, int, float] | None = None
-    for target in targets:
-        for ratio in ratios:
-            pairs = [
-                (" ".join(sentences if p is None else select(sentences, p, options, target_chars=target, min_ratio=ratio)),
-                 reference)
-                for sentences, p, reference in cached
-            ]
-            scores = rouge_mean(pairs)
-            off = abs(statistics.median(len(text) for text, _ in pairs) / wanted - 1)
-            key = (off <= length_within, scores.rouge1 + scores.rouge2 + scores.rougeL if off <= length_within else -off,
-                   target, ratio)
-            if best is None or key[:2] > best[:2]:
-                best = key
+    best: tuple[bool, float, float, float, int] | None = None
+    for reference_tokens in references:
+        for discount in discounts:
+            for cap in caps:
+                pairs = [
+                    (" ".join(sentences if p is None else select(
+                        sentences, p[0], options, target_chars=cap, reference_tokens=reference_tokens,
+                        discount=discount, bigram_precision=p[1])), reference)
+                    for sentences, p, reference in cached
+                ]
+                scores = rouge_mean(pairs)
+                off = abs(statistics.median(len(text) for text, _ in pairs) / wanted - 1)
+                key = (off <= length_within,
+                       scores.rouge1 + scores.rouge2 + scores.rougeL if off <= length_within else -off,
+                       reference_tokens, discount, cap)
+                if best is None or key[:2] > best[:2]:
+                    best = key
     assert best is not None
-    return {**weights, "target_chars": best[2], "min_ratio": best[3]}
+    return {**weights, "reference_tokens": best[2], "discount": best[3], "target_chars": best[4]}
 
 
-def train_weights(train: Sequence[Article], tune: Sequence[Article], *, c: float = 1.0,
-                  pairs: bool = False) -> dict[str, Any]:
-    """Weights fitted on ``train``'s oracle labels, selection tuned on ``tune`` (see the module docstring)."""
-    from bantin.summarizer.extractive import split_article
+def train_weights(train: Sequence[Article], tune: Sequence[Article], *, alpha: float = 1.0) -> dict[str, Any]:
+    """Weights fitted on ``train``'s precision targets, selection tuned on ``tune`` (see the module docstring)."""
+    from bantin.summarizer.extractive import candidates
 
-    features, labels, _ = prepare(train, lambda doc: split_article(doc)[:2])
-    weights = fit_weights(features, labels, c=c, pairs=pairs)
-    weights = tune_selection(weights, tune) if tune else {**weights, "target_chars": sapo_median_chars(train),
-                                                         "min_ratio": 0.5}
-    return {**weights, "sentences": int(len(labels)), "oracle_picks": int(labels.sum())}
+    features, targets, _ = prepare(train, lambda doc: candidates(doc)[:2])
+    weights = fit_weights(features, targets, alpha=alpha)
+    weights = tune_selection(weights, tune) if tune else {**weights, "reference_tokens": 20, "discount": 0.8,
+                                                         "target_chars": 260}
+    return {**weights, "sentences": int(len(targets)), "sapo_median_chars": sapo_median_chars(train)}
 
 
 def sapo_median_chars(articles: Sequence[Article]) -> int:

@@ -12,7 +12,7 @@ from bantin_samples import SAMPLE_ARTICLE as VI_ARTICLE
 from bantin.errors import InputError, ModelError
 from bantin.summarizer import ExtractiveSummarizer, ModelSpec, SummaryOptions
 from bantin.summarizer.extractive import WEIGHTS_FILE, load_weights, select
-from bantin.summarizer.features import drop_opener
+from bantin.summarizer.features import drop_asides, drop_opener
 from bantin.summarizer.generation import NOT_VIETNAMESE
 from bantin.summarizer.sentences import split_sentences
 from bantin.summarizer.spec import EXTRACTIVE_MODEL_ID
@@ -86,11 +86,35 @@ def test_hundred_thousand_words() -> None:
 def test_openers_need_their_antecedent_and_order_is_kept() -> None:
     sentences = ["Công ty A công bố mô hình mới.", "Mô hình đạt kết quả cao.", "Tuy nhiên, chi phí phần cứng vẫn là rào cản lớn."]
     options = SummaryOptions(budget_chars=0, budget_sentences=3)
-    alone = select(sentences, np.array([0.1, 0.1, 0.9]), options, target_chars=40, min_ratio=0.5)
+    alone = select(sentences, np.array([0.1, 0.1, 0.9]), options, target_chars=40, reference_tokens=20, discount=1.0)
     assert drop_opener("Tuy nhiên, trước đó anh Nam từng bị phạt.") == "Anh Nam từng bị phạt."
     assert alone == ["Chi phí phần cứng vẫn là rào cản lớn."]
-    both = select(sentences, np.array([0.1, 0.8, 0.9]), options, target_chars=100, min_ratio=0.5)
+    both = select(sentences, np.array([0.1, 0.8, 0.9]), options, target_chars=100, reference_tokens=20, discount=1.0)
     assert both == sentences[1:]  # document order, the opener kept after its antecedent
+
+
+def test_a_second_sentence_only_when_it_raises_the_expected_rouge() -> None:
+    sentences = ["Công an tỉnh Bạc Liêu bắt giữ đối tượng cầm dao truy sát khiến 11 người thương vong.",
+                 "Đối tượng bị nghi ngáo đá.", "Người dân hiếu kỳ đứng xem rất đông và bàn tán suốt buổi chiều hôm đó."]
+    options = SummaryOptions(budget_chars=0, budget_sentences=3)
+    kwargs = {"target_chars": 400, "reference_tokens": 20}
+    assert select(sentences, np.array([0.6, 0.5, 0.05]), options, discount=1.0, **kwargs) == sentences[:2]
+    assert select(sentences, np.array([0.6, 0.5, 0.05]), options, discount=0.1, **kwargs) == sentences[:1]
+    assert select(sentences, np.array([0.6, 0.5, 0.05]), options, discount=1.0, target_chars=60,
+                  reference_tokens=20) == sentences[:1]  # several sentences only within target_chars
+
+
+def test_long_asides_are_dropped_short_ones_kept() -> None:
+    assert drop_asides("Nguyễn Văn Tiến (33 tuổi, quê Ninh Bình) nhận 20 năm tù về tội Cướp tài sản.") == (
+        "Nguyễn Văn Tiến nhận 20 năm tù về tội Cướp tài sản.")
+    kept = "Công an quận Nam Từ Liêm (Hà Nội) vừa khởi tố bị can Nguyễn Cảnh An (SN 1999)."
+    assert drop_asides(kept) == kept
+    assert drop_asides("Anh Nam (SN 1990, trú tại Hà Nội) đi.") == "Anh Nam (SN 1990, trú tại Hà Nội) đi."  # too short left
+    doc = ("Tin mới\nNguyễn Văn Tiến (33 tuổi, quê Ninh Bình) nhận 20 năm tù về tội Cướp tài sản. "
+           "Tòa án nhân dân thành phố Hà Nội tuyên án sáng qua.")
+    assert "33 tuổi" not in ENGINE.summarize([doc], SummaryOptions())[0].text
+    alone = "Nguyễn Văn Tiến (33 tuổi, quê Ninh Bình) nhận 20 năm tù."
+    assert ENGINE.summarize([alone], SummaryOptions())[0].text == alone  # one sentence: that sentence
 
 
 def test_title_bylines_and_credits_are_never_picked() -> None:

@@ -98,7 +98,9 @@ def test_a_closing_quote_or_bracket_alone_ends_nothing() -> None:
 @pytest.mark.parametrize(
     "line",
     ["Mộc Miên (Tổng hợp)", "Quốc Tiệp (tổng hợp)", "Trang Dung (t / h)", "Hà An (Theo VnExpress)", "Theo Dân Trí",
-     "Theo TTXVN.", "Nguồn: Tuổi Trẻ", "Ảnh: Hoàng Hà", "(Ảnh minh họa: Internet)", "Video: Hiện trường vụ tai nạn"],
+     "Theo TTXVN.", "Nguồn: Tuổi Trẻ", "Ảnh: Hoàng Hà", "(Ảnh minh họa: Internet)", "Video: Hiện trường vụ tai nạn",
+     "Video: Công tác chuẩn bị trước ngày xét xử ông Phan Văn Vĩnh và đường dây đánh bạc nghìn tỷ ở Phú Thọ.",
+     "Clip hiện trường nghi án bác rể sát hại cháu trai rồi chôn xác ở góc vườn."],
 )
 def test_bylines_sources_and_photo_credits(line: str) -> None:
     assert is_source_line(line)
@@ -107,7 +109,8 @@ def test_bylines_sources_and_photo_credits(line: str) -> None:
 @pytest.mark.parametrize(
     "sentence",
     ["Theo tài liệu điều tra, Thương đã đột nhập vào nhà chú ruột để trộm hơn 1 tạ thóc.",
-     "Theo đó, công an đã khởi tố vụ án.", "Anh Nam (SN 1990) bị thương nặng.", "Ông nói: “Tôi đồng ý”."],
+     "Theo đó, công an đã khởi tố vụ án.", "Anh Nam (SN 1990) bị thương nặng.", "Ông nói: “Tôi đồng ý”.",
+     "Clip ghi lại vụ việc được chia sẻ rộng rãi trên mạng xã hội."],
 )
 def test_news_sentences_are_not_source_lines(sentence: str) -> None:
     assert not is_source_line(sentence)
