@@ -36,6 +36,8 @@ OLD_REV = "6313ff7"  # main before issue 13: the centroid + TextRank engine
 def old_engine(rev: str):  # noqa: ANN201 - a module loaded from git
     source = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:summarizer/extractive.py"], check=True,
                             capture_output=True, text=True).stdout
+    if "pyvi" in source and importlib.util.find_spec("pyvi") is None:
+        raise ImportError("it needs pyvi, which is not installed")
     path = Path(tempfile.mkdtemp()) / "old_extractive.py"
     path.write_text(source, encoding="utf-8")
     spec = importlib.util.spec_from_file_location("old_extractive", path)
@@ -62,7 +64,12 @@ def main() -> None:
     if args.no_title:
         rows = [{**row, "title": ""} for row in rows]
     options = SummaryOptions(budget_sentences=args.sentences, budget_chars=args.chars)
-    engines = {"old-extractive": old_engine(args.old_rev)} if args.old_rev else {}
+    engines = {}
+    if args.old_rev:
+        try:
+            engines["old-extractive"] = old_engine(args.old_rev)
+        except ImportError as exc:  # the engine before issue 13 split words with pyvi, no longer a dependency
+            print(f"old engine at {args.old_rev} not run: {exc} (pip install pyvi to run it, or --old-rev '')")
     began = time.perf_counter()
     scores, texts = per_article(rows, options, engines)
     seconds = time.perf_counter() - began
