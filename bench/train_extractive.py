@@ -54,6 +54,7 @@ def main() -> None:
     saved = save_weights(weights, args.out, name=EXTRACTIVE_MODEL_ID, digest=False)
     check = ExtractiveSummarizer(args.out)
     print(f"reference_tokens {saved['reference_tokens']}, discount {saved['discount']}, "
+          f"bigram_weight {saved['bigram_weight']}, "
           f"target_chars {saved['target_chars']}; wrote {args.out} "
           f"({args.out.stat().st_size} bytes, model id {check.model_id}) in {time.perf_counter() - began:.0f} s")
 

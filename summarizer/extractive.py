@@ -156,11 +156,12 @@ def precisions(weights: dict[str, Any], features: np.ndarray) -> tuple[np.ndarra
 
 def select(sentences: Sequence[str], precision: np.ndarray, options: SummaryOptions, *, target_chars: int,
            reference_tokens: float, discount: float, bigram_precision: np.ndarray | None = None,
-           antecedent: Sequence[int] | None = None) -> list[str]:
+           antecedent: Sequence[int] | None = None, bigram_weight: float = 1.0) -> list[str]:
     """The summary's sentences (see the module docstring, steps 3 and 4), in document order.
 
     ``precision``/``bigram_precision``: each sentence's predicted ROUGE-1/-2 precision (the bigram one
-    defaults to the unigram one). ``antecedent[i]``: the index of the sentence that sentence ``i``
+    defaults to the unigram one); ``bigram_weight``: the weight of the ROUGE-2 part of the expected
+    F1 (1: ROUGE-1 and ROUGE-2 count alike). ``antecedent[i]``: the index of the sentence that sentence ``i``
     follows (default ``i - 1``; -1: none).
     """
     two = precision if bigram_precision is None else bigram_precision
@@ -183,7 +184,7 @@ def select(sentences: Sequence[str], precision: np.ndarray, options: SummaryOpti
             if chosen and grams[i] & seen:
                 continue
             weight = discount * len(words[i] - have) / len(words[i]) if chosen else 1.0
-            gained = overlap + weight * (precision[i] * len(bag) + two[i] * (len(bag) - 1))
+            gained = overlap + weight * (precision[i] * len(bag) + bigram_weight * two[i] * (len(bag) - 1))
             f1 = 2 * gained / (length + len(bag) + reference_tokens)
             if best is None or f1 > best[0]:
                 best = (f1, i, gained, len(bag))
@@ -219,6 +220,7 @@ class ExtractiveSummarizer:
         self.target_chars = int(self.weights["target_chars"] if target_chars is None else target_chars)
         self.reference_tokens = float(self.weights["reference_tokens"])
         self.discount = float(self.weights["discount"])
+        self.bigram_weight = float(self.weights.get("bigram_weight", 1.0))  # files before it: 1
 
     def summarize_one(self, doc: str, options: SummaryOptions) -> tuple[str, int, bool, list[str]]:
         """(summary, syllables read, whether anything was left out or cut, warnings saying what)."""
@@ -240,7 +242,7 @@ class ExtractiveSummarizer:
         features, _ = sentence_features(sentences, title or sentences[0])  # no title: the lead sentence stands in
         one, two = precisions(self.weights, features)
         picked = select(sentences, one, options, target_chars=self.target_chars, reference_tokens=self.reference_tokens,
-                        discount=self.discount, bigram_precision=two)
+                        discount=self.discount, bigram_precision=two, bigram_weight=self.bigram_weight)
         return " ".join(picked), read, truncated, warnings
 
     def summarize(

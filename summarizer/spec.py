@@ -16,7 +16,7 @@ DEVICES = ("auto", "cpu", "cuda")
 
 # The model id the extractive engine stores its summaries under with the weights shipped in the
 # package (a weights file of its own, from ``bantin model train-extractive``, carries its own id).
-EXTRACTIVE_MODEL_ID = "extractive-v3"
+EXTRACTIVE_MODEL_ID = "extractive-v4"
 # Where ``bantin model train-extractive`` writes weights in the data folder; the engine prefers them.
 TRAINED_WEIGHTS_FILE = "extractive-weights.json"
 

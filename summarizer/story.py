@@ -58,7 +58,7 @@ def summarize_story(engine: ExtractiveSummarizer, docs: Sequence[str], options: 
         antecedent.extend([-1] + list(range(start, start + len(own) - 1)))
     picked = select(sentences, np.array(scores), options, target_chars=engine.target_chars,
                     reference_tokens=engine.reference_tokens, discount=engine.discount,
-                    bigram_precision=np.array(bigram), antecedent=antecedent)
+                    bigram_precision=np.array(bigram), antecedent=antecedent, bigram_weight=engine.bigram_weight)
     text = " ".join(picked)
     info = SummaryInfo(
         engine=engine.engine, model_id=engine.model_id + STORY_SUFFIX, device=engine.device,

@@ -5,7 +5,8 @@ the reference (the outlets' sapo) holds, clipped counts (``precision_targets``: 
 ROUGE-2 precision). The models: scikit-learn's ``Ridge`` on standardised ``features.FEATURES``
 and their pairwise products, one per target; only their numbers are written (``fit_weights``),
 never a pickle. The selection settings (the reference length the expected F1 is computed for, the
-discount on a further sentence's overlap, the length cap of a summary of several sentences) are
+discount on a further sentence's overlap, the weight of the ROUGE-2 part of the expected F1, the
+length cap of a summary of several sentences) are
 tuned on held-out articles by ``tune_selection``. ``oracle_labels`` (the sentences a greedy
 ROUGE oracle picks) measures the headroom.
 
@@ -16,6 +17,7 @@ train-extractive`` trains them from an archive's own articles.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import statistics
 from collections import Counter
@@ -150,10 +152,11 @@ def fit_weights(features: np.ndarray, targets: np.ndarray, *, alpha: float = 1.0
 
 def tune_selection(
     weights: dict[str, Any], articles: Sequence[Article], options: SummaryOptions | None = None,
-    references: Sequence[float] = (15, 20, 25), discounts: Sequence[float] = (0.6, 0.7, 0.8, 0.9),
+    references: Sequence[float] = (15, 18, 20, 25), discounts: Sequence[float] = (0.8, 0.9, 1.0),
     caps: Sequence[int] = (220, 260, 300), length_within: float = 0.18,
+    bigram_weights: Sequence[float] = (0.2, 1.0),
 ) -> dict[str, Any]:
-    """``weights`` with the (reference_tokens, discount, target_chars) whose summaries of ``articles``
+    """``weights`` with the (reference_tokens, discount, target_chars, bigram_weight) whose summaries of ``articles``
     score best (mean of ROUGE-1, -2 and -L F1 against their references) among those whose median
     length is within ``length_within`` of the references' (the closest in length when none is)."""
     from bantin.summarizer.extractive import candidates, precisions, select
@@ -165,25 +168,25 @@ def tune_selection(
         rows = sentence_features(sentences, title)[0] if len(sentences) > 1 else None
         cached.append((sentences, None if rows is None else precisions(weights, rows), article.summary))
     wanted = statistics.median(len(reference) for _, _, reference in cached)
-    best: tuple[bool, float, float, float, int] | None = None
-    for reference_tokens in references:
-        for discount in discounts:
-            for cap in caps:
-                pairs = [
-                    (" ".join(sentences if p is None else select(
-                        sentences, p[0], options, target_chars=cap, reference_tokens=reference_tokens,
-                        discount=discount, bigram_precision=p[1])), reference)
-                    for sentences, p, reference in cached
-                ]
-                scores = rouge_mean(pairs)
-                off = abs(statistics.median(len(text) for text, _ in pairs) / wanted - 1)
-                key = (off <= length_within,
-                       scores.rouge1 + scores.rouge2 + scores.rougeL if off <= length_within else -off,
-                       reference_tokens, discount, cap)
-                if best is None or key[:2] > best[:2]:
-                    best = key
+    best: tuple[bool, float, float, float, int, float] | None = None
+    for bigram_weight, reference_tokens, discount, cap in itertools.product(bigram_weights, references, discounts,
+                                                                            caps):
+        pairs = [
+            (" ".join(sentences if p is None else select(
+                sentences, p[0], options, target_chars=cap, reference_tokens=reference_tokens,
+                discount=discount, bigram_precision=p[1], bigram_weight=bigram_weight)), reference)
+            for sentences, p, reference in cached
+        ]
+        scores = rouge_mean(pairs)
+        off = abs(statistics.median(len(text) for text, _ in pairs) / wanted - 1)
+        key = (off <= length_within,
+               scores.rouge1 + scores.rouge2 + scores.rougeL if off <= length_within else -off,
+               reference_tokens, discount, cap, bigram_weight)
+        if best is None or key[:2] > best[:2]:
+            best = key
     assert best is not None
-    return {**weights, "reference_tokens": best[2], "discount": best[3], "target_chars": best[4]}
+    return {**weights, "reference_tokens": best[2], "discount": best[3], "target_chars": best[4],
+            "bigram_weight": best[5]}
 
 
 def train_weights(train: Sequence[Article], tune: Sequence[Article], *, alpha: float = 1.0) -> dict[str, Any]:
@@ -192,8 +195,8 @@ def train_weights(train: Sequence[Article], tune: Sequence[Article], *, alpha: f
 
     features, targets, _ = prepare(train, lambda doc: candidates(doc)[:2])
     weights = fit_weights(features, targets, alpha=alpha)
-    weights = tune_selection(weights, tune) if tune else {**weights, "reference_tokens": 20, "discount": 0.8,
-                                                         "target_chars": 260}
+    weights = tune_selection(weights, tune) if tune else {**weights, "reference_tokens": 18, "discount": 1.0,
+                                                         "target_chars": 260, "bigram_weight": 0.2}
     return {**weights, "sentences": int(len(targets)), "sapo_median_chars": sapo_median_chars(train)}
 
 

@@ -102,6 +102,11 @@ def test_a_second_sentence_only_when_it_raises_the_expected_rouge() -> None:
     assert select(sentences, np.array([0.6, 0.5, 0.05]), options, discount=0.1, **kwargs) == sentences[:1]
     assert select(sentences, np.array([0.6, 0.5, 0.05]), options, discount=1.0, target_chars=60,
                   reference_tokens=20) == sentences[:1]  # several sentences only within target_chars
+    bigram = {**kwargs, "discount": 1.0, "bigram_precision": np.array([0.4, 0.05, 0.6])}
+    weak = np.array([0.6, 0.2, 0.25])  # the third sentence: few of its syllables, many of its bigrams expected
+    assert select(sentences, weak, options, bigram_weight=0.0, **bigram) == sentences[:1]
+    assert select(sentences, weak, options, bigram_weight=1.0, **bigram) == [sentences[0], sentences[2]]
+    assert select(sentences, weak, options, **bigram) == [sentences[0], sentences[2]]  # default weight 1
 
 
 def test_long_asides_are_dropped_short_ones_kept() -> None:
@@ -141,6 +146,13 @@ def test_shipped_weights_are_plain_json_read_once() -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["model_id"] == EXTRACTIVE_MODEL_ID and path.stat().st_size < 100_000
     assert load_weights() is load_weights() and ModelSpec().model_id == EXTRACTIVE_MODEL_ID
+
+
+def test_a_weights_file_without_a_bigram_weight_counts_bigrams_fully(tmp_path: Path) -> None:
+    old = {k: v for k, v in load_weights().items() if k != "bigram_weight"}  # a file written before the key
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old), encoding="utf-8")
+    assert ExtractiveSummarizer(path).bigram_weight == 1.0 and ENGINE.bigram_weight == load_weights()["bigram_weight"]
 
 
 def test_a_weights_file_of_its_own(tmp_path: Path) -> None:
