@@ -12,6 +12,7 @@ import difflib
 import json
 import math
 from datetime import datetime
+from itertools import combinations
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -56,6 +57,17 @@ def match_expression(parsed: ParsedQuery, columns: str = "") -> str:
     if parsed.excluded:
         expression += " NOT (" + " OR ".join(_quoted(t) for t in parsed.excluded) + ")"
     return expression
+
+
+def title_expression(parsed: ParsedQuery) -> str:
+    """The MATCH expression of the matches a frequent query's title ranks high: every required
+    clause in the title; for three clauses or more, any two of them in the title or the lead and
+    the rest anywhere (few articles have every word of a long query in their title)."""
+    if len(parsed.required) <= 2:
+        return match_expression(parsed, "title")
+    clauses = ["(" + " OR ".join(_quoted(t) for t in clause.alternatives) + ")" for clause in parsed.required]
+    pairs = " OR ".join(f"({a} AND {b})" for a, b in combinations(clauses, 2))
+    return f"({match_expression(parsed)}) AND ({{title lead}} : ({pairs}))"
 
 
 def _filter_sql(filters: SearchFilters, source_ids: tuple[int, ...], params: dict[str, Any]) -> list[str]:
@@ -168,7 +180,7 @@ def sqlite_candidates(
     # rowids would run the FTS5 query once per id): every match in it is ranked, title matches too.
     # The range is cut so that it holds about TITLE_RANGE matches at the query's density (a word
     # common in bodies but rare in titles would otherwise have every match in range).
-    params["title_match"] = match_expression(parsed, "title")
+    params["title_match"] = title_expression(parsed)
     params["wide"] = TITLE_MATCHES
     title_conditions = ["article_fts MATCH :title_match", *conditions[1:]]
     title_ids = conn.execute(text(f"""SELECT article_fts.rowid FROM article_fts
