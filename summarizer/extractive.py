@@ -239,11 +239,19 @@ class ExtractiveSummarizer:
         read = sum(len(s.split()) for s in sentences)
         if len(sentences) <= 1:  # one sentence (or only a title): that sentence, standing alone
             return drop_opener(sentences[0]), read, truncated, warnings
-        features, _ = sentence_features(sentences, title or sentences[0])  # no title: the lead sentence stands in
-        one, two = precisions(self.weights, features)
-        picked = select(sentences, one, options, target_chars=self.target_chars, reference_tokens=self.reference_tokens,
-                        discount=self.discount, bigram_precision=two, bigram_weight=self.bigram_weight)
-        return " ".join(picked), read, truncated, warnings
+        one, two = self.precisions(sentences, title or sentences[0])  # no title: the lead sentence stands in
+        return " ".join(self.pick(sentences, one, two, options)), read, truncated, warnings
+
+    def precisions(self, sentences: list[str], title: str) -> tuple[np.ndarray, np.ndarray]:
+        """Each of ``sentences``' predicted ROUGE-1 and ROUGE-2 precision under this engine's weights."""
+        return precisions(self.weights, sentence_features(sentences, title)[0])
+
+    def pick(self, sentences: Sequence[str], one: np.ndarray, two: np.ndarray, options: SummaryOptions,
+             antecedent: Sequence[int] | None = None) -> list[str]:
+        """``select`` with this engine's selection settings."""
+        return select(sentences, one, options, target_chars=self.target_chars, reference_tokens=self.reference_tokens,
+                      discount=self.discount, bigram_precision=two, antecedent=antecedent,
+                      bigram_weight=self.bigram_weight)
 
     def summarize(
         self, docs: Sequence[str], options: SummaryOptions, *, progress: Progress | None = None

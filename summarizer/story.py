@@ -1,7 +1,7 @@
 """One summary per story: the extractive engine over all the articles several outlets wrote about it.
 
 Each article is split and scored on its own (``extractive.candidates``, its features and the
-engine's weights); the candidates are pooled and picked like one article's (``extractive.select``:
+engine's weights); the candidates are pooled and picked like one article's (``ExtractiveSummarizer.pick``:
 added while they raise the expected ROUGE, in article then document order), and a sentence that shares a
 trigram with one already picked is dropped, so the same fact told by two outlets appears once.
 The summary's model id is the engine's plus ``STORY_SUFFIX`` and its info says how many articles
@@ -19,8 +19,7 @@ import numpy as np
 
 from bantin.archive.models import STORY_SUFFIX
 from bantin.errors import InputError
-from bantin.summarizer.extractive import MAX_SENTENCES, ExtractiveSummarizer, candidates, precisions, select
-from bantin.summarizer.features import sentence_features
+from bantin.summarizer.extractive import MAX_SENTENCES, ExtractiveSummarizer, candidates
 from bantin.summarizer.generation import check_documents
 from bantin.summarizer.options import Summary, SummaryInfo, SummaryOptions
 
@@ -50,15 +49,13 @@ def summarize_story(engine: ExtractiveSummarizer, docs: Sequence[str], options: 
         truncated |= cut > MAX_SENTENCES
         if not own:
             continue
-        one, two = precisions(engine.weights, sentence_features(own, title)[0]) if len(own) > 1 else (np.ones(1),) * 2
+        one, two = engine.precisions(own, title) if len(own) > 1 else (np.ones(1),) * 2
         start = len(sentences)
         sentences.extend(own)
         scores.extend(float(v) for v in one)
         bigram.extend(float(v) for v in two)
         antecedent.extend([-1] + list(range(start, start + len(own) - 1)))
-    picked = select(sentences, np.array(scores), options, target_chars=engine.target_chars,
-                    reference_tokens=engine.reference_tokens, discount=engine.discount,
-                    bigram_precision=np.array(bigram), antecedent=antecedent, bigram_weight=engine.bigram_weight)
+    picked = engine.pick(sentences, np.array(scores), np.array(bigram), options, antecedent)
     text = " ".join(picked)
     info = SummaryInfo(
         engine=engine.engine, model_id=engine.model_id + STORY_SUFFIX, device=engine.device,
