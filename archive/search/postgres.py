@@ -259,9 +259,12 @@ def _title_matches(conn, parsed, extra, params, ranked) -> list[Candidate]:  # n
         params["titles"] = " | ".join(f"({a} & {b})" for a, b in combinations(clauses, 2))
     params["title_cap"] = TITLE_MATCHES
     title = "s.head @@ CAST(:titles AS tsquery)"
-    checks = check_sql(parsed, params, all_terms=len(parsed.required) > 2)
-    conditions = [*extra, title, *(checks if len(parsed.required) > 2 else
-                                   (f"{_pattern(term, params)} = 0" for term in parsed.excluded))]
+    # the row checks: all terms when the head holds only two clauses, else the exclusions
+    if len(parsed.required) > 2:
+        checks = check_sql(parsed, params, all_terms=True)
+    else:
+        checks = [f"{_pattern(term, params)} = 0" for term in parsed.excluded]
+    conditions = [*extra, title, *checks]
     rows = params["scope"]
     estimated = _estimated_rows(conn, [*extra, title], params)
     if estimated <= HEAD_RANKED:
@@ -270,7 +273,7 @@ def _title_matches(conn, parsed, extra, params, ranked) -> list[Candidate]:  # n
         _only(conn, bitmap=True)
         score = score_sql("postgresql", f"{rank_sql(parsed, params, 's.head')} + 0.01", "s.sort_at")
         inner = " AND ".join([*extra, title])
-        outer = " AND ".join(conditions[len(extra) + 1:]) or "true"
+        outer = " AND ".join(checks) or "true"
         return ranked(f"""SELECT s.article_id, s.sort_at, s.head FROM (
                               SELECT s.article_id, s.sort_at, s.head, s.words FROM article_search s WHERE {inner}
                               ORDER BY {score} DESC, s.sort_at DESC, s.article_id DESC LIMIT :title_cap) s

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
 
 from bantin.archive.search.filters import SearchFilters
-from bantin.archive.search.query import ParsedQuery, Term
+from bantin.archive.search.query import Clause, ParsedQuery, Term
 from bantin.archive.search.results import Candidate, Found
 from bantin.archive.search.sql import aware, score_sql, time_and_relevance_sql, typed_dates
 
@@ -47,11 +47,14 @@ def _quoted(term: Term) -> str:
     return '"' + " ".join(term.words).replace('"', '""') + '"'
 
 
+def _clause(clause: Clause) -> str:
+    return "(" + " OR ".join(_quoted(t) for t in clause.alternatives) + ")"
+
+
 def match_expression(parsed: ParsedQuery, columns: str = "") -> str:
     """The FTS5 MATCH expression for ``parsed``: quoted strings joined by AND, OR and NOT; with
     ``columns`` (``"title"``), the required part must match in those columns."""
-    clauses = ["(" + " OR ".join(_quoted(t) for t in clause.alternatives) + ")" for clause in parsed.required]
-    expression = "(" + " AND ".join(clauses) + ")"
+    expression = "(" + " AND ".join(_clause(clause) for clause in parsed.required) + ")"
     if columns:
         expression = "({" + columns + "} : " + expression + ")"
     if parsed.excluded:
@@ -65,8 +68,7 @@ def title_expression(parsed: ParsedQuery) -> str:
     the rest anywhere (few articles have every word of a long query in their title)."""
     if len(parsed.required) <= 2:
         return match_expression(parsed, "title")
-    clauses = ["(" + " OR ".join(_quoted(t) for t in clause.alternatives) + ")" for clause in parsed.required]
-    pairs = " OR ".join(f"({a} AND {b})" for a, b in combinations(clauses, 2))
+    pairs = " OR ".join(f"({_clause(a)} AND {_clause(b)})" for a, b in combinations(parsed.required, 2))
     return f"({match_expression(parsed)}) AND ({{title lead}} : ({pairs}))"
 
 
