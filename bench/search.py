@@ -144,8 +144,10 @@ def index_size(db: Database, path: Path | None) -> str:
             return (f"article_search with its indexes {row[0] / 2**20:.0f} MiB (words and pairs GIN {row[1] / 2**20:.0f} "
                     f"MiB), title trigram {row[2] / 2**20:.0f} MiB; articles {row[3] / 2**20:.0f} MiB")
         pages = conn.execute(text("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'article_fts%' OR name LIKE "
-                                  "'article_search%' OR name = 'ix_article_search_sort_at'")).scalar_one()
-        return f"FTS5 + article_search {pages / 2**20:.0f} MiB; database file {path.stat().st_size / 2**20:.0f} MiB"
+                                  "'article_head_fts%' OR name LIKE 'article_search%' OR name = 'ix_article_search_sort_at'")
+                             ).scalar_one()
+        return (f"FTS5 (full and title-and-lead) + article_search {pages / 2**20:.0f} MiB; "
+                f"database file {path.stat().st_size / 2**20:.0f} MiB")
 
 
 def folded_frequencies(count: int, words: list[str], seed: int) -> tuple[Counter[str], Counter[str], int]:

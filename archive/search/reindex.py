@@ -38,7 +38,8 @@ def reindex(db: Database, progress: Progress | None = None, batch: int = BATCH) 
         if db.backend == "postgresql":
             done = _postgres(conn, low, high, count, batch, report)
         else:
-            conn.execute(text("INSERT INTO article_fts (article_fts) VALUES ('delete-all')"))
+            for table in ("article_fts", "article_head_fts"):
+                conn.execute(text(f"INSERT INTO {table} ({table}) VALUES ('delete-all')"))
             conn.execute(text("DELETE FROM article_search"))
             done = 0
             for start in range(low, high + 1, batch):

@@ -51,25 +51,22 @@ def _clause(clause: Clause) -> str:
     return "(" + " OR ".join(_quoted(t) for t in clause.alternatives) + ")"
 
 
-def match_expression(parsed: ParsedQuery, columns: str = "") -> str:
-    """The FTS5 MATCH expression for ``parsed``: quoted strings joined by AND, OR and NOT; with
-    ``columns`` (``"title"``), the required part must match in those columns."""
+def match_expression(parsed: ParsedQuery) -> str:
+    """The FTS5 MATCH expression for ``parsed``: quoted strings joined by AND, OR and NOT."""
     expression = "(" + " AND ".join(_clause(clause) for clause in parsed.required) + ")"
-    if columns:
-        expression = "({" + columns + "} : " + expression + ")"
     if parsed.excluded:
         expression += " NOT (" + " OR ".join(_quoted(t) for t in parsed.excluded) + ")"
     return expression
 
 
 def title_expression(parsed: ParsedQuery) -> str:
-    """The MATCH expression of the matches a frequent query's title ranks high: every required
-    clause in the title; for three clauses or more, any two of them in the title or the lead and
-    the rest anywhere (few articles have every word of a long query in their title)."""
+    """The MATCH expression, over ``article_head_fts`` (title and lead), of the matches a frequent
+    query's title ranks high: every required clause in the title; for three clauses or more, any
+    two of them in the title or the lead (few articles have every word of a long query in their
+    title). The rest of the query is checked where these matches are read again."""
     if len(parsed.required) <= 2:
-        return match_expression(parsed, "title")
-    pairs = " OR ".join(f"({_clause(a)} AND {_clause(b)})" for a, b in combinations(parsed.required, 2))
-    return f"({match_expression(parsed)}) AND ({{title lead}} : ({pairs}))"
+        return "({title} : (" + " AND ".join(_clause(clause) for clause in parsed.required) + "))"
+    return " OR ".join(f"({_clause(a)} AND {_clause(b)})" for a, b in combinations(parsed.required, 2))
 
 
 def _filter_sql(filters: SearchFilters, source_ids: tuple[int, ...], params: dict[str, Any]) -> list[str]:
@@ -117,13 +114,15 @@ def sqlite_candidates(
     SQL, each with its bm25 rank), and how many match.
 
     * When the vocabulary says at most ``ALL_MATCHES`` articles can match, all matches are read
-      and ranked (the total is exact); so too when the newest ``NEWEST`` turn out to be all.
-    * Otherwise the newest ``max(NEWEST, 2 * cap)`` matches (by rowid, then ordered by time) and
-      every match in the rowid range of the newest ``TITLE_MATCHES`` with the whole query in the
-      title (cut to about ``TITLE_RANGE`` matches), all ranked by the whole query's bm25; the
-      matches are counted up
-      to ``COUNTED``, above which the total is estimated from the share of the rowid range the
-      newest matches spanned.
+      and ranked (the total is exact); so too when the newest ``NEWEST`` turn out to be all. A
+      phrase is not counted (that costs as much as ranking it): its matches in the newest eighth
+      of the archive estimate whether it has more than ``ALL_MATCHES``.
+    * Otherwise the newest ``max(NEWEST, 2 * cap)`` matches (by rowid, then ordered by time;
+      ``ALL_MATCHES + 1`` where those were read to learn whether there are more) and every match
+      in the rowid range of the newest ``TITLE_MATCHES`` title matches (found in the title-and-
+      lead index), cut to about ``TITLE_RANGE`` matches, all ranked by the whole query's bm25.
+      The matches are counted up to ``COUNTED``, above which (and for a phrase) the total is
+      estimated from the share of the rowid range the newest matches spanned.
     """
     _math(conn)
     params: dict[str, Any] = {"match": match_expression(parsed), "keep": keep, "now": now}
@@ -144,37 +143,45 @@ def sqlite_candidates(
         return found, int(rows[0].n) if rows else 0, int(rows[0].low) if rows else 0
 
     bound = _upper_bound(conn, parsed)
-    counted = None
-    if bound > ALL_MATCHES and any(term.is_phrase for term in parsed.positive_terms):
-        # the words' counts bound the documents with the words, not the phrase: count the phrase
-        # (without filters up to COUNTED: the total needs that count when it passes ALL_MATCHES)
-        over = ALL_MATCHES + 1 if conditions[1:] else COUNTED + 1
-        bound = conn.execute(text("SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH :match "
-                                  "LIMIT :over)"), {"match": params["match"], "over": over}).scalar_one()
-        counted = None if conditions[1:] else bound
-    if bound <= ALL_MATCHES:
+    low, high = _rowid_range(conn)
+    phrase = bound > ALL_MATCHES and any(term.is_phrase for term in parsed.positive_terms)
+    if phrase:
+        # the words' counts bound the articles with the words, not the phrase. Counting the phrase
+        # reads both words' positions in every article that has them, as ranking it does (bm25's
+        # document frequency is a pass of its own): its matches in the newest eighth of the
+        # archive estimate it instead, at an eighth of the cost
+        params["recent"] = high - (high - low) // 8
+        recent = conn.execute(text("SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH :match "
+                                   "AND rowid >= :recent LIMIT :over)"),
+                              {"match": params["match"], "recent": params["recent"], "over": ALL_MATCHES + 1}).scalar_one()
+        bound = round(recent * (high - low + 1) / max(1, high - params["recent"] + 1))
+    elif bound <= ALL_MATCHES:
         found, matches, _ = read("")
         return Found(found, matches, estimated=False)
-    if conditions[1:]:  # filters: the bound ignores them, and they often leave few matches
+    newest = None
+    if conditions[1:] or bound <= ALL_MATCHES:
+        # filters (the bound ignores them, and they often leave few matches) or a phrase that
+        # seems to have few: read up to ALL_MATCHES + 1, all of them when there are no more
         params["over"] = ALL_MATCHES + 1
-        found, matches, _ = read("LIMIT :over")
+        newest, matches, oldest = read("LIMIT :over")
         if matches <= ALL_MATCHES:
-            return Found(found, matches, estimated=False)
-    params["wide"] = max(NEWEST, 2 * cap)
-    newest, matches, oldest = read("LIMIT :wide")
-    if matches < params["wide"]:
-        return Found(newest, matches, estimated=False)
-    if counted is None:
+            return Found(newest, matches, estimated=False)
+    if newest is None:
+        params["wide"] = max(NEWEST, 2 * cap)
+        newest, matches, oldest = read("LIMIT :wide")
+        if matches < params["wide"]:
+            return Found(newest, matches, estimated=False)
+    span = round(matches * (high - low + 1) / max(1, high - oldest + 1))  # at the newest matches' density
+    if phrase:  # not counted: estimated
+        counted, estimated = max(matches, span), True
+    else:
         params["counted"] = COUNTED + 1
         joined = "JOIN article_search s ON s.article_id = article_fts.rowid" if conditions[1:] else ""
         counted = conn.execute(text(f"""SELECT count(*) FROM (SELECT 1 FROM article_fts {joined}
             WHERE {" AND ".join(conditions)} LIMIT :counted)""").bindparams(*typed_dates(params, " ".join(conditions))),
             params).scalar_one()
-    # two subqueries: SQLite reads min() or max() of a key in one seek, but scans for both at once
-    low, high = conn.execute(text("SELECT (SELECT min(article_id) FROM article_search), "
-                                  "(SELECT max(article_id) FROM article_search)")).one()
-    if counted > COUNTED:
-        counted = max(counted, round(matches * (high - low + 1) / max(1, high - oldest + 1)))
+        estimated = counted > COUNTED
+        counted = max(counted, span) if estimated else counted
     # the newest TITLE_MATCHES title matches, ranked like every other match: bm25 of a query
     # restricted to the title column weighs its words by their rarity in titles, so its scores are
     # not comparable with the others' (a frequent word's title matches would crowd out the page).
@@ -184,19 +191,32 @@ def sqlite_candidates(
     # common in bodies but rare in titles would otherwise have every match in range).
     params["title_match"] = title_expression(parsed)
     params["wide"] = TITLE_MATCHES
-    title_conditions = ["article_fts MATCH :title_match", *conditions[1:]]
-    title_ids = conn.execute(text(f"""SELECT article_fts.rowid FROM article_fts
-        JOIN article_search s ON s.article_id = article_fts.rowid WHERE {" AND ".join(title_conditions)}
-        ORDER BY article_fts.rowid DESC LIMIT :wide""").bindparams(*typed_dates(params, " ".join(title_conditions))),
+    # (in the title-and-lead index, migration 0011: a column filter on article_fts decodes every
+    # position list of the words, body included)
+    title_conditions = ["article_head_fts MATCH :title_match", *conditions[1:]]
+    title_ids = conn.execute(text(f"""SELECT article_head_fts.rowid FROM article_head_fts
+        JOIN article_search s ON s.article_id = article_head_fts.rowid WHERE {" AND ".join(title_conditions)}
+        ORDER BY article_head_fts.rowid DESC LIMIT :wide""").bindparams(*typed_dates(params, " ".join(title_conditions))),
         params).scalars().all()
     if not title_ids:
-        return Found(newest, counted, estimated=counted > COUNTED)
+        return Found(newest, counted, estimated=estimated)
     reach = TITLE_RANGE * max(1, high - low + 1) / max(1, counted)  # rowids holding TITLE_RANGE matches
-    params["high"] = title_ids[0]
+    # (only below the newest matches: those were all read already)
+    params["high"] = min(title_ids[0], oldest - 1)
     params["low"] = min(i for i in title_ids if title_ids[0] - i <= reach)
+    if params["low"] > params["high"]:
+        return Found(newest, counted, estimated=estimated)
     seen = {cand.article_id for cand in newest}
     titles = read("", ("article_fts.rowid BETWEEN :low AND :high",))[0]
-    return Found(newest + [cand for cand in titles if cand.article_id not in seen], counted, estimated=counted > COUNTED)
+    return Found(newest + [cand for cand in titles if cand.article_id not in seen], counted, estimated=estimated)
+
+
+def _rowid_range(conn: Connection) -> tuple[int, int]:
+    """The archive's lowest and highest article ids (two subqueries: SQLite reads min() or max()
+    of a key in one seek, but scans for both at once)."""
+    low, high = conn.execute(text("SELECT (SELECT min(article_id) FROM article_search), "
+                                  "(SELECT max(article_id) FROM article_search)")).one()
+    return int(low or 0), int(high or 0)
 
 
 def _math(conn: Connection) -> None:
@@ -263,11 +283,14 @@ BODY_CHARS = 200_000
 
 def sqlite_fill(conn: Connection, low: int, high: int) -> int:
     """(Re)index the articles with ``low <= id < high``, whose index rows were deleted before
-    (what migration 0002's triggers write for a new article); the number of articles."""
+    (what the triggers of migrations 0002-0011 write for a new article); the number of articles."""
     params = {"lo": low, "hi": high}
     conn.execute(text(f"""INSERT INTO article_fts (rowid, title, lead, body)
         SELECT a.id, {_folded('a', 'title')}, {_folded('a', 'lead')}, {_folded('a', 'body', BODY_CHARS)}
         FROM articles a WHERE a.id >= :lo AND a.id < :hi"""), params)
+    conn.execute(text(f"""INSERT INTO article_head_fts (rowid, title, lead)
+        SELECT a.id, {_folded('a', 'title')}, {_folded('a', 'lead')} FROM articles a WHERE a.id >= :lo AND a.id < :hi"""),
+        params)
     return conn.execute(text("""INSERT OR REPLACE INTO article_search (article_id, sort_at, source_id, relevance, topics)
         SELECT id, coalesce(published_at, fetched_at), source_id, relevance, topics FROM articles
         WHERE id >= :lo AND id < :hi"""), params).rowcount

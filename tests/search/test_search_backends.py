@@ -179,16 +179,32 @@ def test_few_matches_are_all_ranked_and_counted(db):
     assert old in [hit.article_id for hit in page.hits]
 
 
-def test_frequent_terms_still_find_old_title_matches(db, monkeypatch):
+@pytest.mark.parametrize("query", ["tri tue nhan tao", '"tri tue nhan tao"'])
+def test_frequent_terms_still_find_old_title_matches(db, monkeypatch, query):
+    """(SQLite: a frequent phrase is estimated from its newest matches, not counted, and its title
+    matches come from the title-and-lead index.)"""
     fill(db, count_extra=30)
     old = _old_title_match(db)
     _bounded(monkeypatch, 10)
-    page = search(db, "tri tue nhan tao", SearchFilters(per_page=6), now=NOW)
+    page = search(db, query, SearchFilters(per_page=6), now=NOW)
     ids = [hit.article_id for hit in page.hits]
     assert page.capped and page.total >= 10 and page.total_text.startswith("khoảng ")
     assert old in ids  # 900 days old, beyond the newest matches, but the query is its title
     body_only = [hit.score for hit in page.hits if "tuệ" not in hit.title.lower()]
     assert page.hits[ids.index(old)].score > max(body_only)
+
+
+def test_a_phrase_of_frequent_words_found_nowhere_or_rarely_is_exact(db, monkeypatch):
+    """Words found in more articles than are ranked in full, as a phrase in few or none: all its
+    matches are ranked and counted exactly (SQLite estimates the phrase from its newest matches
+    and then reads them all)."""
+    fill(db, count_extra=30)
+    _bounded(monkeypatch, 10)
+    nowhere = search(db, '"tao nhan"', now=NOW)
+    assert nowhere.total == 0 and not nowhere.capped
+    few = _article(db, "tue-tri", "Chuyện lạ", "Không có gì.", "Đảo ngữ: tuệ trí nhân tạo.", days=400)
+    page = search(db, '"tue tri"', now=NOW)
+    assert [hit.article_id for hit in page.hits] == [few] and page.total == 1 and not page.capped
 
 
 def _article(db, slug: str, title: str, lead: str, body: str, days: float) -> int:

@@ -33,10 +33,18 @@ def test_backfill_and_round_trip(db):
 
 def test_filters_on_rows_written_before_the_filter_columns(db):
     """Migration 0010 (SQLite) copies source, relevance and topics of the rows already indexed;
-    afterwards its triggers keep them, also for an update of only those columns from plain SQL."""
+    afterwards its triggers keep them, also for an update of only those columns from plain SQL.
+    Migration 0011 indexes the titles and leads already stored."""
     downgrade(db, "0009")
     fill(db)
     upgrade(db)
+    if db.backend == "sqlite":
+        with db.engine.connect() as conn:
+            heads = conn.execute(text("SELECT count(*) FROM article_head_fts WHERE article_head_fts MATCH 'tri'")
+                                 ).scalar_one()
+            titles = conn.execute(text("SELECT count(*) FROM articles WHERE title || lead LIKE '%trí%' "
+                                       "OR title || lead LIKE '%Trí%'")).scalar_one()
+        assert heads == titles > 0
     filters = SearchFilters(topics=("ai",), min_relevance=0.5)
     before = {h.title for h in search(db, "tri tue", filters, now=NOW).hits}
     assert before
@@ -72,7 +80,12 @@ def test_sqlite_index_follows_writes_from_any_connection(db):
     assert [h.title for h in search(db, "dien toan", now=NOW).hits] == ["Điện toán lượng tử"]
     assert search(db, "duong sat", now=NOW).total == 0
     with db.engine.connect() as conn:
-        assert conn.execute(text("INSERT INTO article_fts(article_fts) VALUES ('integrity-check')")).rowcount != 0
+        for table in ("article_fts", "article_head_fts"):  # the title-and-lead index too (migration 0011)
+            assert conn.execute(text(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")).rowcount != 0
+        heads = conn.execute(text("SELECT rowid FROM article_head_fts WHERE article_head_fts MATCH :m"),
+                             {"m": '"dien toan" OR "duong sat"'}).scalars().all()
+        updated = conn.execute(text("SELECT id FROM articles WHERE title = 'Điện toán lượng tử'")).scalar_one()
+    assert heads == [updated]
 
 
 def test_an_overlong_token_is_stored_without_breaking_the_write(db):
