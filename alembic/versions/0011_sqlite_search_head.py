@@ -41,17 +41,12 @@ def _head(row: str) -> str:
     return f"{row}.id, {folded(row, 'title')}, {folded(row, 'lead')}"
 
 
-_ROW = "(article_id, sort_at, source_id, relevance, topics)"
-
-
-def _values(row: str) -> str:
-    return f"({row}.id, coalesce({row}.published_at, {row}.fetched_at), {row}.source_id, {row}.relevance, {row}.topics)"
-
-
 def _triggers(*, head: bool) -> tuple[str, ...]:
     """Migration 0010's three triggers of ``articles``, with (``head``) or without the lines that
     keep ``article_head_fts``."""
     fts = _revision("0002_search.py")._fts_values
+    filters = _revision("0010_sqlite_search_filters.py")
+    row, values = filters._ROW, filters._values
     add = f"INSERT INTO article_head_fts (rowid, title, lead) VALUES ({_head('new')});" if head else ""
     remove = (f"INSERT INTO article_head_fts (article_head_fts, rowid, title, lead) VALUES ('delete', {_head('old')});"
               if head else "")
@@ -62,7 +57,7 @@ def _triggers(*, head: bool) -> tuple[str, ...]:
         f"""CREATE TRIGGER articles_search_insert AFTER INSERT ON articles BEGIN
             INSERT INTO article_fts (rowid, title, lead, body) VALUES ({fts('new')});
             {add}
-            INSERT OR REPLACE INTO article_search {_ROW} VALUES {_values('new')};
+            INSERT OR REPLACE INTO article_search {row} VALUES {values('new')};
         END""",
         f"""CREATE TRIGGER articles_search_update AFTER UPDATE OF title, lead, body, published_at, fetched_at
         ON articles BEGIN
@@ -70,7 +65,7 @@ def _triggers(*, head: bool) -> tuple[str, ...]:
             INSERT INTO article_fts (rowid, title, lead, body) VALUES ({fts('new')});
             {remove}
             {add}
-            INSERT OR REPLACE INTO article_search {_ROW} VALUES {_values('new')};
+            INSERT OR REPLACE INTO article_search {row} VALUES {values('new')};
         END""",
         f"""CREATE TRIGGER articles_search_delete AFTER DELETE ON articles BEGIN
             INSERT INTO article_fts (article_fts, rowid, title, lead, body) VALUES ('delete', {fts('old')});

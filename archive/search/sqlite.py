@@ -113,6 +113,8 @@ def sqlite_candidates(
     """The best ``keep`` of the matches of ``parsed`` and ``filters`` worth ranking (scored in
     SQL, each with its bm25 rank), and how many match.
 
+    * A query that is one quoted phrase: ``_phrase_candidates`` (ranked by where the phrase
+      stands, not by bm25).
     * When the vocabulary says at most ``ALL_MATCHES`` articles can match, all matches are read
       and ranked (the total is exact); so too when the newest ``NEWEST`` turn out to be all. A
       phrase is not counted (that costs as much as ranking it): its matches in the newest eighth
@@ -144,8 +146,12 @@ def sqlite_candidates(
 
     bound = _upper_bound(conn, parsed)
     low, high = _rowid_range(conn)
-    phrase = bound > ALL_MATCHES and any(term.is_phrase for term in parsed.positive_terms)
-    if phrase:
+    phrase = _single_phrase(parsed)
+    if phrase is not None:
+        return _phrase_candidates(conn, phrase, conditions, params, exact=bound <= ALL_MATCHES,
+                                  wide=max(NEWEST, 2 * cap), span=(low, high))
+    counted_phrase = bound > ALL_MATCHES and any(term.is_phrase for term in parsed.positive_terms)
+    if counted_phrase:
         # the words' counts bound the articles with the words, not the phrase. Counting the phrase
         # reads both words' positions in every article that has them, as ranking it does (bm25's
         # document frequency is a pass of its own): its matches in the newest eighth of the
@@ -172,7 +178,7 @@ def sqlite_candidates(
         if matches < params["wide"]:
             return Found(newest, matches, estimated=False)
     span = round(matches * (high - low + 1) / max(1, high - oldest + 1))  # at the newest matches' density
-    if phrase:  # not counted: estimated
+    if counted_phrase:  # not counted: estimated
         counted, estimated = max(matches, span), True
     else:
         params["counted"] = COUNTED + 1
@@ -209,6 +215,61 @@ def sqlite_candidates(
     seen = {cand.article_id for cand in newest}
     titles = read("", ("article_fts.rowid BETWEEN :low AND :high",))[0]
     return Found(newest + [cand for cand in titles if cand.article_id not in seen], counted, estimated=estimated)
+
+
+# The text rank of a query that is one quoted phrase: where the phrase stands (PostgreSQL's
+# weights for title and lead; there too a phrase counts in title or lead only where it stands
+# there, and a match elsewhere only by its recency).
+_IN_TITLE, _IN_LEAD, _ANYWHERE = 1.0, 0.5, 0.01
+
+
+def _single_phrase(parsed: ParsedQuery) -> str | None:
+    """The MATCH string of ``parsed`` when it is one quoted phrase and nothing else."""
+    if parsed.excluded or len(parsed.required) != 1 or len(parsed.required[0].alternatives) != 1:
+        return None
+    term = parsed.required[0].alternatives[0]
+    return _quoted(term) if term.is_phrase else None
+
+
+def _phrase_candidates(
+    conn: Connection, phrase: str, conditions: list[str], params: dict[str, Any], *, exact: bool, wide: int,
+    span: tuple[int, int],
+) -> Found:
+    """The candidates of a query that is one quoted phrase (``phrase``, its MATCH string), ranked
+    by where the phrase stands: in the title, in the lead, elsewhere (``_IN_TITLE``...). bm25
+    would weigh the phrase's rarity, the same for every match, at the cost of a pass over every
+    article with both words in every statement (as long as finding the matches: for a phrase of
+    two common words most of a search). So: the newest ``wide`` matches, and every match with the
+    phrase in its title or lead (the title-and-lead index), since only those can outrank them;
+    the ranking is exact. Counted exactly when ``exact`` (its words are rare enough), otherwise
+    estimated from the rowids the newest matches spanned."""
+    params["wide"] = wide
+    where = " AND ".join(conditions)
+    rows = conn.execute(text(f"""SELECT article_fts.rowid AS article_id, s.sort_at FROM article_fts
+        JOIN article_search s ON s.article_id = article_fts.rowid WHERE {where}
+        ORDER BY article_fts.rowid DESC LIMIT :wide""").bindparams(*typed_dates(params, where)), params).all()
+    title, lead = (set(conn.execute(text("SELECT rowid FROM article_head_fts WHERE article_head_fts MATCH :m"),
+                                    {"m": "{" + column + "} : " + phrase}).scalars()) for column in ("title", "lead"))
+
+    def found(rows: list) -> list[Candidate]:
+        return [Candidate(row.article_id, _ANYWHERE + _IN_TITLE * (row.article_id in title)
+                          + _IN_LEAD * (row.article_id in lead), aware(row.sort_at)) for row in rows]
+
+    if len(rows) < wide:
+        return Found(found(rows), len(rows), estimated=False)
+    oldest = rows[-1].article_id
+    params["older"] = json.dumps(sorted(i for i in title | lead if i < oldest))
+    filters = " AND ".join(["s.article_id IN (SELECT value FROM json_each(:older))", *conditions[1:]])
+    older = conn.execute(text(f"SELECT s.article_id, s.sort_at FROM article_search s WHERE {filters}")
+                         .bindparams(*typed_dates(params, filters)), params).all()
+    if exact:
+        joined = "JOIN article_search s ON s.article_id = article_fts.rowid" if conditions[1:] else ""
+        total = conn.execute(text(f"SELECT count(*) FROM article_fts {joined} WHERE {where}")
+                             .bindparams(*typed_dates(params, where)), params).scalar_one()
+    else:
+        low, high = span
+        total = max(wide, round(wide * (high - low + 1) / max(1, high - oldest + 1)))
+    return Found(found(rows) + found(older), total, estimated=not exact)
 
 
 def _rowid_range(conn: Connection) -> tuple[int, int]:

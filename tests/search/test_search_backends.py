@@ -264,13 +264,27 @@ def test_a_phrase_ranks_by_the_phrase_not_its_scattered_words(db):
     assert ids.index(newer) < ids.index(scattered)
 
 
+def test_a_phrase_ranks_title_above_lead_above_body(db, monkeypatch):
+    """A quoted phrase in an older title outranks it in a newer lead, which outranks it in the
+    newest body (all of them recent); the bounded way (SQLite: the newest matches and every title or lead match) gives
+    the same order."""
+    fill(db, count_extra=30)
+    in_title = _article(db, "p-title", "Học máy lượng tử ra mắt", "Tin mới.", "Không có gì.", days=3)
+    in_lead = _article(db, "p-lead", "Tin công nghệ", "Về học máy lượng tử.", "Không có gì.", days=2)
+    in_body = _article(db, "p-body", "Tin trong ngày", "Tin mới.", "Có nhắc học máy lượng tử.", days=1)
+    assert [hit.article_id for hit in search(db, '"hoc may luong tu"', now=NOW).hits] == [in_title, in_lead, in_body]
+    _bounded(monkeypatch, 1)  # one per page: the newest two matches are read, then the title or lead ones
+    page = search(db, '"hoc may luong tu"', SearchFilters(per_page=1), now=NOW)
+    assert page.capped and [hit.article_id for hit in page.hits] == [in_title]
+
+
 def test_frequent_terms_score_every_candidate_as_a_full_ranking_does(db, monkeypatch):
     """The bounded way scores title matches by the whole query's text rank, as every other match
     (on SQLite bm25 of a title-only query weighs a word by its rarity in titles: such scores are not
     comparable, and a frequent word's title matches crowded newer, better matches out of page 1)."""
     fill(db, count_extra=30)
     _old_title_match(db)
-    for query in ("tri tue nhan tao", "ai", "nhan tao"):
+    for query in ("tri tue nhan tao", "ai", "nhan tao", '"nhan tao"', '"tri tue nhan tao"'):
         full = {hit.article_id: hit.score for hit in search(db, query, SearchFilters(per_page=100), now=NOW).hits}
         with monkeypatch.context() as patched:
             _bounded(patched, 10)
