@@ -133,16 +133,10 @@ def sqlite_candidates(
     def read(limit: str, more: tuple[str, ...] = ()) -> tuple[list[Candidate], int, int]:
         """The best ``keep`` matches (newest first, at most ``limit``; ``more`` conditions), how
         many, the oldest rowid."""
-        score = score_sql("sqlite", "x.text_rank", "x.sort_at")
-        query = f"""SELECT x.article_id, x.sort_at, x.text_rank, count(*) OVER () AS n, min(x.article_id) OVER () AS low
-                     FROM (SELECT article_fts.rowid AS article_id, s.sort_at, -{_BM25} AS text_rank
-                           FROM article_fts JOIN article_search s ON s.article_id = article_fts.rowid
-                           WHERE {" AND ".join((*conditions, *more))}
-                           ORDER BY article_fts.rowid DESC {limit}) x
-                     ORDER BY {score} DESC, x.sort_at DESC, x.article_id DESC LIMIT :keep"""
-        rows = conn.execute(text(query).bindparams(*typed_dates(params, query)), params).all()
-        found = [Candidate(row.article_id, float(row.text_rank), aware(row.sort_at)) for row in rows]
-        return found, int(rows[0].n) if rows else 0, int(rows[0].low) if rows else 0
+        return _best(conn, f"""SELECT article_fts.rowid AS article_id, s.sort_at, -{_BM25} AS text_rank
+                               FROM article_fts JOIN article_search s ON s.article_id = article_fts.rowid
+                               WHERE {" AND ".join((*conditions, *more))}
+                               ORDER BY article_fts.rowid DESC {limit}""", params)
 
     bound = _upper_bound(conn, parsed)
     low, high = _rowid_range(conn)
@@ -231,6 +225,17 @@ def _single_phrase(parsed: ParsedQuery) -> str | None:
     return _quoted(term) if term.is_phrase else None
 
 
+def _best(conn: Connection, rows: str, params: dict[str, Any]) -> tuple[list[Candidate], int, int]:
+    """The best ``:keep`` of ``rows`` (a SELECT of article_id, sort_at, text_rank) by score, how
+    many rows it gave and the lowest article id (scored in SQL: only the best reach Python)."""
+    score = score_sql("sqlite", "x.text_rank", "x.sort_at")
+    query = f"""SELECT x.article_id, x.sort_at, x.text_rank, count(*) OVER () AS n, min(x.article_id) OVER () AS low
+                FROM ({rows}) x ORDER BY {score} DESC, x.sort_at DESC, x.article_id DESC LIMIT :keep"""
+    found = conn.execute(text(query).bindparams(*typed_dates(params, query)), params).all()
+    candidates = [Candidate(row.article_id, float(row.text_rank), aware(row.sort_at)) for row in found]
+    return candidates, int(found[0].n) if found else 0, int(found[0].low) if found else 0
+
+
 def _phrase_candidates(
     conn: Connection, phrase: str, conditions: list[str], params: dict[str, Any], *, exact: bool, wide: int,
     span: tuple[int, int],
@@ -243,33 +248,36 @@ def _phrase_candidates(
     phrase in its title or lead (the title-and-lead index), since only those can outrank them;
     the ranking is exact. Counted exactly when ``exact`` (its words are rare enough), otherwise
     estimated from the rowids the newest matches spanned."""
+    for column in ("title", "lead"):
+        ids = conn.execute(text("SELECT rowid FROM article_head_fts WHERE article_head_fts MATCH :m"),
+                           {"m": "{" + column + "} : " + phrase}).scalars().all()
+        params[f"in_{column}"] = json.dumps(ids)
+
+    def rank(article_id: str) -> str:
+        return (f"{_ANYWHERE} + {_IN_TITLE} * ({article_id} IN (SELECT value FROM json_each(:in_title))) "
+                f"+ {_IN_LEAD} * ({article_id} IN (SELECT value FROM json_each(:in_lead)))")
+
     params["wide"] = wide
-    where = " AND ".join(conditions)
-    rows = conn.execute(text(f"""SELECT article_fts.rowid AS article_id, s.sort_at FROM article_fts
-        JOIN article_search s ON s.article_id = article_fts.rowid WHERE {where}
-        ORDER BY article_fts.rowid DESC LIMIT :wide""").bindparams(*typed_dates(params, where)), params).all()
-    title, lead = (set(conn.execute(text("SELECT rowid FROM article_head_fts WHERE article_head_fts MATCH :m"),
-                                    {"m": "{" + column + "} : " + phrase}).scalars()) for column in ("title", "lead"))
-
-    def found(rows: list) -> list[Candidate]:
-        return [Candidate(row.article_id, _ANYWHERE + _IN_TITLE * (row.article_id in title)
-                          + _IN_LEAD * (row.article_id in lead), aware(row.sort_at)) for row in rows]
-
-    if len(rows) < wide:
-        return Found(found(rows), len(rows), estimated=False)
-    oldest = rows[-1].article_id
-    params["older"] = json.dumps(sorted(i for i in title | lead if i < oldest))
-    filters = " AND ".join(["s.article_id IN (SELECT value FROM json_each(:older))", *conditions[1:]])
-    older = conn.execute(text(f"SELECT s.article_id, s.sort_at FROM article_search s WHERE {filters}")
-                         .bindparams(*typed_dates(params, filters)), params).all()
+    newest, matches, oldest = _best(conn, f"""SELECT article_fts.rowid AS article_id, s.sort_at,
+            {rank("article_fts.rowid")} AS text_rank
+        FROM article_fts JOIN article_search s ON s.article_id = article_fts.rowid WHERE {" AND ".join(conditions)}
+        ORDER BY article_fts.rowid DESC LIMIT :wide""", params)
+    if matches < wide:
+        return Found(newest, matches, estimated=False)
+    params["oldest"] = oldest
+    heads = "SELECT value FROM json_each(:in_title) UNION SELECT value FROM json_each(:in_lead)"
+    where = " AND ".join([f"s.article_id IN ({heads})", "s.article_id < :oldest", *conditions[1:]])
+    older = _best(conn, f"SELECT s.article_id, s.sort_at, {rank('s.article_id')} AS text_rank FROM article_search s "
+                        f"WHERE {where}", params)[0]
     if exact:
         joined = "JOIN article_search s ON s.article_id = article_fts.rowid" if conditions[1:] else ""
+        where = " AND ".join(conditions)
         total = conn.execute(text(f"SELECT count(*) FROM article_fts {joined} WHERE {where}")
                              .bindparams(*typed_dates(params, where)), params).scalar_one()
     else:
         low, high = span
         total = max(wide, round(wide * (high - low + 1) / max(1, high - oldest + 1)))
-    return Found(found(rows) + found(older), total, estimated=not exact)
+    return Found(newest + older, total, estimated=not exact)
 
 
 def _rowid_range(conn: Connection) -> tuple[int, int]:
