@@ -49,9 +49,9 @@ ALL_MATCHES = 10_000
 # ... at most this many when a phrase of three words or more must be checked row by row
 ALL_CHECKED = 5_000
 TITLE_MATCHES = 1_000
-# ... the best TITLE_MATCHES by their head's score when at most this many have the words in the
-# head as asked (scoring a row's head costs a few microseconds); the newest ones above it
-HEAD_RANKED = 20_000
+# ... the best TITLE_MATCHES by their head's score among at most about this many with the words in
+# the head as asked (scoring a row's head costs a few microseconds): the newest ones above it
+HEAD_RANKED = 4_000
 
 
 def _lexeme(value: str) -> str:
@@ -208,7 +208,8 @@ def postgres_candidates(
         expected = max(_text_share(conn, parsed, total, upper=True) * scope, bound + 1)
     newest, matches = _newest(conn, parsed, filters, extra, params, share * scope, ranked, by_index)
     seen = {cand.article_id for cand in newest}
-    titles = [cand for cand in _title_matches(conn, parsed, extra, params, ranked) if cand.article_id not in seen]
+    titles = [cand for cand in _title_matches(conn, parsed, filters, extra, params, ranked)
+              if cand.article_id not in seen]
     return Found(newest + titles, max(round(expected), matches), estimated=True)
 
 
@@ -223,6 +224,8 @@ def _newest(conn, parsed, filters, extra, params, expected, ranked, by_index) ->
     many (cut from the sort-time histogram), then in one eight times as large, then everywhere."""
     cap = params["cap"]
     ordered = expected >= DENSE_SHARE * params["scope"]
+    if not ordered and len(parsed.required) > 1:  # the planner thinks the words independent: look
+        ordered = _newest_share(conn, parsed, extra, params) >= DENSE_SHARE
 
     def fetch(conditions: list[str], in_order: bool) -> tuple[list[Candidate], int]:
         _only(conn, bitmap=not in_order)
@@ -245,13 +248,35 @@ def _newest(conn, parsed, filters, extra, params, expected, ranked, by_index) ->
     return fetch(extra, ordered)
 
 
-def _title_matches(conn, parsed, extra, params, ranked) -> list[Candidate]:  # noqa: ANN001
-    """``TITLE_MATCHES`` matches with every required clause in the title; for a query of three
-    clauses or more, with any two of them in the title or the lead (the others anywhere): those
-    are the matches that the head ranks high, and few have every word in their title. Both are
-    found in the GIN index of ``head`` (migration 0009). When the planner expects at most
-    ``HEAD_RANKED`` such rows, the best by score (the head's text rank and the recency boost)
-    are taken, otherwise the newest."""
+# rows read to learn the share of the newest rows that match
+PROBE = 200
+
+
+def _newest_share(conn: Connection, parsed: ParsedQuery, extra: list[str], params: dict[str, Any]) -> float:
+    """The share of the newest ``PROBE`` rows (with the filters) that match ``parsed``: a news
+    query's words go together far more than the planner's estimate (the words' shares
+    multiplied) says ("tri tue nhan tao": a third of the articles, estimated a tenth), and
+    reading rows in time order is the cheaper way when a third or more match."""
+    _only(conn, bitmap=False)
+    checks = " AND ".join(check_sql(parsed, params, all_terms=True))
+    where = " AND ".join(extra) or "true"
+    sql = f"""SELECT count(*) FILTER (WHERE {checks}) AS hits, count(*) AS n FROM (
+                  SELECT s.words FROM article_search s WHERE {where}
+                  ORDER BY s.sort_at DESC, s.article_id DESC LIMIT {PROBE}) s"""
+    row = conn.execute(text(sql).bindparams(*typed_dates(params, sql)), params).one()
+    return row.hits / max(1, row.n)
+
+
+def _title_matches(conn, parsed, filters, extra, params, ranked) -> list[Candidate]:  # noqa: ANN001
+    """Matches with every required clause in the title; for a query of three clauses or more,
+    with any two of them in the title or the lead (the others anywhere): those are the matches
+    that the head ranks high, and few have every word in their title. Both are found in the GIN
+    index of ``head`` (migration 0009). The best ``TITLE_MATCHES`` by score (the head's text rank
+    and the recency boost) are taken: of all of them when the planner expects at most
+    ``HEAD_RANKED`` (scoring a head costs a few microseconds), otherwise of those in the newest
+    time window expected to hold about ``HEAD_RANKED`` (older ones have a recency boost near 1:
+    they would need about twice the text rank of a fresh one). The row checks run on the best
+    first, until ``keep`` pass."""
     if len(parsed.required) <= 2:
         params["titles"] = lexeme_query(parsed, "title")
     else:
@@ -264,26 +289,19 @@ def _title_matches(conn, parsed, extra, params, ranked) -> list[Candidate]:  # n
         checks = check_sql(parsed, params, all_terms=True)
     else:
         checks = [f"{_pattern(term, params)} = 0" for term in parsed.excluded]
-    conditions = [*extra, title, *checks]
-    rows = params["scope"]
+    window = []
     estimated = _estimated_rows(conn, [*extra, title], params)
-    if estimated <= HEAD_RANKED:
-        # few enough to score them all by their head (inline, a few microseconds a row): the best
-        # TITLE_MATCHES by score, however old, then the row checks on those only
-        _only(conn, bitmap=True)
-        score = score_sql("postgresql", f"{rank_sql(parsed, params, 's.head')} + 0.01", "s.sort_at")
-        inner = " AND ".join([*extra, title])
-        outer = " AND ".join(checks) or "true"
-        return ranked(f"""SELECT s.article_id, s.sort_at, s.head FROM (
-                              SELECT s.article_id, s.sort_at, s.head, s.words FROM article_search s WHERE {inner}
-                              ORDER BY {score} DESC, s.sort_at DESC, s.article_id DESC LIMIT :title_cap) s
-                          WHERE {outer}""")[0]
-    # walking the newest rows costs about TITLE_MATCHES / share row checks (a few microseconds
-    # each), the bitmap about share * rows heap reads: walk only when the title matches are dense
-    share = min(1.0, estimated / rows)
-    _only(conn, bitmap=share * share * rows < 2 * TITLE_MATCHES)
-    return ranked(f"""SELECT s.article_id, s.sort_at, s.head FROM article_search s WHERE {" AND ".join(conditions)}
-                      ORDER BY s.sort_at DESC, s.article_id DESC LIMIT :title_cap""")[0]
+    if estimated > HEAD_RANKED:
+        params["title_cutoff"] = _window_start(_time_bounds(conn, filters), HEAD_RANKED / estimated, whole=1.0)
+        window = ["s.sort_at >= :title_cutoff"] if params["title_cutoff"] is not None else []
+    _only(conn, bitmap=True)
+    score = score_sql("postgresql", f"{rank_sql(parsed, params, 's.head')} + 0.01", "s.sort_at")
+    inner = " AND ".join([*extra, title, *window])
+    outer = " AND ".join(checks) or "true"
+    return ranked(f"""SELECT s.article_id, s.sort_at, s.head FROM (
+                          SELECT s.article_id, s.sort_at, s.head, s.words FROM article_search s WHERE {inner}
+                          ORDER BY {score} DESC, s.sort_at DESC, s.article_id DESC LIMIT :title_cap) s
+                      WHERE {outer} LIMIT :keep""")[0]
 
 
 def _text_share(conn: Connection, parsed: ParsedQuery, total: float, *, upper: bool = False) -> float:
@@ -346,15 +364,15 @@ def _time_bounds(conn: Connection, filters: SearchFilters) -> list[datetime]:
 WHOLE_RANGE = 0.5
 
 
-def _window_start(bounds: list[datetime], fraction: float) -> datetime | None:
+def _window_start(bounds: list[datetime], fraction: float, whole: float = WHOLE_RANGE) -> datetime | None:
     """The histogram bound after which about ``fraction`` of the rows of ``bounds``' range lie
-    (no rows are read); None when that is ``WHOLE_RANGE`` or more, or without bounds. Rows added
+    (no rows are read); None when that is ``whole`` or more, or without bounds. Rows added
     since the last ANALYZE only make the window hold more rows than asked, never fewer.
     """
-    if fraction >= WHOLE_RANGE:
+    if fraction >= whole:
         return None
     buckets = math.ceil(fraction * len(bounds)) + 1
-    return bounds[-buckets] if buckets < len(bounds) * WHOLE_RANGE else None
+    return bounds[-buckets] if buckets < len(bounds) * whole else None
 
 
 def postgres_adjacency(conn: Connection, ids: list[int], pairs: list[tuple[str, str]]) -> dict[int, int]:

@@ -402,3 +402,49 @@ def test_postgres_window_start_from_the_histogram(db):
                                 {"since": filters.since, "until": filters.until}).scalar_one()
     assert filters.since <= start < filters.until
     assert 1 <= newer <= in_range // 2, (newer, in_range)
+
+
+def test_postgres_reads_words_found_together_in_time_order(db, monkeypatch):
+    """PostgreSQL reads a frequent query's newest matches in time order when a third or more of
+    the newest rows match, though the planner (the words' shares multiplied) expects fewer: the
+    page is the same either way."""
+    if db.backend != "postgresql":
+        pytest.skip("the time-order walk exists on PostgreSQL only")
+    from bantin.archive.search import parse_query, postgres
+
+    fill(db, count_extra=30)
+    with db.engine.begin() as conn:
+        assert postgres._newest_share(conn, parse_query("tri tue nhan tao"), [], {}) >= postgres.DENSE_SHARE
+        assert postgres._newest_share(conn, parse_query("duong sat"), [], {}) < postgres.DENSE_SHARE
+    full = [(hit.article_id, round(hit.score, 9)) for hit in search(db, "tri tue nhan tao", now=NOW).hits]
+    probed, share = [], postgres._newest_share
+    monkeypatch.setattr(postgres, "_newest_share", lambda *args: probed.append(share(*args)) or probed[-1])
+    monkeypatch.setattr(postgres, "_text_share", lambda *args, **kwargs: 0.01)  # the planner's view: rare together
+    _bounded(monkeypatch, 10)
+    page = search(db, "tri tue nhan tao", SearchFilters(per_page=5), now=NOW)
+    assert probed and probed[0] >= postgres.DENSE_SHARE
+    assert page.capped and [(hit.article_id, round(hit.score, 9)) for hit in page.hits] == full[:5]
+
+
+def test_postgres_many_title_matches_are_scored_in_the_newest_window(db, monkeypatch):
+    """When more articles have the words in their title than are worth scoring, PostgreSQL scores
+    those in a recency window (an old one would need about twice the text rank of a fresh one)."""
+    if db.backend != "postgresql":
+        pytest.skip("the head index exists on PostgreSQL only")
+    from bantin.archive.search import postgres
+
+    fill(db, count_extra=30)
+    old = _old_title_match(db)
+    _bounded(monkeypatch, 10)
+    every = [hit.article_id for hit in search(db, "tri tue nhan tao", SearchFilters(per_page=6), now=NOW).hits]
+    monkeypatch.setattr(postgres, "HEAD_RANKED", 0)
+    cutoffs = []
+
+    def window(bounds, fraction, whole=postgres.WHOLE_RANGE):
+        """The title matches' window (the whole range may be cut): the last 100 days; none else."""
+        cutoffs.append(whole)
+        return NOW - timedelta(days=100) if whole == 1.0 else None
+
+    monkeypatch.setattr(postgres, "_window_start", window)
+    recent = [hit.article_id for hit in search(db, "tri tue nhan tao", SearchFilters(per_page=6), now=NOW).hits]
+    assert old in every and old not in recent and 1.0 in cutoffs
