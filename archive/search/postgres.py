@@ -52,6 +52,9 @@ TITLE_MATCHES = 1_000
 # ... the best TITLE_MATCHES by their head's score among at most about this many with the words in
 # the head as asked (scoring a row's head costs a few microseconds): the newest ones above it
 HEAD_RANKED = 4_000
+# A query that is one quoted phrase is read as a frequent one (its newest matches and its title and
+# lead matches) when more than this many are expected: they rank as all of them would
+PHRASE_ALL = 2_000
 
 
 def _lexeme(value: str) -> str:
@@ -197,6 +200,17 @@ def postgres_candidates(
 
     checked = any(len(term.words) > 2 for term in (*parsed.positive_terms, *parsed.excluded))
     bound = min(ALL_MATCHES, ALL_CHECKED) if checked else ALL_MATCHES
+    if _one_phrase(parsed) and min(bound, PHRASE_ALL) < expected:
+        # one quoted phrase ranks by the head alone (``rank_sql``): a match without the phrase in
+        # its title or lead scores by its recency only, so the newest matches and the head
+        # matches are all that can reach a page; ranking every match would cost a heap read each
+        newest, matches = _newest(conn, parsed, filters, extra, params, expected, ranked, by_index)
+        if matches < params["cap"]:  # all of them
+            return Found(newest, matches, estimated=False)
+        seen = {cand.article_id for cand in newest}
+        heads = _title_matches(conn, parsed, filters, extra, params, ranked, field="head")
+        return Found(newest + [cand for cand in heads if cand.article_id not in seen], max(round(expected), matches),
+                     estimated=True)
     if expected <= bound:
         params["all"] = bound + 1
         _only(conn, bitmap=True)
@@ -267,8 +281,15 @@ def _newest_share(conn: Connection, parsed: ParsedQuery, extra: list[str], param
     return row.hits / max(1, row.n)
 
 
-def _title_matches(conn, parsed, filters, extra, params, ranked) -> list[Candidate]:  # noqa: ANN001
-    """Matches with every required clause in the title; for a query of three clauses or more,
+def _one_phrase(parsed: ParsedQuery) -> bool:
+    """Whether ``parsed`` is one quoted phrase and nothing else."""
+    return (not parsed.excluded and len(parsed.required) == 1 and len(parsed.required[0].alternatives) == 1
+            and parsed.required[0].alternatives[0].is_phrase)
+
+
+def _title_matches(conn, parsed, filters, extra, params, ranked, field: str = "title") -> list[Candidate]:  # noqa: ANN001
+    """Matches with every required clause in the title (``field="head"``: in the title or the
+    lead, as a phrase is ranked); for a query of three clauses or more,
     with any two of them in the title or the lead (the others anywhere): those are the matches
     that the head ranks high, and few have every word in their title. Both are found in the GIN
     index of ``head`` (migration 0009). The best ``TITLE_MATCHES`` by score (the head's text rank
@@ -278,7 +299,7 @@ def _title_matches(conn, parsed, filters, extra, params, ranked) -> list[Candida
     they would need about twice the text rank of a fresh one). The row checks run on the best
     first, until ``keep`` pass."""
     if len(parsed.required) <= 2:
-        params["titles"] = lexeme_query(parsed, "title")
+        params["titles"] = lexeme_query(parsed, field)
     else:
         clauses = [_clause_lexemes(clause, "head") for clause in parsed.required]
         params["titles"] = " | ".join(f"({a} & {b})" for a, b in combinations(clauses, 2))

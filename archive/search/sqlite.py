@@ -167,10 +167,20 @@ def sqlite_candidates(
         if matches <= ALL_MATCHES:
             return Found(newest, matches, estimated=False)
     if newest is None:
+        # where the newest ``wide`` matches begin, without ranking them yet: bm25 weighs each
+        # word's rarity with a pass over all its articles in every statement that ranks, so the
+        # newest matches and the title range below are ranked in one statement where they meet
         params["wide"] = max(NEWEST, 2 * cap)
-        newest, matches, oldest = read("LIMIT :wide")
-        if matches < params["wide"]:
-            return Found(newest, matches, estimated=False)
+        joined = "JOIN article_search s ON s.article_id = article_fts.rowid" if conditions[1:] else ""
+        where = " AND ".join(conditions)
+        oldest = conn.execute(text(f"""SELECT article_fts.rowid FROM article_fts {joined} WHERE {where}
+            ORDER BY article_fts.rowid DESC LIMIT 1 OFFSET :wide - 1""").bindparams(*typed_dates(params, where)),
+            params).scalar()
+        if oldest is None:  # fewer than ``wide``: all of them
+            found, matches, _ = read("")
+            return Found(found, matches, estimated=False)
+        matches = params["wide"]
+        params["floor"] = oldest
     span = round(matches * (high - low + 1) / max(1, high - oldest + 1))  # at the newest matches' density
     if counted_phrase:  # not counted: estimated
         counted, estimated = max(matches, span), True
@@ -198,14 +208,16 @@ def sqlite_candidates(
         JOIN article_search s ON s.article_id = article_head_fts.rowid WHERE {" AND ".join(title_conditions)}
         ORDER BY article_head_fts.rowid DESC LIMIT :wide""").bindparams(*typed_dates(params, " ".join(title_conditions))),
         params).scalars().all()
-    if not title_ids:
-        return Found(newest, counted, estimated=estimated)
     reach = TITLE_RANGE * max(1, high - low + 1) / max(1, counted)  # rowids holding TITLE_RANGE matches
-    # (only below the newest matches: those were all read already)
-    params["high"] = min(title_ids[0], oldest - 1)
-    params["low"] = min(i for i in title_ids if title_ids[0] - i <= reach)
-    if params["low"] > params["high"]:
-        return Found(newest, counted, estimated=estimated)
+    # (only below the newest matches)
+    params["high"] = min(title_ids[0], oldest - 1) if title_ids else 0
+    params["low"] = min((i for i in title_ids if title_ids[0] - i <= reach), default=1)
+    if params["low"] > params["high"]:  # no title range below the newest
+        return Found(newest if newest is not None else read("", ("article_fts.rowid >= :floor",))[0], counted,
+                     estimated=estimated)
+    if newest is None and params["high"] + 1 >= oldest:  # the title range ends where the newest begin
+        return Found(read("", ("article_fts.rowid >= :low",))[0], counted, estimated=estimated)
+    newest = newest if newest is not None else read("", ("article_fts.rowid >= :floor",))[0]
     seen = {cand.article_id for cand in newest}
     titles = read("", ("article_fts.rowid BETWEEN :low AND :high",))[0]
     return Found(newest + [cand for cand in titles if cand.article_id not in seen], counted, estimated=estimated)
