@@ -448,3 +448,25 @@ def test_postgres_many_title_matches_are_scored_in_the_newest_window(db, monkeyp
     monkeypatch.setattr(postgres, "_window_start", window)
     recent = [hit.article_id for hit in search(db, "tri tue nhan tao", SearchFilters(per_page=6), now=NOW).hits]
     assert old in every and old not in recent and 1.0 in cutoffs
+
+
+def test_postgres_one_frequent_phrase_reads_its_newest_and_its_head_matches(db, monkeypatch):
+    """PostgreSQL: a query that is one quoted phrase with many matches ranks by the head alone, so
+    it reads its newest matches and those with the phrase in title or lead: the page is the one
+    that ranking every match gives."""
+    if db.backend != "postgresql":
+        pytest.skip("PostgreSQL's bounded way for one phrase")
+    from bantin.archive.search import postgres
+
+    fill(db, count_extra=30)
+    old = _old_title_match(db)
+    full = [(hit.article_id, round(hit.score, 9)) for hit in
+            search(db, '"tri tue nhan tao"', SearchFilters(per_page=5), now=NOW).hits]
+    fields, real = [], postgres._title_matches
+    monkeypatch.setattr(postgres, "_title_matches", lambda *args, **kwargs: fields.append(kwargs.get("field"))
+                        or real(*args, **kwargs))
+    _bounded(monkeypatch, 10)
+    monkeypatch.setattr(postgres, "PHRASE_ALL", 1)
+    page = search(db, '"tri tue nhan tao"', SearchFilters(per_page=5), now=NOW)
+    assert fields == ["head"] and page.capped
+    assert [(hit.article_id, round(hit.score, 9)) for hit in page.hits] == full and old in dict(full)
