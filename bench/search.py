@@ -233,7 +233,7 @@ def peer(db: Database, query: str, filters: SearchFilters) -> None:
 
 def full_scan(db: Database, query: str, filters: SearchFilters) -> list[int]:
     """The first page of bantin's score applied to every match (no bound on the matches ranked)."""
-    names = {postgres: ("ALL_MATCHES", "ALL_CHECKED"), sqlite: ("ALL_MATCHES",)}
+    names = {postgres: ("ALL_MATCHES", "ALL_CHECKED", "PHRASE_ALL"), sqlite: ("ALL_MATCHES", "NEWEST")}
     saved = {(module, name): getattr(module, name) for module, found in names.items() for name in found}
     try:
         for module, name in saved:

@@ -222,7 +222,9 @@ def postgres_candidates(
         expected = max(_text_share(conn, parsed, total, upper=True) * scope, bound + 1)
     newest, matches = _newest(conn, parsed, filters, extra, params, share * scope, ranked, by_index)
     seen = {cand.article_id for cand in newest}
-    titles = [cand for cand in _title_matches(conn, parsed, filters, extra, params, ranked)
+    # (one phrase ranks by the head: its lead matches outrank every match without it in the head)
+    field = "head" if _one_phrase(parsed) else "title"
+    titles = [cand for cand in _title_matches(conn, parsed, filters, extra, params, ranked, field=field)
               if cand.article_id not in seen]
     return Found(newest + titles, max(round(expected), matches), estimated=True)
 
@@ -305,8 +307,10 @@ def _title_matches(conn, parsed, filters, extra, params, ranked, field: str = "t
         params["titles"] = " | ".join(f"({a} & {b})" for a, b in combinations(clauses, 2))
     params["title_cap"] = TITLE_MATCHES
     title = "s.head @@ CAST(:titles AS tsquery)"
-    # the row checks: all terms when the head holds only two clauses, else the exclusions
-    if len(parsed.required) > 2:
+    # the row checks: all terms when the head holds only two clauses or a phrase may run from the
+    # title into the lead (a tsvector of both puts the title's last word next to the lead's
+    # first), else the exclusions
+    if len(parsed.required) > 2 or field == "head":
         checks = check_sql(parsed, params, all_terms=True)
     else:
         checks = [f"{_pattern(term, params)} = 0" for term in parsed.excluded]

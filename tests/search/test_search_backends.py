@@ -470,3 +470,17 @@ def test_postgres_one_frequent_phrase_reads_its_newest_and_its_head_matches(db, 
     page = search(db, '"tri tue nhan tao"', SearchFilters(per_page=5), now=NOW)
     assert fields == ["head"] and page.capped
     assert [(hit.article_id, round(hit.score, 9)) for hit in page.hits] == full and old in dict(full)
+
+
+def test_a_phrase_does_not_run_from_the_title_into_the_lead(db, monkeypatch):
+    """A title ending in "tuệ" and a lead beginning with "Nhân" do not hold the phrase "tuệ nhân"
+    (PostgreSQL's title-and-lead tsvector puts the two words side by side: its matches are checked
+    against the stored words), in the full ranking and in the bounded way."""
+    fill(db, count_extra=30)
+    across = _article(db, "qua-ranh", "Tin về trí tuệ", "Nhân tạo là chủ đề khác.", "Không có gì.", days=0)
+    full = search(db, '"tue nhan"', SearchFilters(per_page=50), now=NOW)
+    _bounded(monkeypatch, 10)
+    monkeypatch.setattr("bantin.archive.search.postgres.PHRASE_ALL", 1)
+    bounded = search(db, '"tue nhan"', SearchFilters(per_page=5), now=NOW)
+    assert full.hits and bounded.hits
+    assert across not in [hit.article_id for hit in (*full.hits, *bounded.hits)]
