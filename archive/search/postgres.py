@@ -165,10 +165,12 @@ def postgres_candidates(
       phrase must be checked row by row), all are read (GIN bitmap) and ranked; if there are
       indeed at most that many, the total is exact.
     * Otherwise: the newest ``cap`` matches (in time order, or by bitmap in a recency window, as
-      the share of matching rows says is cheaper) and the newest ``TITLE_MATCHES`` articles with
-      the whole query in their title (any two of three clauses or more in title or lead; the
-      GIN index of ``head``), with
-      the planner's estimate as the total.
+      the share of matching rows says is cheaper) and the best ``TITLE_MATCHES`` articles with
+      the whole query in their title (any two of three clauses or more in title or lead; one
+      phrase in title or lead; the GIN index of ``head``, see ``_title_matches``), with the
+      planner's estimate as the total. So too for one quoted phrase with more than
+      ``PHRASE_ALL`` expected matches: it ranks by the head alone, so these are all that can
+      reach a page.
 
     The caller's transaction has sequential scans off.
     """
