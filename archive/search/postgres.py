@@ -202,7 +202,7 @@ def postgres_candidates(
 
     checked = any(len(term.words) > 2 for term in (*parsed.positive_terms, *parsed.excluded))
     bound = min(ALL_MATCHES, ALL_CHECKED) if checked else ALL_MATCHES
-    if _one_phrase(parsed) and min(bound, PHRASE_ALL) < expected:
+    if parsed.single_phrase and min(bound, PHRASE_ALL) < expected:
         # one quoted phrase ranks by the head alone (``rank_sql``): a match without the phrase in
         # its title or lead scores by its recency only, so the newest matches and the head
         # matches are all that can reach a page; ranking every match would cost a heap read each
@@ -225,7 +225,7 @@ def postgres_candidates(
     newest, matches = _newest(conn, parsed, filters, extra, params, share * scope, ranked, by_index)
     seen = {cand.article_id for cand in newest}
     # (one phrase ranks by the head: its lead matches outrank every match without it in the head)
-    field = "head" if _one_phrase(parsed) else "title"
+    field = "head" if parsed.single_phrase else "title"
     titles = [cand for cand in _title_matches(conn, parsed, filters, extra, params, ranked, field=field)
               if cand.article_id not in seen]
     return Found(newest + titles, max(round(expected), matches), estimated=True)
@@ -285,12 +285,6 @@ def _newest_share(conn: Connection, parsed: ParsedQuery, extra: list[str], param
     return row.hits / max(1, row.n)
 
 
-def _one_phrase(parsed: ParsedQuery) -> bool:
-    """Whether ``parsed`` is one quoted phrase and nothing else."""
-    return (not parsed.excluded and len(parsed.required) == 1 and len(parsed.required[0].alternatives) == 1
-            and parsed.required[0].alternatives[0].is_phrase)
-
-
 def _title_matches(conn, parsed, filters, extra, params, ranked, field: str = "title") -> list[Candidate]:  # noqa: ANN001
     """Matches with every required clause in the title (``field="head"``: in the title or the
     lead, as a phrase is ranked); for a query of three clauses or more,
@@ -312,7 +306,7 @@ def _title_matches(conn, parsed, filters, extra, params, ranked, field: str = "t
         # So both indexes answer exact questions (the words in the head; the phrase's pairs
         # anywhere) and the phrase in the head is checked on the rows, with the stored words
         # (a tsvector of title and lead puts the title's last word next to the lead's first)
-        words = parsed.required[0].alternatives[0].words
+        words = parsed.single_phrase.words
         params["titles"] = " & ".join(_lexeme(word) for word in dict.fromkeys(words))
         params["head_phrase"] = lexeme_query(parsed, "head")
         title += f" AND {LEXEMES} @@ CAST(:lexemes AS tsquery)"

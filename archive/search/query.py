@@ -83,6 +83,15 @@ class ParsedQuery:
         """The terms to highlight (exclusions are never shown as matches)."""
         return tuple(term for clause in self.required for term in clause.alternatives)
 
+    @property
+    def single_phrase(self) -> Term | None:
+        """The phrase when the query is one quoted phrase and nothing else (both backends rank
+        such a query by where the phrase stands, and read it their own way)."""
+        if self.excluded or len(self.required) != 1 or len(self.required[0].alternatives) != 1:
+            return None
+        term = self.required[0].alternatives[0]
+        return term if term.is_phrase else None
+
     def __str__(self) -> str:
         parts = [str(clause) if len(clause.alternatives) == 1 else f"({clause})" for clause in self.required]
         parts += [f"-{term}" for term in self.excluded]

@@ -140,9 +140,8 @@ def sqlite_candidates(
 
     bound = _upper_bound(conn, parsed)
     low, high = _rowid_range(conn)
-    phrase = _single_phrase(parsed)
-    if phrase is not None:
-        return _phrase_candidates(conn, phrase, conditions, params, exact=bound <= ALL_MATCHES,
+    if parsed.single_phrase is not None:
+        return _phrase_candidates(conn, _quoted(parsed.single_phrase), conditions, params, exact=bound <= ALL_MATCHES,
                                   wide=max(NEWEST, 2 * cap), span=(low, high))
     counted_phrase = bound > ALL_MATCHES and any(term.is_phrase for term in parsed.positive_terms)
     if counted_phrase:
@@ -158,7 +157,7 @@ def sqlite_candidates(
     elif bound <= ALL_MATCHES:
         found, matches, _ = read("")
         return Found(found, matches, estimated=False)
-    newest = None
+    where = " AND ".join(conditions)
     if conditions[1:] or bound <= ALL_MATCHES:
         # filters (the bound ignores them, and they often leave few matches) or a phrase that
         # seems to have few: read up to ALL_MATCHES + 1, all of them when there are no more
@@ -166,14 +165,14 @@ def sqlite_candidates(
         newest, matches, oldest = read("LIMIT :over")
         if matches <= ALL_MATCHES:
             return Found(newest, matches, estimated=False)
-    if newest is None:
-        # where the newest ``wide`` matches begin, without ranking them yet: bm25 weighs each
-        # word's rarity with a pass over all its articles in every statement that ranks, so the
-        # newest matches and the title range below are ranked in one statement where they meet
+    else:
+        # where the newest ``wide`` matches begin, without ranking them yet (``newest`` stays
+        # None): bm25 weighs each word's rarity with a pass over all its articles in every
+        # statement that ranks, so the newest matches and the title range below are ranked in
+        # one statement where they meet
+        newest = None
         params["wide"] = max(NEWEST, 2 * cap)
-        joined = "JOIN article_search s ON s.article_id = article_fts.rowid" if conditions[1:] else ""
-        where = " AND ".join(conditions)
-        oldest = conn.execute(text(f"""SELECT article_fts.rowid FROM article_fts {joined} WHERE {where}
+        oldest = conn.execute(text(f"""SELECT article_fts.rowid FROM {_matching(conditions)} WHERE {where}
             ORDER BY article_fts.rowid DESC LIMIT 1 OFFSET :wide - 1""").bindparams(*typed_dates(params, where)),
             params).scalar()
         if oldest is None:  # fewer than ``wide``: all of them
@@ -181,15 +180,13 @@ def sqlite_candidates(
             return Found(found, matches, estimated=False)
         matches = params["wide"]
         params["floor"] = oldest
-    span = round(matches * (high - low + 1) / max(1, high - oldest + 1))  # at the newest matches' density
+    span = _spanned(matches, oldest, (low, high))
     if counted_phrase:  # not counted: estimated
         counted, estimated = max(matches, span), True
     else:
         params["counted"] = COUNTED + 1
-        joined = "JOIN article_search s ON s.article_id = article_fts.rowid" if conditions[1:] else ""
-        counted = conn.execute(text(f"""SELECT count(*) FROM (SELECT 1 FROM article_fts {joined}
-            WHERE {" AND ".join(conditions)} LIMIT :counted)""").bindparams(*typed_dates(params, " ".join(conditions))),
-            params).scalar_one()
+        counted = conn.execute(text(f"""SELECT count(*) FROM (SELECT 1 FROM {_matching(conditions)}
+            WHERE {where} LIMIT :counted)""").bindparams(*typed_dates(params, where)), params).scalar_one()
         estimated = counted > COUNTED
         counted = max(counted, span) if estimated else counted
     # the newest TITLE_MATCHES title matches, ranked like every other match: bm25 of a query
@@ -212,12 +209,13 @@ def sqlite_candidates(
     # (only below the newest matches)
     params["high"] = min(title_ids[0], oldest - 1) if title_ids else 0
     params["low"] = min((i for i in title_ids if title_ids[0] - i <= reach), default=1)
-    if params["low"] > params["high"]:  # no title range below the newest
-        return Found(newest if newest is not None else read("", ("article_fts.rowid >= :floor",))[0], counted,
-                     estimated=estimated)
-    if newest is None and params["high"] + 1 >= oldest:  # the title range ends where the newest begin
+    in_range = params["low"] <= params["high"]
+    if newest is None and in_range and params["high"] + 1 >= oldest:  # the title range ends where the newest begin
         return Found(read("", ("article_fts.rowid >= :low",))[0], counted, estimated=estimated)
-    newest = newest if newest is not None else read("", ("article_fts.rowid >= :floor",))[0]
+    if newest is None:
+        newest = read("", ("article_fts.rowid >= :floor",))[0]
+    if not in_range:  # no title range below the newest
+        return Found(newest, counted, estimated=estimated)
     seen = {cand.article_id for cand in newest}
     titles = read("", ("article_fts.rowid BETWEEN :low AND :high",))[0]
     return Found(newest + [cand for cand in titles if cand.article_id not in seen], counted, estimated=estimated)
@@ -227,14 +225,6 @@ def sqlite_candidates(
 # weights for title and lead; there too a phrase counts in title or lead only where it stands
 # there, and a match elsewhere only by its recency).
 _IN_TITLE, _IN_LEAD, _ANYWHERE = 1.0, 0.5, 0.01
-
-
-def _single_phrase(parsed: ParsedQuery) -> str | None:
-    """The MATCH string of ``parsed`` when it is one quoted phrase and nothing else."""
-    if parsed.excluded or len(parsed.required) != 1 or len(parsed.required[0].alternatives) != 1:
-        return None
-    term = parsed.required[0].alternatives[0]
-    return _quoted(term) if term.is_phrase else None
 
 
 def _best(conn: Connection, rows: str, params: dict[str, Any]) -> tuple[list[Candidate], int, int]:
@@ -282,14 +272,26 @@ def _phrase_candidates(
     older = _best(conn, f"SELECT s.article_id, s.sort_at, {rank('s.article_id')} AS text_rank FROM article_search s "
                         f"WHERE {where}", params)[0]
     if exact:
-        joined = "JOIN article_search s ON s.article_id = article_fts.rowid" if conditions[1:] else ""
         where = " AND ".join(conditions)
-        total = conn.execute(text(f"SELECT count(*) FROM article_fts {joined} WHERE {where}")
+        total = conn.execute(text(f"SELECT count(*) FROM {_matching(conditions)} WHERE {where}")
                              .bindparams(*typed_dates(params, where)), params).scalar_one()
     else:
-        low, high = span
-        total = max(wide, round(wide * (high - low + 1) / max(1, high - oldest + 1)))
+        total = max(wide, _spanned(wide, oldest, span))
     return Found(newest + older, total, estimated=not exact)
+
+
+def _matching(conditions: list[str]) -> str:
+    """The FROM clause of the matches of ``conditions`` (the MATCH first, then the filters on
+    ``s``, article_search, joined only when there are filters)."""
+    joined = " JOIN article_search s ON s.article_id = article_fts.rowid" if conditions[1:] else ""
+    return f"article_fts{joined}"
+
+
+def _spanned(matches: int, oldest: int, span: tuple[int, int]) -> int:
+    """All matches estimated from the newest ``matches``, which reach down to rowid ``oldest``,
+    at their density over the archive's rowids ``span``."""
+    low, high = span
+    return round(matches * (high - low + 1) / max(1, high - oldest + 1))
 
 
 def _rowid_range(conn: Connection) -> tuple[int, int]:
