@@ -13,6 +13,7 @@ built here from folded tokens, which hold letters and digits only, each lexeme i
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -52,6 +53,8 @@ TITLE_MATCHES = 1_000
 # ... the best TITLE_MATCHES by their head's score among at most about this many with the words in
 # the head as asked (scoring a row's head costs a few microseconds): the newest ones above it
 HEAD_RANKED = 4_000
+# ... and the matches with every clause in the title, of any age, when at most this many
+EVERY_IN_TITLE = 4_000
 # A query that is one quoted phrase is read as a frequent one (its newest matches and its title and
 # lead matches) when more than this many are expected: they rank as all of them would
 PHRASE_ALL = 2_000
@@ -107,6 +110,12 @@ def _pattern(term: Term, params: dict[str, Any]) -> str:
     name = f"w{len(params)}"
     params[name] = " " + " ".join(term.words) + " "
     return f"strpos(s.words, :{name})"
+
+
+# ``words`` read once per row: each strpos of a stored (compressed, often out-of-line) value
+# decompresses it again, so a query of four words would read a row's words four times. In a
+# subquery that the planner keeps (OFFSET 0), rows are flattened one at a time as they are pulled.
+FLAT_WORDS = "s.words || '' AS words"
 
 
 def check_sql(parsed: ParsedQuery, params: dict[str, Any], *, all_terms: bool) -> list[str]:
@@ -184,6 +193,7 @@ def postgres_candidates(
     params["scope"] = scope
     share = _text_share(conn, parsed, total)
     expected = share * scope
+    bounds = functools.cache(lambda: _time_bounds(conn, filters))  # read once, when a window is cut
 
     def ranked(sql: str) -> tuple[list[Candidate], int]:
         """The best ``keep`` rows of ``sql`` and how many rows it gave."""
@@ -206,11 +216,11 @@ def postgres_candidates(
         # one quoted phrase ranks by the head alone (``rank_sql``): a match without the phrase in
         # its title or lead scores by its recency only, so the newest matches and the head
         # matches are all that can reach a page; ranking every match would cost a heap read each
-        newest, matches = _newest(conn, parsed, filters, extra, params, expected, ranked, by_index)
+        newest, matches = _newest(conn, parsed, bounds, extra, params, expected, ranked, by_index)
         if matches < params["cap"]:  # all of them
             return Found(newest, matches, estimated=False)
         seen = {cand.article_id for cand in newest}
-        heads = _title_matches(conn, parsed, filters, extra, params, ranked, field="head")
+        heads = _title_matches(conn, parsed, bounds, extra, params, ranked, field="head")
         return Found(newest + [cand for cand in heads if cand.article_id not in seen], max(round(expected), matches),
                      estimated=True)
     if expected <= bound:
@@ -222,11 +232,11 @@ def postgres_candidates(
         # more than the planner expected: its words go together more than it thinks, so the
         # rarest clause alone (an upper bound) estimates better
         expected = max(_text_share(conn, parsed, total, upper=True) * scope, bound + 1)
-    newest, matches = _newest(conn, parsed, filters, extra, params, share * scope, ranked, by_index)
+    newest, matches = _newest(conn, parsed, bounds, extra, params, share * scope, ranked, by_index)
     seen = {cand.article_id for cand in newest}
     # (one phrase ranks by the head: its lead matches outrank every match without it in the head)
     field = "head" if parsed.single_phrase else "title"
-    titles = [cand for cand in _title_matches(conn, parsed, filters, extra, params, ranked, field=field)
+    titles = [cand for cand in _title_matches(conn, parsed, bounds, extra, params, ranked, field=field)
               if cand.article_id not in seen]
     return Found(newest + titles, max(round(expected), matches), estimated=True)
 
@@ -237,7 +247,7 @@ def _only(conn: Connection, *, bitmap: bool) -> None:
     conn.execute(text(f"SET LOCAL enable_indexscan = {'off' if bitmap else 'on'}"))
 
 
-def _newest(conn, parsed, filters, extra, params, expected, ranked, by_index) -> tuple[list[Candidate], int]:  # noqa: ANN001
+def _newest(conn, parsed, bounds, extra, params, expected, ranked, by_index) -> tuple[list[Candidate], int]:  # noqa: ANN001
     """The newest ``cap`` matches: first in a recency window expected to hold a few times that
     many (cut from the sort-time histogram), then in one eight times as large, then everywhere."""
     cap = params["cap"]
@@ -248,16 +258,18 @@ def _newest(conn, parsed, filters, extra, params, expected, ranked, by_index) ->
     def fetch(conditions: list[str], in_order: bool) -> tuple[list[Candidate], int]:
         _only(conn, bitmap=not in_order)
         if in_order:  # the sort-time index in order, each row's words checked until ``cap`` match
-            where = " AND ".join([*conditions, *check_sql(parsed, params, all_terms=True)])
-            sql = f"""SELECT s.article_id, s.sort_at, s.head FROM article_search s WHERE {where}
-                      ORDER BY s.sort_at DESC, s.article_id DESC LIMIT :cap"""
+            where = " AND ".join(conditions) or "true"
+            checks = " AND ".join(check_sql(parsed, params, all_terms=True))
+            sql = f"""SELECT s.article_id, s.sort_at, s.head FROM (
+                          SELECT s.article_id, s.sort_at, s.head, {FLAT_WORDS} FROM article_search s WHERE {where}
+                          ORDER BY s.sort_at DESC, s.article_id DESC OFFSET 0) s
+                      WHERE {checks} LIMIT :cap"""
         else:
             sql = by_index(conditions, "ORDER BY s.sort_at + interval '0 s' DESC, s.article_id DESC LIMIT :cap")
         return ranked(sql)
 
     fraction = 3 * cap / max(expected, 1.0)
-    bounds = _time_bounds(conn, filters) if fraction < WHOLE_RANGE else []
-    while (cutoff := _window_start(bounds, fraction)) is not None:
+    while fraction < WHOLE_RANGE and (cutoff := _window_start(bounds(), fraction)) is not None:
         params["cutoff"] = cutoff
         found = fetch([*extra, "s.sort_at >= :cutoff"], ordered)
         if found[1] >= cap:
@@ -279,13 +291,13 @@ def _newest_share(conn: Connection, parsed: ParsedQuery, extra: list[str], param
     checks = " AND ".join(check_sql(parsed, params, all_terms=True))
     where = " AND ".join(extra) or "true"
     sql = f"""SELECT count(*) FILTER (WHERE {checks}) AS hits, count(*) AS n FROM (
-                  SELECT s.words FROM article_search s WHERE {where}
+                  SELECT {FLAT_WORDS} FROM article_search s WHERE {where}
                   ORDER BY s.sort_at DESC, s.article_id DESC LIMIT {PROBE}) s"""
     row = conn.execute(text(sql).bindparams(*typed_dates(params, sql)), params).one()
     return row.hits / max(1, row.n)
 
 
-def _title_matches(conn, parsed, filters, extra, params, ranked, field: str = "title") -> list[Candidate]:  # noqa: ANN001
+def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "title") -> list[Candidate]:  # noqa: ANN001
     """Matches with every required clause in the title (``field="head"``: in the title or the
     lead, as a phrase is ranked); for a query of three clauses or more,
     with any two of them in the title or the lead (the others anywhere): those are the matches
@@ -294,7 +306,8 @@ def _title_matches(conn, parsed, filters, extra, params, ranked, field: str = "t
     and the recency boost) are taken: of all of them when the planner expects at most
     ``HEAD_RANKED`` (scoring a head costs a few microseconds), otherwise of those in the newest
     time window expected to hold about ``HEAD_RANKED`` (older ones have a recency boost near 1:
-    they would need about twice the text rank of a fresh one). The row checks run on the best
+    they would need about twice the text rank of a fresh one), together with those that have
+    every clause in the title, of any age, when those are few. The row checks run on the best
     first, until ``keep`` pass."""
     params["title_cap"] = TITLE_MATCHES
     title = "s.head @@ CAST(:titles AS tsquery)"
@@ -318,18 +331,29 @@ def _title_matches(conn, parsed, filters, extra, params, ranked, field: str = "t
         clauses = [_clause_lexemes(clause, "head") for clause in parsed.required]
         params["titles"] = " | ".join(f"({a} & {b})" for a, b in combinations(clauses, 2))
         checks = check_sql(parsed, params, all_terms=True)
-    window = []
+    window, older = [], []
     estimated = _estimated_rows(conn, [*extra, title], params)
     if estimated > HEAD_RANKED:
-        params["title_cutoff"] = _window_start(_time_bounds(conn, filters), HEAD_RANKED / estimated, whole=1.0)
+        params["title_cutoff"] = _window_start(bounds(), HEAD_RANKED / estimated, whole=1.0)
         window = ["s.sort_at >= :title_cutoff"] if params["title_cutoff"] is not None else []
+        if window and field == "title" and len(parsed.required) > 2:
+            # the matches with every clause in the title have the highest text ranks, twice those
+            # with two clauses in the head, so an old one outranks fresh ones: they are all
+            # scored, whatever their age, when they are few (the weights are checked on the rows)
+            params["all_titles"] = lexeme_query(parsed, "title")
+            every = "s.head @@ CAST(:all_titles AS tsquery)"
+            if _estimated_rows(conn, [*extra, every], params) <= EVERY_IN_TITLE:
+                older = [*extra, every, "s.sort_at < :title_cutoff"]
     _only(conn, bitmap=True)
     score = score_sql("postgresql", f"{rank_sql(parsed, params, 's.head')} + 0.01", "s.sort_at")
-    inner = " AND ".join([*extra, title, *window])
+    inner = " UNION ALL ".join(f"SELECT s.article_id, s.sort_at, s.head, s.words FROM article_search s WHERE {where}"
+                               for where in (" AND ".join([*extra, title, *window]), " AND ".join(older)) if where)
     outer = " AND ".join(checks) or "true"
     return ranked(f"""SELECT s.article_id, s.sort_at, s.head FROM (
-                          SELECT s.article_id, s.sort_at, s.head, s.words FROM article_search s WHERE {inner}
-                          ORDER BY {score} DESC, s.sort_at DESC, s.article_id DESC LIMIT :title_cap) s
+                          SELECT s.article_id, s.sort_at, s.head, {FLAT_WORDS} FROM (
+                              SELECT s.article_id, s.sort_at, s.head, s.words FROM ({inner}) s
+                              ORDER BY {score} DESC, s.sort_at DESC, s.article_id DESC LIMIT :title_cap) s
+                          OFFSET 0) s
                       WHERE {outer} LIMIT :keep""")[0]
 
 
@@ -394,14 +418,19 @@ WHOLE_RANGE = 0.5
 
 
 def _window_start(bounds: list[datetime], fraction: float, whole: float = WHOLE_RANGE) -> datetime | None:
-    """The histogram bound after which about ``fraction`` of the rows of ``bounds``' range lie
-    (no rows are read); None when that is ``whole`` or more, or without bounds. Rows added
-    since the last ANALYZE only make the window hold more rows than asked, never fewer.
+    """The moment after which about ``fraction`` of the rows of ``bounds``' range lie (no rows
+    are read): whole histogram buckets back from the newest bound, and inside the bucket where
+    it ends, rows taken as spread evenly in time (news arrives at a steady pace; each of the
+    default 100 buckets holds a hundredth of the archive). None when that is ``whole`` or more
+    of the range, or without bounds. Rows added since the last ANALYZE only make the window
+    hold more rows than asked.
     """
-    if fraction >= whole:
+    buckets = fraction * (len(bounds) - 1)
+    if len(bounds) < 2 or fraction >= whole or buckets >= (len(bounds) - 1) * whole:
         return None
-    buckets = math.ceil(fraction * len(bounds)) + 1
-    return bounds[-buckets] if buckets < len(bounds) * whole else None
+    full = int(buckets)
+    newer, older = bounds[-1 - full], bounds[-2 - full]
+    return newer - (newer - older) * (buckets - full)
 
 
 def postgres_adjacency(conn: Connection, ids: list[int], pairs: list[tuple[str, str]]) -> dict[int, int]:
@@ -411,8 +440,8 @@ def postgres_adjacency(conn: Connection, ids: list[int], pairs: list[tuple[str, 
     for n, (first, second) in enumerate(pairs):
         params[f"p{n}"] = f" {first} {second} "
         parts.append(f"(strpos(s.words, :p{n}) > 0)::int")
-    rows = conn.execute(text(f"SELECT s.article_id, {' + '.join(parts)} AS n FROM article_search s "
-                             "WHERE s.article_id = ANY(:ids)"), params).all()
+    rows = conn.execute(text(f"SELECT s.article_id, {' + '.join(parts)} AS n FROM (SELECT s.article_id, {FLAT_WORDS} "
+                             "FROM article_search s WHERE s.article_id = ANY(:ids) OFFSET 0) s"), params).all()
     return {row.article_id: int(row.n) for row in rows}
 
 

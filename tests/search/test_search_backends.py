@@ -151,13 +151,14 @@ def test_pages_and_past_the_end(db):
     assert past.hits == () and "past the end" in past.messages[0]
 
 
-def _old_title_match(db):
+def _old_title_match(db, title: str = "Trí tuệ nhân tạo: bài cũ", body: str = "Không có gì.",
+                     url: str = "https://genk.vn/cu.html"):
     """An article with the whole query in its title, older than every body-only match."""
     from bantin.archive.repository import ArticleIn, upsert_article
 
     with db.session() as session:
-        item = ArticleIn(source_key="genk", url="https://genk.vn/cu.html", canonical_url="https://genk.vn/cu.html",
-                         title="Trí tuệ nhân tạo: bài cũ", lead="Năm ngoái.", body="Không có gì.",
+        item = ArticleIn(source_key="genk", url=url, canonical_url=url,
+                         title=title, lead="Năm ngoái.", body=body,
                          published_at=NOW - timedelta(days=900), topics=("ai",), relevance=0.5)
         return upsert_article(session, item).article_id
 
@@ -366,6 +367,7 @@ def test_postgres_recency_window_and_full_index_agree(archive, monkeypatch, quer
     monkeypatch.setattr("bantin.archive.search.postgres.ALL_MATCHES", 0)
     monkeypatch.setattr("bantin.archive.search.postgres.TITLE_MATCHES", 0)
     monkeypatch.setattr("bantin.archive.search.postgres.DENSE_SHARE", 0.0 if in_order else 1.1)
+    monkeypatch.setattr("bantin.archive.search.postgres.WHOLE_RANGE", float("inf"))  # a window however few match
     with archive.db.engine.connect() as conn:
         fifth_newest = conn.execute(text("SELECT sort_at FROM article_search ORDER BY sort_at DESC OFFSET 4")).scalar()
     windows = []
@@ -404,6 +406,30 @@ def test_postgres_window_start_from_the_histogram(db):
     assert 1 <= newer <= in_range // 2, (newer, in_range)
 
 
+def test_window_start_interpolates_inside_a_bucket():
+    """Between two histogram bounds rows are taken as spread evenly in time: a window of a
+    quarter of a bucket starts a quarter of the way back into the newest bucket."""
+    from bantin.archive.search.postgres import _window_start
+
+    bounds = [NOW - timedelta(days=10 * n) for n in range(10, -1, -1)]  # 10 buckets of 10 days
+    assert _window_start(bounds, 0.025) == NOW - timedelta(days=2.5)
+    assert _window_start(bounds, 0.25) == NOW - timedelta(days=25)
+    assert _window_start(bounds, 0.1) == NOW - timedelta(days=10)
+    assert _window_start(bounds, 0.5) is None and _window_start(bounds, 0.9, whole=1.0) == NOW - timedelta(days=90)
+    assert _window_start(bounds[:1], 0.1) is None and _window_start([], 0.1) is None
+
+
+def test_postgres_histogram_has_the_default_buckets(db):
+    """Migration 0012: the sort-time statistics target is PostgreSQL's default again (ANALYZE
+    samples 300 rows per unit of the largest target, index expressions included)."""
+    if db.backend != "postgresql":
+        pytest.skip("PostgreSQL statistics")
+    with db.engine.connect() as conn:
+        target = conn.execute(text("SELECT attstattarget FROM pg_attribute WHERE attrelid = 'article_search'::regclass "
+                                   "AND attname = 'sort_at'")).scalar_one()
+    assert target == -1
+
+
 def test_postgres_reads_words_found_together_in_time_order(db, monkeypatch):
     """PostgreSQL reads a frequent query's newest matches in time order when a third or more of
     the newest rows match, though the planner (the words' shares multiplied) expects fewer: the
@@ -434,7 +460,8 @@ def test_postgres_many_title_matches_are_scored_in_the_newest_window(db, monkeyp
     from bantin.archive.search import postgres
 
     fill(db, count_extra=30)
-    old = _old_title_match(db)
+    old = _old_title_match(db, title="Trí tuệ: bài cũ", body="Nhân tạo, không có gì.")  # two of four words in the title
+    whole = _old_title_match(db, url="https://genk.vn/cu-2.html")  # the whole query in its title
     _bounded(monkeypatch, 10)
     every = [hit.article_id for hit in search(db, "tri tue nhan tao", SearchFilters(per_page=6), now=NOW).hits]
     monkeypatch.setattr(postgres, "HEAD_RANKED", 0)
@@ -448,6 +475,8 @@ def test_postgres_many_title_matches_are_scored_in_the_newest_window(db, monkeyp
     monkeypatch.setattr(postgres, "_window_start", window)
     recent = [hit.article_id for hit in search(db, "tri tue nhan tao", SearchFilters(per_page=6), now=NOW).hits]
     assert old in every and old not in recent and 1.0 in cutoffs
+    # (every clause in the title: the highest text ranks, scored whatever their age while few)
+    assert whole in every and whole in recent
 
 
 def test_postgres_one_frequent_phrase_reads_its_newest_and_its_head_matches(db, monkeypatch):
