@@ -158,9 +158,9 @@ def _settings(conn: Connection) -> None:
     # custom plans (the estimates depend on the words); no JIT (the lexeme function's high cost
     # would trigger it, and parallel workers); a bitmap of a frequent word stays exact (no lossy
     # pages to recheck)
-    for setting in ("plan_cache_mode = force_custom_plan", "jit = off", "work_mem = '64MB'",
-                    "max_parallel_workers_per_gather = 0"):
-        conn.execute(text(f"SET LOCAL {setting}"))
+    # (one round trip: the statements carry no parameters)
+    conn.exec_driver_sql("; ".join(f"SET LOCAL {setting}" for setting in (
+        "plan_cache_mode = force_custom_plan", "jit = off", "work_mem = '64MB'", "max_parallel_workers_per_gather = 0")))
 
 
 def postgres_candidates(
@@ -188,10 +188,9 @@ def postgres_candidates(
     extra = filter_sql(filters, source_ids, params)
     index = f"{LEXEMES} @@ CAST(:lexemes AS tsquery)"
     rank = f"{rank_sql(parsed, params, 'c.head')} + 0.01"
-    total = _estimated_rows(conn, [], {})
-    scope = _estimated_rows(conn, extra, params) if extra else total
+    total, scope, shares = _planner_view(conn, parsed, extra, params)
     params["scope"] = scope
-    share = _text_share(conn, parsed, total)
+    share = _text_share(parsed, shares)
     expected = share * scope
     bounds = functools.cache(lambda: _time_bounds(conn, filters))  # read once, when a window is cut
 
@@ -231,7 +230,7 @@ def postgres_candidates(
             return Found(found, matches, estimated=False)
         # more than the planner expected: its words go together more than it thinks, so the
         # rarest clause alone (an upper bound) estimates better
-        expected = max(_text_share(conn, parsed, total, upper=True) * scope, bound + 1)
+        expected = max(_text_share(parsed, shares, upper=True) * scope, bound + 1)
     newest, matches = _newest(conn, parsed, bounds, extra, params, share * scope, ranked, by_index)
     seen = {cand.article_id for cand in newest}
     # (one phrase ranks by the head: its lead matches outrank every match without it in the head)
@@ -243,8 +242,8 @@ def postgres_candidates(
 
 def _only(conn: Connection, *, bitmap: bool) -> None:
     """Bitmaps only (matches found in the index) or index scans only (rows in time order)."""
-    conn.execute(text(f"SET LOCAL enable_bitmapscan = {'on' if bitmap else 'off'}"))
-    conn.execute(text(f"SET LOCAL enable_indexscan = {'off' if bitmap else 'on'}"))
+    conn.exec_driver_sql(f"SET LOCAL enable_bitmapscan = {'on' if bitmap else 'off'}; "
+                         f"SET LOCAL enable_indexscan = {'off' if bitmap else 'on'}")
 
 
 def _newest(conn, parsed, bounds, extra, params, expected, ranked, by_index) -> tuple[list[Candidate], int]:  # noqa: ANN001
@@ -332,7 +331,7 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
         params["titles"] = " | ".join(f"({a} & {b})" for a, b in combinations(clauses, 2))
         checks = check_sql(parsed, params, all_terms=True)
     window, older = [], []
-    estimated = _estimated_rows(conn, [*extra, title], params)
+    estimated = _estimated_rows(conn, [[*extra, title]], params)[0]
     if estimated > HEAD_RANKED:
         params["title_cutoff"] = _window_start(bounds(), HEAD_RANKED / estimated, whole=1.0)
         window = ["s.sort_at >= :title_cutoff"] if params["title_cutoff"] is not None else []
@@ -342,7 +341,7 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
             # scored, whatever their age, when they are few (the weights are checked on the rows)
             params["all_titles"] = lexeme_query(parsed, "title")
             every = "s.head @@ CAST(:all_titles AS tsquery)"
-            if _estimated_rows(conn, [*extra, every], params) <= EVERY_IN_TITLE:
+            if _estimated_rows(conn, [[*extra, every]], params)[0] <= EVERY_IN_TITLE:
                 older = [*extra, every, "s.sort_at < :title_cutoff"]
     _only(conn, bitmap=True)
     score = score_sql("postgresql", f"{rank_sql(parsed, params, 's.head')} + 0.01", "s.sort_at")
@@ -357,47 +356,65 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
                       WHERE {outer} LIMIT :keep""")[0]
 
 
-def _text_share(conn: Connection, parsed: ParsedQuery, total: float, *, upper: bool = False) -> float:
-    """The share of all ``total`` articles expected to match ``parsed``, from the planner's
-    estimate for each word and word pair alone.
+def _lexemes_of(parsed: ParsedQuery) -> list[str]:
+    """The words and word pairs (of phrases) of ``parsed``'s required clauses, each once."""
+    values = []
+    for clause in parsed.required:
+        for term in clause.alternatives:
+            values += [f"{a} {b}" for a, b in pairwise(term.words)] if term.is_phrase else [term.words[0]]
+    return list(dict.fromkeys(values))
+
+
+def _planner_view(conn: Connection, parsed: ParsedQuery, extra: list[str], params: dict[str, Any]
+                  ) -> tuple[float, float, dict[str, float]]:
+    """The planner's estimates, in one EXPLAIN: all rows, the rows meeting the filters ``extra``,
+    and the share of all rows that holds each word and word pair of ``parsed``."""
+    values = _lexemes_of(parsed)
+    asked = {**params, **{f"lexeme{n}": _lexeme(value) for n, value in enumerate(values)}}
+    rows = _estimated_rows(conn, [[], extra, *([f"{LEXEMES} @@ CAST(:lexeme{n} AS tsquery)"] for n in range(len(values)))],
+                           asked)
+    total, scope = rows[0], rows[1]
+    return total, scope, {value: min(1.0, found / total) for value, found in zip(values, rows[2:], strict=True)}
+
+
+def _text_share(parsed: ParsedQuery, shares: dict[str, float], *, upper: bool = False) -> float:
+    """The share of all articles expected to match ``parsed``, from the planner's ``shares`` of
+    each word and word pair alone (``_planner_view``).
 
     The planner multiplies the shares of words it ANDs; news words are far from independent ("trí
     tuệ nhân tạo" is four words found together), so a word pair of a phrase counts as the phrase
     and several words count as the geometric mean of their product and their rarest one (with
     ``upper``, the rarest one alone: an upper bound).
     """
-    known: dict[str, float] = {}
 
-    def lexeme(value: str) -> float:
-        if value not in known:
-            params = {"lexeme": _lexeme(value)}
-            known[value] = min(1.0, _estimated_rows(conn, [f"{LEXEMES} @@ CAST(:lexeme AS tsquery)"], params) / total)
-        return known[value]
-
-    def together(shares: list[float]) -> float:
-        if upper or not shares:
-            return min(shares, default=1.0)
-        return math.sqrt(min(shares) * math.prod(shares))
+    def together(found: list[float]) -> float:
+        if upper or not found:
+            return min(found, default=1.0)
+        return math.sqrt(min(found) * math.prod(found))
 
     clauses = []
     for clause in parsed.required:
         alternatives = []
         for term in clause.alternatives:
             if term.is_phrase:
-                alternatives.append(min(lexeme(f"{a} {b}") for a, b in pairwise(term.words)))
+                alternatives.append(min(shares[f"{a} {b}"] for a, b in pairwise(term.words)))
             else:
-                alternatives.append(lexeme(term.words[0]))
+                alternatives.append(shares[term.words[0]])
         clauses.append(min(1.0, sum(alternatives)))
     return together(clauses)
 
 
-def _estimated_rows(conn: Connection, conditions: list[str], params: dict[str, Any]) -> float:
-    """The planner's estimate of the article_search rows meeting ``conditions`` (at least 1)."""
-    where = " AND ".join(conditions) or "true"
-    sql = f"EXPLAIN (FORMAT JSON) SELECT 1 FROM article_search s WHERE {where}"
+def _estimated_rows(conn: Connection, conditions: list[list[str]], params: dict[str, Any]) -> list[float]:
+    """The planner's estimates of the article_search rows meeting each list of ``conditions``
+    (at least 1 each), from one EXPLAIN of their UNION ALL (one child plan each, in order)."""
+    parts = [f"SELECT 1 FROM article_search s WHERE {' AND '.join(where) or 'true'}" for where in conditions]
+    sql = "EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(parts)
     plan = conn.execute(text(sql).bindparams(*typed_dates(params, sql)), params).scalar_one()
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    return max(float(plan[0]["Plan"]["Plan Rows"]), 1.0)
+    plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    nodes = plan["Plans"] if len(parts) > 1 else [plan]
+    if len(nodes) != len(parts):
+        raise RuntimeError(f"unexpected plan for {len(parts)} estimates: {plan['Node Type']}")
+    return [max(float(node["Plan Rows"]), 1.0) for node in nodes]
 
 
 def _time_bounds(conn: Connection, filters: SearchFilters) -> list[datetime]:
@@ -440,7 +457,8 @@ def postgres_adjacency(conn: Connection, ids: list[int], pairs: list[tuple[str, 
     for n, (first, second) in enumerate(pairs):
         params[f"p{n}"] = f" {first} {second} "
         parts.append(f"(strpos(s.words, :p{n}) > 0)::int")
-    rows = conn.execute(text(f"SELECT s.article_id, {' + '.join(parts)} AS n FROM (SELECT s.article_id, {FLAT_WORDS} "
+    rows = conn.execute(text(f"SELECT s.article_id, {' + '.join(parts)} AS n FROM (SELECT s.article_id, "
+                             f"{FLAT_WORDS if len(pairs) > 1 else 's.words'} "
                              "FROM article_search s WHERE s.article_id = ANY(:ids) OFFSET 0) s"), params).all()
     return {row.article_id: int(row.n) for row in rows}
 
