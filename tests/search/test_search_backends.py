@@ -430,6 +430,22 @@ def test_postgres_histogram_has_the_default_buckets(db):
     assert target == -1
 
 
+def test_postgres_title_window_counts_the_titles_not_the_heads(db, monkeypatch):
+    """The planner counts every head holding a word, whatever its weight; the title window is
+    sized by the share of the newest rows whose *title* holds it."""
+    if db.backend != "postgresql":
+        pytest.skip("PostgreSQL's title window")
+    from bantin.archive.search import postgres
+
+    fill(db, count_extra=30)
+    monkeypatch.setattr(postgres, "HEAD_PROBE", 10)
+    with db.engine.begin() as conn:
+        newest = conn.execute(text("SELECT head @@ CAST(:q AS tsquery) FROM article_search "
+                                   "ORDER BY sort_at DESC, article_id DESC LIMIT 10"), {"q": "'tri':A"}).scalars().all()
+        share = postgres._newest_head_share(conn, "s.head @@ CAST(:titles AS tsquery)", [], {"titles": "'tri':A"})
+    assert share == sum(newest) / 10 and 0 < share < 1
+
+
 def test_postgres_reads_words_found_together_in_time_order(db, monkeypatch):
     """PostgreSQL reads a frequent query's newest matches in time order when a third or more of
     the newest rows match, though the planner (the words' shares multiplied) expects fewer: the
