@@ -121,8 +121,9 @@ TABLE = (
         words text NOT NULL
     )""",
     # (the sort-time histogram keeps the default 100 buckets: migration 0012)
-    # rows over ~1.5 kB get ``words`` compressed in place (the default threshold, 2 kB, would leave
-    # most rows uncompressed): smaller, and still read with the row
+    # a row over PostgreSQL's fixed threshold (about 2 kB) has ``words`` compressed, and moved out
+    # of line, until the row is under 1.5 kB (measured at 200,000 synthetic articles: 44% of the
+    # rows compressed, most of those out of line; rows under 2 kB are stored as they are)
     "ALTER TABLE article_search SET (toast_tuple_target = 1500)",
 )
 
