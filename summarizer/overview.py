@@ -26,6 +26,9 @@ __all__ = ["MAX_CHARS", "MAX_SENTENCES", "MAX_STORIES", "OVERVIEW_TOKENS", "over
 PROMPT_FILE = "overview_prompt.txt"
 MAX_STORIES = 5  # the stories the model reads
 OVERVIEW_TOKENS = 192  # most tokens generated
+# fewest tokens generated: a paragraph, never a model that stops at once (end-of-text is not chosen
+# before this many; a tiny random test model stopped first on some runs, as a weak real one may)
+OVERVIEW_MIN_TOKENS = 16
 MAX_SENTENCES = 4  # most sentences kept of what it wrote
 MAX_CHARS = 700  # most characters kept (cut at a sentence, else at a word)
 
@@ -63,7 +66,9 @@ def write_overview(engine: Summarizer, stories: Sequence[str], options: SummaryO
     lines = [" ".join(story.split()) for story in stories if story and story.strip()][:MAX_STORIES]
     if not lines:
         raise InputError("no story has text to write an overview of")
-    options = (options or SummaryOptions()).with_(instruction=overview_instruction(), max_length=OVERVIEW_TOKENS)
+    options = options or SummaryOptions()
+    options = options.with_(instruction=overview_instruction(), max_length=OVERVIEW_TOKENS,
+                            min_length=max(options.min_length, OVERVIEW_MIN_TOKENS))
     summary = engine.summarize(["\n".join(f"- {line}" for line in lines)], options)[0]
     text = _trim(summary.text)
     if not text:
