@@ -286,14 +286,8 @@ def _newest_share(conn: Connection, parsed: ParsedQuery, extra: list[str], param
     query's words go together far more than the planner's estimate (the words' shares
     multiplied) says ("tri tue nhan tao": a third of the articles, estimated a tenth), and
     reading rows in time order is the cheaper way when a third or more match."""
-    _only(conn, bitmap=False)
     checks = " AND ".join(check_sql(parsed, params, all_terms=True))
-    where = " AND ".join(extra) or "true"
-    sql = f"""SELECT count(*) FILTER (WHERE {checks}) AS hits, count(*) AS n FROM (
-                  SELECT {FLAT_WORDS} FROM article_search s WHERE {where}
-                  ORDER BY s.sort_at DESC, s.article_id DESC LIMIT {PROBE}) s"""
-    row = conn.execute(text(sql).bindparams(*typed_dates(params, sql)), params).one()
-    return row.hits / max(1, row.n)
+    return _probe(conn, checks, FLAT_WORDS, extra, params, PROBE)
 
 
 # newest rows read to learn the share of title (or head) matches among them
@@ -303,11 +297,17 @@ HEAD_PROBE = 1_000
 def _newest_head_share(conn: Connection, title: str, extra: list[str], params: dict[str, Any]) -> float:
     """The share of the newest ``HEAD_PROBE`` rows (with the filters) whose head meets ``title``
     (their heads are read: short, stored in the row)."""
+    return _probe(conn, title, "s.head", extra, params, HEAD_PROBE)
+
+
+def _probe(conn: Connection, condition: str, column: str, extra: list[str], params: dict[str, Any], rows: int) -> float:
+    """The share of the newest ``rows`` rows meeting the filters ``extra`` that meet
+    ``condition`` (on ``column``, read in time order)."""
     _only(conn, bitmap=False)
     where = " AND ".join(extra) or "true"
-    sql = f"""SELECT count(*) FILTER (WHERE {title}) AS hits, count(*) AS n FROM (
-                  SELECT s.head FROM article_search s WHERE {where}
-                  ORDER BY s.sort_at DESC, s.article_id DESC LIMIT {HEAD_PROBE}) s"""
+    sql = f"""SELECT count(*) FILTER (WHERE {condition}) AS hits, count(*) AS n FROM (
+                  SELECT {column} FROM article_search s WHERE {where}
+                  ORDER BY s.sort_at DESC, s.article_id DESC LIMIT {rows}) s"""
     row = conn.execute(text(sql).bindparams(*typed_dates(params, sql)), params).one()
     return row.hits / max(1, row.n)
 
