@@ -55,6 +55,9 @@ TITLE_MATCHES = 1_000
 HEAD_RANKED = 4_000
 # ... and the matches with every clause in the title, of any age, when at most this many
 EVERY_IN_TITLE = 4_000
+# A title window is read row by row when this many times its rows are fewer than the heads with
+# the words (reading a row and checking its head costs about as much as listing 3 heads in the GIN)
+WALK_FACTOR = 3
 # A query that is one quoted phrase is read as a frequent one (its newest matches and its title and
 # lead matches) when more than this many are expected: they rank as all of them would
 PHRASE_ALL = 2_000
@@ -346,8 +349,8 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
         clauses = [_clause_lexemes(clause, "head") for clause in parsed.required]
         params["titles"] = " | ".join(f"({a} & {b})" for a, b in combinations(clauses, 2))
         checks = check_sql(parsed, params, all_terms=True)
-    window, older = [], []
-    estimated = _estimated_rows(conn, [[*extra, title]], params)[0]
+    window, older, walk = [], [], False
+    estimated = planned = _estimated_rows(conn, [[*extra, title]], params)[0]
     if estimated > HEAD_RANKED:
         # the planner counts every head with the words, whatever their weight ("va":A at
         # 1,000,000: 766,771 estimated, 336,252 titles), so the window would hold too few: the
@@ -357,6 +360,11 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
         estimated = max(probed * params["scope"], estimated / 4)
         params["title_cutoff"] = _window_start(bounds(), HEAD_RANKED / estimated, whole=1.0)
         window = ["s.sort_at >= :title_cutoff"] if params["title_cutoff"] is not None else []
+        # a window holding far fewer rows than the index has heads with the words ("va" at
+        # 200,000: 12,000 rows against 154,000 heads) is read row by row, each head checked: a
+        # GIN bitmap costs per head it lists, whatever their age (26 against 10 ms there)
+        # (one phrase's pairs are an index question, never a row check: it keeps the bitmap)
+        walk = bool(window) and field == "title" and WALK_FACTOR * params["scope"] * HEAD_RANKED / estimated < planned
         if window and field == "title" and len(parsed.required) > 2:
             # the matches with every clause in the title have the highest text ranks, twice those
             # with two clauses in the head, so an old one outranks fresh ones: they are all
@@ -367,8 +375,12 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
                 older = [*extra, every, "s.sort_at < :title_cutoff"]
     _only(conn, bitmap=True)
     score = score_sql("postgresql", f"{rank_sql(parsed, params, 's.head')} + 0.01", "s.sort_at")
-    inner = " UNION ALL ".join(f"SELECT s.article_id, s.sort_at, s.head, s.words FROM article_search s WHERE {where}"
-                               for where in (" AND ".join([*extra, title, *window]), " AND ".join(older)) if where)
+    rows = "SELECT s.article_id, s.sort_at, s.head, s.words FROM article_search s WHERE "
+    if walk:  # (OFFSET 0: the head's condition stays out of the window's scan)
+        parts = [f"SELECT * FROM ({rows}{' AND '.join([*extra, *window])} OFFSET 0) s WHERE {title}"]
+    else:
+        parts = [rows + " AND ".join([*extra, title, *window])]
+    inner = " UNION ALL ".join(parts + ([rows + " AND ".join(older)] if older else []))
     outer = " AND ".join(checks) or "true"
     return ranked(f"""SELECT s.article_id, s.sort_at, s.head FROM (
                           SELECT s.article_id, s.sort_at, s.head, {FLAT_WORDS} FROM (

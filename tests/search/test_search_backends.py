@@ -495,6 +495,35 @@ def test_postgres_many_title_matches_are_scored_in_the_newest_window(db, monkeyp
     assert whole in every and whole in recent
 
 
+@pytest.mark.parametrize("query", ["tri", "tri tue nhan tao"])
+def test_postgres_title_window_read_row_by_row_or_from_the_index_agree(db, monkeypatch, query):
+    """A title window with far fewer rows than the heads holding the words is read row by row
+    (each head checked) instead of from the head index: the same page either way."""
+    if db.backend != "postgresql":
+        pytest.skip("the head index exists on PostgreSQL only")
+    from sqlalchemy import event
+
+    from bantin.archive.search import postgres
+
+    fill(db, count_extra=30)
+    _old_title_match(db, title="Trí tuệ: bài cũ", body="Nhân tạo, không có gì.")
+    _bounded(monkeypatch, 10)
+    monkeypatch.setattr(postgres, "HEAD_RANKED", 0)
+    monkeypatch.setattr(postgres, "_window_start",
+                        lambda bounds, fraction, whole=postgres.WHOLE_RANGE: NOW - timedelta(days=100) if whole == 1.0 else None)
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", lambda conn, cursor, sql, *args: statements.append(sql))
+    pages = {}
+    for factor in (0, float("inf")):
+        monkeypatch.setattr(postgres, "WALK_FACTOR", factor)
+        statements.clear()
+        page = search(db, query, SearchFilters(per_page=6), now=NOW)
+        pages[factor] = [(hit.article_id, round(hit.score, 9)) for hit in page.hits]
+        walked = any("OFFSET 0) s WHERE s.head @@" in sql for sql in statements)
+        assert walked == (factor == 0), factor
+    assert pages[0] == pages[float("inf")] and len(pages[0]) == 6
+
+
 def test_postgres_one_frequent_phrase_reads_its_newest_and_its_head_matches(db, monkeypatch):
     """PostgreSQL: a query that is one quoted phrase with many matches ranks by the head alone, so
     it reads its newest matches and those with the phrase in title or lead: the page is the one
