@@ -316,19 +316,20 @@ def _probe(conn: Connection, condition: str, column: str, extra: list[str], para
 
 
 def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "title") -> list[Candidate]:  # noqa: ANN001
-    """Matches with every required clause in the title (``field="head"``: in the title or the
-    lead, as a phrase is ranked); for a query of three clauses or more,
-    with any two of them in the title or the lead (the others anywhere): those are the matches
-    that the head ranks high, and few have every word in their title. Both are found in the GIN
-    index of ``head`` (migration 0009). The best ``TITLE_MATCHES`` by score (the head's text rank
-    and the recency boost) are taken: of all of them when the planner expects at most
-    ``HEAD_RANKED`` (scoring a head costs a few microseconds), otherwise of those in the newest
-    time window expected to hold about ``HEAD_RANKED`` (older ones have a recency boost near 1:
-    they would need about twice the text rank of a fresh one), together with those that have
-    every clause in the title, of any age, when those are few. The row checks run on the best
-    first, until ``keep`` pass."""
+    """The matches that the head ranks high: for one clause, with it in the title
+    (``field="head"``, one phrase: in the title or the lead, as a phrase is ranked); for two,
+    with both in the title or the lead, and (a second tier) with either in the title; for three
+    or more, with any two in the title or the lead (few have every word in their title); the
+    other clauses anywhere. All are found in the GIN index of ``head`` (migration 0009). The
+    best ``TITLE_MATCHES`` by score (the head's text rank and the recency boost) are taken: of
+    all of a tier when the planner expects at most ``HEAD_RANKED`` (scoring a head costs a few
+    microseconds), otherwise of those in the newest time window expected to hold about
+    ``HEAD_RANKED`` (``_title_window``; older ones have a recency boost near 1: they would need
+    about twice the text rank of a fresh one), together with those that have every clause in the
+    title, of any age, when those are few. The row checks run on the best first, until ``keep``
+    pass."""
     params["title_cap"] = TITLE_MATCHES
-    title = "s.head @@ CAST(:titles AS tsquery)"
+    tiers, index = ["titles"], ""
     if field == "head":
         # one phrase. The head index knows no positions: for a phrase of common words most rows
         # with both words in the head lack the phrase ("cac bao" at 1,000,000: 24,581 rows, 528
@@ -340,54 +341,71 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
         words = parsed.single_phrase.words
         params["titles"] = " & ".join(_lexeme(word) for word in dict.fromkeys(words))
         params["head_phrase"] = lexeme_query(parsed, "head")
-        title += f" AND {LEXEMES} @@ CAST(:lexemes AS tsquery)"
+        index = f" AND {LEXEMES} @@ CAST(:lexemes AS tsquery)"
         checks = ["s.head @@ CAST(:head_phrase AS tsquery)", *check_sql(parsed, params, all_terms=True)]
-    elif len(parsed.required) <= 2:  # the row checks: the exclusions
+    elif len(parsed.required) == 1:  # the row checks: the exclusions
         params["titles"] = lexeme_query(parsed, field)
         checks = [f"{_pattern(term, params)} = 0" for term in parsed.excluded]
-    else:  # the row checks: all terms (the head holds two of the clauses)
+    else:  # the row checks: all terms (the head holds one or two of the clauses)
         clauses = [_clause_lexemes(clause, "head") for clause in parsed.required]
         params["titles"] = " | ".join(f"({a} & {b})" for a, b in combinations(clauses, 2))
+        if len(clauses) == 2:
+            # either clause of two in the title (the other anywhere) outranks the newest matches
+            # with neither in title or lead ("tri" in the title and "tue" in the body, for "tri
+            # tue"), less than both in the head: a second tier, with a window of its own
+            params["alone"] = " | ".join(_clause_lexemes(clause, "title") for clause in parsed.required)
+            tiers.append("alone")
         checks = check_sql(parsed, params, all_terms=True)
-    window, older, walk = [], [], False
-    estimated = planned = _estimated_rows(conn, [[*extra, title]], params)[0]
-    if estimated > HEAD_RANKED:
-        # the planner counts every head with the words, whatever their weight ("va":A at
-        # 1,000,000: 766,771 estimated, 336,252 titles), so the window would hold too few: the
-        # newest rows' share says how many lie in it (never under a quarter of the estimate)
-        # (for one phrase, its words in the head: the pairs' index question is no row check)
-        probed = _newest_head_share(conn, "s.head @@ CAST(:titles AS tsquery)", extra, params)
-        estimated = max(probed * params["scope"], estimated / 4)
-        params["title_cutoff"] = _window_start(bounds(), HEAD_RANKED / estimated, whole=1.0)
-        window = ["s.sort_at >= :title_cutoff"] if params["title_cutoff"] is not None else []
-        # a window holding far fewer rows than the index has heads with the words ("va" at
-        # 200,000: 12,000 rows against 154,000 heads) is read row by row, each head checked: a
-        # GIN bitmap costs per head it lists, whatever their age (26 against 10 ms there)
-        # (one phrase's pairs are an index question, never a row check: it keeps the bitmap)
-        walk = bool(window) and field == "title" and WALK_FACTOR * params["scope"] * HEAD_RANKED / estimated < planned
-        if window and field == "title" and len(parsed.required) > 2:
+    rows = "SELECT s.article_id, s.sort_at, s.head, s.words FROM article_search s WHERE "
+    parts = []
+    for n, name in enumerate(tiers):
+        # (a row of the first tier is read there only)
+        head = f"s.head @@ CAST(:{name} AS tsquery)" + (" AND NOT s.head @@ CAST(:titles AS tsquery)" if n else "")
+        window, walk = _title_window(conn, bounds, extra, params, head, index, f"title_cutoff{n}", field == "title")
+        if n == 0 and window and field == "title" and len(parsed.required) > 1:
             # the matches with every clause in the title have the highest text ranks, twice those
             # with two clauses in the head, so an old one outranks fresh ones: they are all
             # scored, whatever their age, when they are few (the weights are checked on the rows)
             params["all_titles"] = lexeme_query(parsed, "title")
             every = "s.head @@ CAST(:all_titles AS tsquery)"
             if _estimated_rows(conn, [[*extra, every]], params)[0] <= EVERY_IN_TITLE:
-                older = [*extra, every, "s.sort_at < :title_cutoff"]
+                parts.append(rows + " AND ".join([*extra, every, "s.sort_at < :title_cutoff0"]))
+        if walk:  # (OFFSET 0: the head's condition stays out of the window's scan)
+            parts.append(f"SELECT * FROM ({rows}{' AND '.join([*extra, *window])} OFFSET 0) s WHERE {head}")
+        else:
+            parts.append(rows + " AND ".join([*extra, head + index, *window]))
     _only(conn, bitmap=True)
     score = score_sql("postgresql", f"{rank_sql(parsed, params, 's.head')} + 0.01", "s.sort_at")
-    rows = "SELECT s.article_id, s.sort_at, s.head, s.words FROM article_search s WHERE "
-    if walk:  # (OFFSET 0: the head's condition stays out of the window's scan)
-        parts = [f"SELECT * FROM ({rows}{' AND '.join([*extra, *window])} OFFSET 0) s WHERE {title}"]
-    else:
-        parts = [rows + " AND ".join([*extra, title, *window])]
-    inner = " UNION ALL ".join(parts + ([rows + " AND ".join(older)] if older else []))
     outer = " AND ".join(checks) or "true"
     return ranked(f"""SELECT s.article_id, s.sort_at, s.head FROM (
                           SELECT s.article_id, s.sort_at, s.head, {FLAT_WORDS} FROM (
-                              SELECT s.article_id, s.sort_at, s.head, s.words FROM ({inner}) s
+                              SELECT s.article_id, s.sort_at, s.head, s.words FROM ({" UNION ALL ".join(parts)}) s
                               ORDER BY {score} DESC, s.sort_at DESC, s.article_id DESC LIMIT :title_cap) s
                           OFFSET 0) s
                       WHERE {outer} LIMIT :keep""")[0]
+
+
+def _title_window(conn: Connection, bounds, extra: list[str], params: dict[str, Any], head: str, index: str,  # noqa: ANN001
+                  cutoff: str, walkable: bool) -> tuple[list[str], bool]:
+    """The recency window of the heads meeting ``head`` (and the index condition ``index``) that
+    holds about ``HEAD_RANKED`` of them (no condition when the planner expects no more; the
+    moment is the parameter ``cutoff``), and whether to read it row by row (``walkable``: the
+    condition is no index question)."""
+    estimated = planned = _estimated_rows(conn, [[*extra, head + index]], params)[0]
+    if estimated <= HEAD_RANKED:
+        return [], False
+    # the planner counts every head with the words, whatever their weight ("va":A at
+    # 1,000,000: 766,771 estimated, 336,252 titles), so the window would hold too few: the
+    # newest rows' share says how many lie in it (never under a quarter of the estimate)
+    # (for one phrase, its words in the head: the pairs' index question is no row check)
+    estimated = max(_newest_head_share(conn, head, extra, params) * params["scope"], estimated / 4)
+    params[cutoff] = _window_start(bounds(), HEAD_RANKED / estimated, whole=1.0)
+    if params[cutoff] is None:
+        return [], False
+    # a window holding far fewer rows than the index has heads with the words ("va" at
+    # 200,000: 12,000 rows against 154,000 heads) is read row by row, each head checked: a
+    # GIN bitmap costs per head it lists, whatever their age (26 against 10 ms there)
+    return [f"s.sort_at >= :{cutoff}"], walkable and WALK_FACTOR * params["scope"] * HEAD_RANKED / estimated < planned
 
 
 def _lexemes_of(parsed: ParsedQuery) -> list[str]:
