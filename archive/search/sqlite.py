@@ -38,9 +38,9 @@ __all__ = [
 _BM25 = "bm25(article_fts, 10.0, 4.0, 1.0)"
 ALL_MATCHES = 10_000  # every match is ranked (bm25 costs a few microseconds a row)
 COUNTED = 20_000  # ... and counted exactly up to this many (counting is cheaper than ranking)
-TITLE_MATCHES = 1_000
 NEWEST = 2_000  # at least this many newest matches are read when there may be more than ALL_MATCHES
-TITLE_RANGE = 3_000  # the title matches' rowid range is cut to hold about this many matches
+TITLE_RANGE = 3_000  # ... and about this many matches below them
+TITLE_MATCHES = 1_000  # ... and the title matches among this many newest below those
 
 
 def _quoted(term: Term) -> str:
@@ -61,12 +61,11 @@ def match_expression(parsed: ParsedQuery) -> str:
 
 def title_expression(parsed: ParsedQuery) -> str:
     """The MATCH expression, over ``article_head_fts`` (title and lead), of the matches a frequent
-    query's title ranks high: every required clause in the title; for three clauses or more, any
-    two of them in the title or the lead (few articles have every word of a long query in their
+    query's title ranks high (bm25 weighs the title ten times the body): any clause in the title,
+    or any two in the title or the lead (few articles have every word of a long query in their
     title). The rest of the query is checked where these matches are read again."""
-    if len(parsed.required) <= 2:
-        return "({title} : (" + " AND ".join(_clause(clause) for clause in parsed.required) + "))"
-    return " OR ".join(f"({_clause(a)} AND {_clause(b)})" for a, b in combinations(parsed.required, 2))
+    clauses = [_clause(clause) for clause in parsed.required]
+    return " OR ".join(["({title} : (" + " OR ".join(clauses) + "))", *(f"({a} AND {b})" for a, b in combinations(clauses, 2))])
 
 
 def _filter_sql(filters: SearchFilters, source_ids: tuple[int, ...], params: dict[str, Any]) -> list[str]:
@@ -120,9 +119,10 @@ def sqlite_candidates(
       phrase is not counted (that costs as much as ranking it): its matches in the newest eighth
       of the archive estimate whether it has more than ``ALL_MATCHES``.
     * Otherwise the newest ``max(NEWEST, 2 * cap)`` matches (by rowid, then ordered by time;
-      ``ALL_MATCHES + 1`` where those were read to learn whether there are more) and every match
-      in the rowid range of the newest ``TITLE_MATCHES`` title matches (found in the title-and-
-      lead index), cut to about ``TITLE_RANGE`` matches, all ranked by the whole query's bm25.
+      ``ALL_MATCHES + 1`` where those were read to learn whether there are more), about
+      ``TITLE_RANGE`` matches below them, and the matches among the newest ``TITLE_MATCHES``
+      title matches below those (found in the title-and-lead index, ``title_expression``), all
+      ranked by the whole query's bm25.
       The matches are counted up to ``COUNTED``, above which (and for a phrase) the total is
       estimated from the share of the rowid range the newest matches spanned.
     """
@@ -189,36 +189,33 @@ def sqlite_candidates(
             WHERE {where} LIMIT :counted)""").bindparams(*typed_dates(params, where)), params).scalar_one()
         estimated = counted > COUNTED
         counted = max(counted, span) if estimated else counted
-    # the newest TITLE_MATCHES title matches, ranked like every other match: bm25 of a query
-    # restricted to the title column weighs its words by their rarity in titles, so its scores are
-    # not comparable with the others' (a frequent word's title matches would crowd out the page).
-    # The title matches' rowid range is read with the whole query instead (one seek; an IN list of
-    # rowids would run the FTS5 query once per id): every match in it is ranked, title matches too.
-    # The range is cut so that it holds about TITLE_RANGE matches at the query's density (a word
-    # common in bodies but rare in titles would otherwise have every match in range).
+    # Below the newest matches, every match of the next TITLE_RANGE (a few days: an article with
+    # a word in its lead outranks fresher ones with it in the body only), and further down the
+    # matches among the newest TITLE_MATCHES title matches (``title_expression``), ranked like every
+    # other match: bm25 of a query restricted to the title column weighs its words by their rarity
+    # in titles, so its scores are not comparable with the others' (a frequent word's title matches
+    # would crowd out the page). So the whole query is read over the rowids from the oldest of
+    # them up, and only those are ranked (``+``: the rowid list is a filter on the rows FTS5 hands
+    # out, not a list of lookups that would each run the query again)
+    params["below"] = oldest
+    params["near"] = oldest - round(TITLE_RANGE * max(1, high - low + 1) / max(1, counted))
     params["title_match"] = title_expression(parsed)
     params["wide"] = TITLE_MATCHES
     # (in the title-and-lead index, migration 0011: a column filter on article_fts decodes every
     # position list of the words, body included)
-    title_conditions = ["article_head_fts MATCH :title_match", *conditions[1:]]
+    title_conditions = ["article_head_fts MATCH :title_match", "article_head_fts.rowid < :near", *conditions[1:]]
     title_ids = conn.execute(text(f"""SELECT article_head_fts.rowid FROM article_head_fts
         JOIN article_search s ON s.article_id = article_head_fts.rowid WHERE {" AND ".join(title_conditions)}
         ORDER BY article_head_fts.rowid DESC LIMIT :wide""").bindparams(*typed_dates(params, " ".join(title_conditions))),
         params).scalars().all()
-    reach = TITLE_RANGE * max(1, high - low + 1) / max(1, counted)  # rowids holding TITLE_RANGE matches
-    # (only below the newest matches)
-    params["high"] = min(title_ids[0], oldest - 1) if title_ids else 0
-    params["low"] = min((i for i in title_ids if title_ids[0] - i <= reach), default=1)
-    in_range = params["low"] <= params["high"]
-    if newest is None and in_range and params["high"] + 1 >= oldest:  # the title range ends where the newest begin
-        return Found(read("", ("article_fts.rowid >= :low",))[0], counted, estimated=estimated)
-    if newest is None:
-        newest = read("", ("article_fts.rowid >= :floor",))[0]
-    if not in_range:  # no title range below the newest
-        return Found(newest, counted, estimated=estimated)
+    params["low"], params["title_ids"] = min([params["near"], *title_ids]), json.dumps(title_ids)
+    older = "(article_fts.rowid >= :near OR +article_fts.rowid IN (SELECT value FROM json_each(:title_ids)))"
+    if newest is None:  # one statement: one bm25 pass over the words' articles
+        return Found(read("", ("article_fts.rowid >= :low", f"(article_fts.rowid >= :floor OR {older})"))[0], counted,
+                     estimated=estimated)
     seen = {cand.article_id for cand in newest}
-    titles = read("", ("article_fts.rowid BETWEEN :low AND :high",))[0]
-    return Found(newest + [cand for cand in titles if cand.article_id not in seen], counted, estimated=estimated)
+    found = read("", ("article_fts.rowid >= :low", "article_fts.rowid < :below", older))[0]
+    return Found(newest + [cand for cand in found if cand.article_id not in seen], counted, estimated=estimated)
 
 
 # The text rank of a query that is one quoted phrase: where the phrase stands (PostgreSQL's

@@ -253,6 +253,30 @@ def test_frequent_two_words_find_older_matches_with_one_word_in_the_title(db, mo
     assert page.capped and [hit.article_id for hit in page.hits] == full
 
 
+@pytest.mark.parametrize("query", ["tri tue", "tri tue nhan tao", "nhan"])
+def test_frequent_terms_find_older_matches_with_one_word_in_the_title_in_a_crawled_archive(db, monkeypatch, query):
+    """An archive stored as a crawl stores it (oldest first, so SQLite's newest rowids are the
+    newest articles): an older article with one of the query's words in its title outranks the
+    newest matches with the words in their bodies only, and the bounded way finds it (SQLite:
+    the title matches below the newest are any clause in the title; it used to rank only the
+    matches of a few days below the newest)."""
+    from bantin.archive.repository import ensure_source
+
+    with db.session() as session:
+        ensure_source(session, "genk", name="GenK", homepage="https://genk.vn/")
+    old = _article(db, "cu", "Trí nhân tạo", "Người máy.", "Có trí tuệ nhân tạo ở đây.", days=40)
+    for n in range(90):  # a third about AI (bm25 gives a word in half the articles or more no weight)
+        body = f"Nội dung {n} về trí tuệ nhân tạo." if n % 3 == 0 else f"Nội dung {n} về kinh tế."
+        _article(db, f"moi-{n}", f"Bản tin số {n}", f"Doanh nghiệp thứ {n}.", body, days=36 - n * 0.4)
+    hits = search(db, query, SearchFilters(per_page=5), now=NOW).hits
+    full = [hit.article_id for hit in hits]
+    assert old in full, [(h.article_id, h.score) for h in hits]
+    _bounded(monkeypatch, 10)
+    monkeypatch.setattr("bantin.archive.search.sqlite.TITLE_RANGE", 5)
+    page = search(db, query, SearchFilters(per_page=5), now=NOW)
+    assert page.capped and [hit.article_id for hit in page.hits] == full
+
+
 def test_postgres_title_matches_are_the_best_by_score_not_the_newest(db, monkeypatch):
     """PostgreSQL: when few articles have the query in their title, the ones taken are the best
     by score (title rank and recency), so an older title that is all the query outranks newer,
