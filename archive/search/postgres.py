@@ -318,7 +318,8 @@ def _probe(conn: Connection, condition: str, column: str, extra: list[str], para
 def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "title") -> list[Candidate]:  # noqa: ANN001
     """The matches that the head ranks high: for one clause, with it in the title
     (``field="head"``, one phrase: in the title or the lead, as a phrase is ranked); for two,
-    with both in the title or the lead, and (a second tier) with either in the title; for three
+    with both in the title, and (a second tier) either in the title or both in the title or the
+    lead; for three
     or more, with any two in the title or the lead (few have every word in their title); the
     other clauses anywhere. All are found in the GIN index of ``head`` (migration 0009). The
     best ``TITLE_MATCHES`` by score (the head's text rank and the recency boost) are taken: of
@@ -348,12 +349,16 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
         checks = [f"{_pattern(term, params)} = 0" for term in parsed.excluded]
     else:  # the row checks: all terms (the head holds one or two of the clauses)
         clauses = [_clause_lexemes(clause, "head") for clause in parsed.required]
-        params["titles"] = " | ".join(f"({a} & {b})" for a, b in combinations(clauses, 2))
+        pairs = [f"({a} & {b})" for a, b in combinations(clauses, 2)]
+        params["titles"] = " | ".join(pairs)
         if len(clauses) == 2:
-            # either clause of two in the title (the other anywhere) outranks the newest matches
-            # with neither in title or lead ("tri" in the title and "tue" in the body, for "tri
-            # tue"), less than both in the head: a second tier, with a window of its own
-            params["alone"] = " | ".join(_clause_lexemes(clause, "title") for clause in parsed.required)
+            # both in the title rank highest; either clause of two in the title (the other
+            # anywhere) or both in the title and lead outrank the newest matches with neither in
+            # title or lead ("tri" in the title and "tue" in the body, for "tri tue"): a second
+            # tier, with a window of its own (one tier of all of them would cut a window too short
+            # for the first: 'va co' at 1,000,000 0.85)
+            params["titles"] = lexeme_query(parsed, "title")
+            params["alone"] = " | ".join([*(_clause_lexemes(clause, "title") for clause in parsed.required), *pairs])
             tiers.append("alone")
         checks = check_sql(parsed, params, all_terms=True)
     rows = "SELECT s.article_id, s.sort_at, s.head, s.words FROM article_search s WHERE "
