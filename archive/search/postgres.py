@@ -319,9 +319,8 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
     """The matches that the head ranks high: for one clause, with it in the title
     (``field="head"``, one phrase: in the title or the lead, as a phrase is ranked); for two,
     with both in the title, and (a second tier) either in the title or both in the title or the
-    lead; for three
-    or more, with any two in the title or the lead (few have every word in their title); the
-    other clauses anywhere. All are found in the GIN index of ``head`` (migration 0009). The
+    lead; for three or more, with any two in the title or the lead (few have every word in their
+    title); the other clauses anywhere. All are found in the GIN index of ``head`` (migration 0009). The
     best ``TITLE_MATCHES`` by score (the head's text rank and the recency boost) are taken: of
     all of a tier when the planner expects at most ``HEAD_RANKED`` (scoring a head costs a few
     microseconds), otherwise of those in the newest time window expected to hold about
@@ -350,8 +349,9 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
     else:  # the row checks: all terms (the head holds one or two of the clauses)
         clauses = [_clause_lexemes(clause, "head") for clause in parsed.required]
         pairs = [f"({a} & {b})" for a, b in combinations(clauses, 2)]
-        params["titles"] = " | ".join(pairs)
-        if len(clauses) == 2:
+        if len(clauses) > 2:
+            params["titles"] = " | ".join(pairs)
+        else:
             # both in the title rank highest; either clause of two in the title (the other
             # anywhere) or both in the title and lead outrank the newest matches with neither in
             # title or lead ("tri" in the title and "tue" in the body, for "tri tue"): a second
