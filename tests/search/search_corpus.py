@@ -70,3 +70,22 @@ def fill(db: Database, count_extra: int = 0) -> dict[str, int]:
                                          engine="extractive", text="Ngân hàng dùng AI để phục vụ khách."))
         record_source_failure(session, "genk", "HTTP 503 <b>from</b> server")
     return ids
+
+
+def old_title_match(db, title: str = "Trí tuệ nhân tạo: bài cũ", body: str = "Không có gì.",
+                    url: str = "https://genk.vn/cu.html"):
+    """An article with the whole query in its title, older than every body-only match."""
+    with db.session() as session:
+        item = ArticleIn(source_key="genk", url=url, canonical_url=url,
+                         title=title, lead="Năm ngoái.", body=body,
+                         published_at=NOW - timedelta(days=900), topics=("ai",), relevance=0.5)
+        return upsert_article(session, item).article_id
+
+
+def make_bounded(monkeypatch, count: int) -> None:
+    """Make every query 'frequent': more than ``count`` matches go the bounded way."""
+    for module in ("postgres", "sqlite"):
+        monkeypatch.setattr(f"bantin.archive.search.{module}.ALL_MATCHES", count)
+    monkeypatch.setattr("bantin.archive.search.sqlite.NEWEST", count)
+    monkeypatch.setattr("bantin.archive.search.sqlite.COUNTED", count)
+    monkeypatch.setattr("bantin.archive.search.CANDIDATES", count)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from search_corpus import NOW, fill
+from search_corpus import NOW, fill, make_bounded, old_title_match
 from sqlalchemy import delete, select, text, update
 
 from bantin.archive.models import Article
@@ -151,30 +151,9 @@ def test_pages_and_past_the_end(db):
     assert past.hits == () and "past the end" in past.messages[0]
 
 
-def _old_title_match(db, title: str = "Trí tuệ nhân tạo: bài cũ", body: str = "Không có gì.",
-                     url: str = "https://genk.vn/cu.html"):
-    """An article with the whole query in its title, older than every body-only match."""
-    from bantin.archive.repository import ArticleIn, upsert_article
-
-    with db.session() as session:
-        item = ArticleIn(source_key="genk", url=url, canonical_url=url,
-                         title=title, lead="Năm ngoái.", body=body,
-                         published_at=NOW - timedelta(days=900), topics=("ai",), relevance=0.5)
-        return upsert_article(session, item).article_id
-
-
-def _bounded(monkeypatch, count: int) -> None:
-    """Make every query 'frequent': more than ``count`` matches go the bounded way."""
-    for module in ("postgres", "sqlite"):
-        monkeypatch.setattr(f"bantin.archive.search.{module}.ALL_MATCHES", count)
-    monkeypatch.setattr("bantin.archive.search.sqlite.NEWEST", count)
-    monkeypatch.setattr("bantin.archive.search.sqlite.COUNTED", count)
-    monkeypatch.setattr("bantin.archive.search.CANDIDATES", count)
-
-
 def test_few_matches_are_all_ranked_and_counted(db):
     fill(db, count_extra=30)
-    old = _old_title_match(db)
+    old = old_title_match(db)
     page = search(db, "tri tue nhan tao", SearchFilters(per_page=50), now=NOW)
     assert page.total == 35 and not page.capped and page.total_text == "35 kết quả"
     assert old in [hit.article_id for hit in page.hits]
@@ -185,8 +164,8 @@ def test_frequent_terms_still_find_old_title_matches(db, monkeypatch, query):
     """(SQLite: a frequent phrase is estimated from its newest matches, not counted, and its title
     matches come from the title-and-lead index.)"""
     fill(db, count_extra=30)
-    old = _old_title_match(db)
-    _bounded(monkeypatch, 10)
+    old = old_title_match(db)
+    make_bounded(monkeypatch, 10)
     page = search(db, query, SearchFilters(per_page=6), now=NOW)
     ids = [hit.article_id for hit in page.hits]
     assert page.capped and page.total >= 10 and page.total_text.startswith("khoảng ")
@@ -200,7 +179,7 @@ def test_a_phrase_of_frequent_words_found_nowhere_or_rarely_is_exact(db, monkeyp
     matches are ranked and counted exactly (SQLite estimates the phrase from its newest matches
     and then reads them all)."""
     fill(db, count_extra=30)
-    _bounded(monkeypatch, 10)
+    make_bounded(monkeypatch, 10)
     nowhere = search(db, '"tao nhan"', now=NOW)
     assert nowhere.total == 0 and not nowhere.capped
     few = _article(db, "tue-tri", "Chuyện lạ", "Không có gì.", "Đảo ngữ: tuệ trí nhân tạo.", days=400)
@@ -228,7 +207,7 @@ def test_frequent_terms_find_older_matches_with_several_words_in_title_and_lead(
                    "Trí tuệ nhân tạo được nhắc tới.", days=900)
     full = [hit.article_id for hit in search(db, "tri tue nhan tao", SearchFilters(per_page=5), now=NOW).hits]
     assert old in full
-    _bounded(monkeypatch, 10)
+    make_bounded(monkeypatch, 10)
     page = search(db, "tri tue nhan tao", SearchFilters(per_page=5), now=NOW)
     assert page.capped and [hit.article_id for hit in page.hits] == full
 
@@ -248,7 +227,7 @@ def test_frequent_two_words_find_older_matches_with_one_word_in_the_title(db, mo
     old = _article(db, "mot-chu", f"Chuyện {first} xưa", "Bàn về người máy.", f"Không có gì, chỉ {second} thôi.", days=900)
     full = [hit.article_id for hit in search(db, query, SearchFilters(per_page=5), now=NOW).hits]
     assert old in full
-    _bounded(monkeypatch, 10)
+    make_bounded(monkeypatch, 10)
     page = search(db, query, SearchFilters(per_page=5), now=NOW)
     assert page.capped and [hit.article_id for hit in page.hits] == full
 
@@ -271,7 +250,7 @@ def test_frequent_terms_find_older_matches_with_one_word_in_the_title_in_a_crawl
     hits = search(db, query, SearchFilters(per_page=5), now=NOW).hits
     full = [hit.article_id for hit in hits]
     assert old in full, [(h.article_id, h.score) for h in hits]
-    _bounded(monkeypatch, 10)
+    make_bounded(monkeypatch, 10)
     monkeypatch.setattr("bantin.archive.search.sqlite.TITLE_RANGE", 5)
     page = search(db, query, SearchFilters(per_page=5), now=NOW)
     assert page.capped and [hit.article_id for hit in page.hits] == full
@@ -292,7 +271,7 @@ def test_postgres_title_matches_are_the_best_by_score_not_the_newest(db, monkeyp
     hits = search(db, '"tri tue nhan tao"', SearchFilters(per_page=5), now=NOW).hits
     full = [hit.article_id for hit in hits]
     assert old in full
-    _bounded(monkeypatch, 10)
+    make_bounded(monkeypatch, 10)
     monkeypatch.setattr("bantin.archive.search.postgres.TITLE_MATCHES", 4)  # the 4 long titles are the newest
     page = search(db, '"tri tue nhan tao"', SearchFilters(per_page=5), now=NOW)
     assert page.capped and [hit.article_id for hit in page.hits] == full
@@ -318,7 +297,7 @@ def test_a_phrase_ranks_title_above_lead_above_body(db, monkeypatch):
     in_lead = _article(db, "p-lead", "Tin công nghệ", "Về học máy lượng tử.", "Không có gì.", days=2)
     in_body = _article(db, "p-body", "Tin trong ngày", "Tin mới.", "Có nhắc học máy lượng tử.", days=1)
     assert [hit.article_id for hit in search(db, '"hoc may luong tu"', now=NOW).hits] == [in_title, in_lead, in_body]
-    _bounded(monkeypatch, 1)  # one per page: the newest two matches are read, then the title or lead ones
+    make_bounded(monkeypatch, 1)  # one per page: the newest two matches are read, then the title or lead ones
     page = search(db, '"hoc may luong tu"', SearchFilters(per_page=1), now=NOW)
     assert page.capped and [hit.article_id for hit in page.hits] == [in_title]
 
@@ -328,11 +307,11 @@ def test_frequent_terms_score_every_candidate_as_a_full_ranking_does(db, monkeyp
     (on SQLite bm25 of a title-only query weighs a word by its rarity in titles: such scores are not
     comparable, and a frequent word's title matches crowded newer, better matches out of page 1)."""
     fill(db, count_extra=30)
-    _old_title_match(db)
+    old_title_match(db)
     for query in ("tri tue nhan tao", "ai", "nhan tao", '"nhan tao"', '"tri tue nhan tao"'):
         full = {hit.article_id: hit.score for hit in search(db, query, SearchFilters(per_page=100), now=NOW).hits}
         with monkeypatch.context() as patched:
-            _bounded(patched, 10)
+            make_bounded(patched, 10)
             page = search(db, query, SearchFilters(per_page=10), now=NOW)
         assert page.capped and page.hits, query
         for hit in page.hits:
@@ -395,177 +374,8 @@ def test_parse_day():
             parse_day(bad)
 
 
-def test_candidate_cap_is_bounded():
+def test_candidate_cap_isbounded():
     assert 100 <= CANDIDATES <= 5000
-
-
-@pytest.mark.parametrize("in_order", [True, False], ids=["newest-rows-in-order", "gin-bitmap"])
-@pytest.mark.parametrize("query", ["tri tue nhan tao", '"tri tue nhan tao"', "ngan hang -bitcoin", "ai OR duong", "hoa",
-                                   '"nhan tao" -"tien ao"'])
-def test_postgres_recency_window_and_full_index_agree(archive, monkeypatch, query, in_order):
-    """PostgreSQL first looks in a recency window, then in a larger one or everything: each way,
-    in time order or by GIN bitmap, gives the same page."""
-    if archive.db.backend != "postgresql":
-        pytest.skip("the recency window exists on PostgreSQL only")
-    monkeypatch.setattr("bantin.archive.search.CANDIDATES", 2)
-    monkeypatch.setattr("bantin.archive.search.postgres.ALL_MATCHES", 0)
-    monkeypatch.setattr("bantin.archive.search.postgres.TITLE_MATCHES", 0)
-    monkeypatch.setattr("bantin.archive.search.postgres.DENSE_SHARE", 0.0 if in_order else 1.1)
-    monkeypatch.setattr("bantin.archive.search.postgres.WHOLE_RANGE", float("inf"))  # a window however few match
-    with archive.db.engine.connect() as conn:
-        fifth_newest = conn.execute(text("SELECT sort_at FROM article_search ORDER BY sort_at DESC OFFSET 4")).scalar()
-    windows = []
-
-    def newest_rows_window(bounds, fraction):
-        """The newest 5 rows first; everything on the second call."""
-        windows.append(None if windows else fifth_newest)
-        return windows[-1]
-
-    monkeypatch.setattr("bantin.archive.search.postgres._window_start", newest_rows_window)
-    windowed = [(h.article_id, round(h.score, 9)) for h in search(archive.db, query, now=NOW).hits]
-    monkeypatch.setattr("bantin.archive.search.postgres._window_start", lambda *args: None)
-    full = [(h.article_id, round(h.score, 9)) for h in search(archive.db, query, now=NOW).hits]
-    assert windows[0] is not None and windowed == full and full
-
-
-def test_postgres_window_start_from_the_histogram(db):
-    """The recency window's start, read from the sort-time histogram within the date filters."""
-    if db.backend != "postgresql":
-        pytest.skip("the recency window exists on PostgreSQL only")
-    from bantin.archive.search.postgres import _time_bounds, _window_start
-
-    fill(db, count_extra=60)
-    filters = SearchFilters(since=NOW - timedelta(days=80), until=NOW - timedelta(days=35))
-    with db.engine.begin() as conn:
-        assert _window_start(_time_bounds(conn, filters), 0.1) is None  # no statistics yet: no window
-        conn.execute(text("ANALYZE article_search"))
-        bounds = _time_bounds(conn, filters)
-        start = _window_start(bounds, 0.1)
-        assert _window_start(bounds, 0.5) is None  # half the range or more: no window
-        newer = conn.execute(text("SELECT count(*) FROM article_search WHERE sort_at >= :start AND sort_at < :until"),
-                             {"start": start, "until": filters.until}).scalar_one()
-        in_range = conn.execute(text("SELECT count(*) FROM article_search WHERE sort_at >= :since AND sort_at < :until"),
-                                {"since": filters.since, "until": filters.until}).scalar_one()
-    assert filters.since <= start < filters.until
-    assert 1 <= newer <= in_range // 2, (newer, in_range)
-
-
-def test_window_start_interpolates_inside_a_bucket():
-    """Between two histogram bounds rows are taken as spread evenly in time: a window of a
-    quarter of a bucket starts a quarter of the way back into the newest bucket."""
-    from bantin.archive.search.postgres import _window_start
-
-    bounds = [NOW - timedelta(days=10 * n) for n in range(10, -1, -1)]  # 10 buckets of 10 days
-    assert _window_start(bounds, 0.025) == NOW - timedelta(days=2.5)
-    assert _window_start(bounds, 0.25) == NOW - timedelta(days=25)
-    assert _window_start(bounds, 0.1) == NOW - timedelta(days=10)
-    assert _window_start(bounds, 0.5) is None and _window_start(bounds, 0.9, whole=1.0) == NOW - timedelta(days=90)
-    assert _window_start(bounds[:1], 0.1) is None and _window_start([], 0.1) is None
-
-
-def test_postgres_histogram_has_the_default_buckets(db):
-    """Migration 0012: the sort-time statistics target is PostgreSQL's default again (ANALYZE
-    samples 300 rows per unit of the largest target, index expressions included)."""
-    if db.backend != "postgresql":
-        pytest.skip("PostgreSQL statistics")
-    with db.engine.connect() as conn:
-        target = conn.execute(text("SELECT attstattarget FROM pg_attribute WHERE attrelid = 'article_search'::regclass "
-                                   "AND attname = 'sort_at'")).scalar_one()
-    assert target == -1
-
-
-def test_postgres_title_window_counts_the_titles_not_the_heads(db, monkeypatch):
-    """The planner counts every head holding a word, whatever its weight; the title window is
-    sized by the share of the newest rows whose *title* holds it."""
-    if db.backend != "postgresql":
-        pytest.skip("PostgreSQL's title window")
-    from bantin.archive.search import postgres
-
-    fill(db, count_extra=30)
-    monkeypatch.setattr(postgres, "HEAD_PROBE", 10)
-    with db.engine.begin() as conn:
-        newest = conn.execute(text("SELECT head @@ CAST(:q AS tsquery) FROM article_search "
-                                   "ORDER BY sort_at DESC, article_id DESC LIMIT 10"), {"q": "'tri':A"}).scalars().all()
-        share = postgres._newest_head_share(conn, "s.head @@ CAST(:titles AS tsquery)", [], {"titles": "'tri':A"})
-    assert share == sum(newest) / 10 and 0 < share < 1
-
-
-def test_postgres_reads_words_found_together_in_time_order(db, monkeypatch):
-    """PostgreSQL reads a frequent query's newest matches in time order when a third or more of
-    the newest rows match, though the planner (the words' shares multiplied) expects fewer: the
-    page is the same either way."""
-    if db.backend != "postgresql":
-        pytest.skip("the time-order walk exists on PostgreSQL only")
-    from bantin.archive.search import parse_query, postgres
-
-    fill(db, count_extra=30)
-    with db.engine.begin() as conn:
-        assert postgres._newest_share(conn, parse_query("tri tue nhan tao"), [], {}) >= postgres.DENSE_SHARE
-        assert postgres._newest_share(conn, parse_query("duong sat"), [], {}) < postgres.DENSE_SHARE
-    full = [(hit.article_id, round(hit.score, 9)) for hit in search(db, "tri tue nhan tao", now=NOW).hits]
-    probed, share = [], postgres._newest_share
-    monkeypatch.setattr(postgres, "_newest_share", lambda *args: probed.append(share(*args)) or probed[-1])
-    monkeypatch.setattr(postgres, "_text_share", lambda *args, **kwargs: 0.01)  # the planner's view: rare together
-    _bounded(monkeypatch, 10)
-    page = search(db, "tri tue nhan tao", SearchFilters(per_page=5), now=NOW)
-    assert probed and probed[0] >= postgres.DENSE_SHARE
-    assert page.capped and [(hit.article_id, round(hit.score, 9)) for hit in page.hits] == full[:5]
-
-
-def test_postgres_many_title_matches_are_scored_in_the_newest_window(db, monkeypatch):
-    """When more articles have the words in their title than are worth scoring, PostgreSQL scores
-    those in a recency window (an old one would need about twice the text rank of a fresh one)."""
-    if db.backend != "postgresql":
-        pytest.skip("the head index exists on PostgreSQL only")
-    from bantin.archive.search import postgres
-
-    fill(db, count_extra=30)
-    old = _old_title_match(db, title="Trí tuệ: bài cũ", body="Nhân tạo, không có gì.")  # two of four words in the title
-    whole = _old_title_match(db, url="https://genk.vn/cu-2.html")  # the whole query in its title
-    _bounded(monkeypatch, 10)
-    every = [hit.article_id for hit in search(db, "tri tue nhan tao", SearchFilters(per_page=6), now=NOW).hits]
-    monkeypatch.setattr(postgres, "HEAD_RANKED", 0)
-    cutoffs = []
-
-    def window(bounds, fraction, whole=postgres.WHOLE_RANGE):
-        """The title matches' window (the whole range may be cut): the last 100 days; none else."""
-        cutoffs.append(whole)
-        return NOW - timedelta(days=100) if whole == 1.0 else None
-
-    monkeypatch.setattr(postgres, "_window_start", window)
-    recent = [hit.article_id for hit in search(db, "tri tue nhan tao", SearchFilters(per_page=6), now=NOW).hits]
-    assert old in every and old not in recent and 1.0 in cutoffs
-    # (every clause in the title: the highest text ranks, scored whatever their age while few)
-    assert whole in every and whole in recent
-
-
-@pytest.mark.parametrize("query", ["tri", "tri tue nhan tao"])
-def test_postgres_title_window_read_row_by_row_or_from_the_index_agree(db, monkeypatch, query):
-    """A title window with far fewer rows than the heads holding the words is read row by row
-    (each head checked) instead of from the head index: the same page either way."""
-    if db.backend != "postgresql":
-        pytest.skip("the head index exists on PostgreSQL only")
-    from sqlalchemy import event
-
-    from bantin.archive.search import postgres
-
-    fill(db, count_extra=30)
-    _old_title_match(db, title="Trí tuệ: bài cũ", body="Nhân tạo, không có gì.")
-    _bounded(monkeypatch, 10)
-    monkeypatch.setattr(postgres, "HEAD_RANKED", 0)
-    monkeypatch.setattr(postgres, "_window_start",
-                        lambda bounds, fraction, whole=postgres.WHOLE_RANGE: NOW - timedelta(days=100) if whole == 1.0 else None)
-    statements = []
-    event.listen(db.engine, "before_cursor_execute", lambda conn, cursor, sql, *args: statements.append(sql))
-    pages = {}
-    for factor in (0, float("inf")):
-        monkeypatch.setattr(postgres, "WALK_FACTOR", factor)
-        statements.clear()
-        page = search(db, query, SearchFilters(per_page=6), now=NOW)
-        pages[factor] = [(hit.article_id, round(hit.score, 9)) for hit in page.hits]
-        walked = any("OFFSET 0) s WHERE s.head @@" in sql for sql in statements)
-        assert walked == (factor == 0), factor
-    assert pages[0] == pages[float("inf")] and len(pages[0]) == 6
 
 
 def test_postgres_one_frequent_phrase_reads_its_newest_and_its_head_matches(db, monkeypatch):
@@ -577,13 +387,13 @@ def test_postgres_one_frequent_phrase_reads_its_newest_and_its_head_matches(db, 
     from bantin.archive.search import postgres
 
     fill(db, count_extra=30)
-    old = _old_title_match(db)
+    old = old_title_match(db)
     full = [(hit.article_id, round(hit.score, 9)) for hit in
             search(db, '"tri tue nhan tao"', SearchFilters(per_page=5), now=NOW).hits]
     fields, real = [], postgres._title_matches
     monkeypatch.setattr(postgres, "_title_matches", lambda *args, **kwargs: fields.append(kwargs.get("field"))
                         or real(*args, **kwargs))
-    _bounded(monkeypatch, 10)
+    make_bounded(monkeypatch, 10)
     monkeypatch.setattr(postgres, "PHRASE_ALL", 1)
     page = search(db, '"tri tue nhan tao"', SearchFilters(per_page=5), now=NOW)
     assert fields == ["head"] and page.capped
@@ -597,7 +407,7 @@ def test_a_phrase_does_not_run_from_the_title_into_the_lead(db, monkeypatch):
     fill(db, count_extra=30)
     across = _article(db, "qua-ranh", "Tin về trí tuệ", "Nhân tạo là chủ đề khác.", "Không có gì.", days=0)
     full = search(db, '"tue nhan"', SearchFilters(per_page=50), now=NOW)
-    _bounded(monkeypatch, 10)
+    make_bounded(monkeypatch, 10)
     monkeypatch.setattr("bantin.archive.search.postgres.PHRASE_ALL", 1)
     bounded = search(db, '"tue nhan"', SearchFilters(per_page=5), now=NOW)
     assert full.hits and bounded.hits
