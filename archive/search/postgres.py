@@ -218,7 +218,7 @@ def postgres_candidates(
         # one quoted phrase ranks by the head alone (``rank_sql``): a match without the phrase in
         # its title or lead scores by its recency only, so the newest matches and the head
         # matches are all that can reach a page; ranking every match would cost a heap read each
-        newest, matches = _newest(conn, parsed, bounds, extra, params, expected, ranked, by_index)
+        newest, matches, _ = _newest(conn, parsed, bounds, extra, params, expected, ranked, by_index)
         if matches < params["cap"]:  # all of them
             return Found(newest, matches, estimated=False)
         seen = {cand.article_id for cand in newest}
@@ -234,7 +234,9 @@ def postgres_candidates(
         # more than the planner expected: its words go together more than it thinks, so the
         # rarest clause alone (an upper bound) estimates better
         expected = max(_text_share(parsed, shares, upper=True) * scope, bound + 1)
-    newest, matches = _newest(conn, parsed, bounds, extra, params, share * scope, ranked, by_index)
+    newest, matches, probed = _newest(conn, parsed, bounds, extra, params, share * scope, ranked, by_index)
+    if probed is not None:  # the newest rows' share of matches beats the planner's guess of it
+        expected = max(expected, probed * scope)
     seen = {cand.article_id for cand in newest}
     # (one phrase ranks by the head: its lead matches outrank every match without it in the head)
     field = "head" if parsed.single_phrase else "title"
@@ -249,13 +251,16 @@ def _only(conn: Connection, *, bitmap: bool) -> None:
                          f"SET LOCAL enable_indexscan = {'off' if bitmap else 'on'}")
 
 
-def _newest(conn, parsed, bounds, extra, params, expected, ranked, by_index) -> tuple[list[Candidate], int]:  # noqa: ANN001
+def _newest(conn, parsed, bounds, extra, params, expected, ranked, by_index  # noqa: ANN001
+            ) -> tuple[list[Candidate], int, float | None]:
     """The newest ``cap`` matches: first in a recency window expected to hold a few times that
-    many (cut from the sort-time histogram), then in one eight times as large, then everywhere."""
+    many (cut from the sort-time histogram), then in one eight times as large, then everywhere;
+    and, when the newest rows were probed for it, the share of them that match."""
     cap = params["cap"]
-    ordered = expected >= DENSE_SHARE * params["scope"]
+    ordered, probed = expected >= DENSE_SHARE * params["scope"], None
     if not ordered and len(parsed.required) > 1:  # the planner thinks the words independent: look
-        ordered = _newest_share(conn, parsed, extra, params) >= DENSE_SHARE
+        probed = _newest_share(conn, parsed, extra, params)
+        ordered = probed >= DENSE_SHARE
 
     def fetch(conditions: list[str], in_order: bool) -> tuple[list[Candidate], int]:
         _only(conn, bitmap=not in_order)
@@ -275,9 +280,9 @@ def _newest(conn, parsed, bounds, extra, params, expected, ranked, by_index) -> 
         params["cutoff"] = cutoff
         found = fetch([*extra, "s.sort_at >= :cutoff"], ordered)
         if found[1] >= cap:
-            return found
+            return *found, probed
         fraction, ordered = fraction * 8, False
-    return fetch(extra, ordered)
+    return *fetch(extra, ordered), probed
 
 
 # rows read to learn the share of the newest rows that match
