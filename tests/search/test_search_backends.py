@@ -141,6 +141,31 @@ def test_unquoted_words_side_by_side_rank_above_scattered_ones(archive):
     assert scores == sorted(scores, reverse=True)
 
 
+@pytest.mark.parametrize(("gap", "ranges"), [(0, 16), (0, 2), (10**9, 16)], ids=["per-article", "two", "one"])
+def test_adjacency_counts_the_pairs_side_by_side(db, monkeypatch, gap, ranges):
+    """Each article's count of the query's neighbouring word pairs standing side by side in one
+    field (title, lead or body), whatever rowid ranges SQLite reads them over: one per article,
+    two, or one around them all."""
+    from bantin.archive.search import backend_of, tokens
+
+    ids = fill(db, count_extra=30)
+    monkeypatch.setattr("bantin.archive.search.sqlite.ADJACENCY_GAP", gap)
+    monkeypatch.setattr("bantin.archive.search.sqlite.ADJACENCY_RANGES", ranges)
+    pairs = [("tri", "tue"), ("tue", "nhan"), ("nhan", "tao")]
+    with db.engine.begin() as conn:
+        rows = conn.execute(text("SELECT id, title, lead, body FROM articles ORDER BY id")).all()
+        chosen = [row for n, row in enumerate(rows) if n % 3 == 0 or n in (2, 5)]  # uneven gaps
+        counts = backend_of(conn).adjacency(conn, [row.id for row in chosen], pairs)
+
+    def side_by_side(row) -> int:  # noqa: ANN001
+        fields = [" " + " ".join(tokens(value)) + " " for value in (row.title, row.lead, row.body)]
+        return sum(any(f" {a} {b} " in field for field in fields) for a, b in pairs)
+
+    assert counts == {row.id: side_by_side(row) for row in chosen}
+    assert counts[ids["Tạo tác nhân mới cho trí tuệ"]] == 1 and counts[ids["Đường sắt tốc độ cao khởi công"]] == 0
+    assert sorted(set(counts.values())) == [0, 1, 3]
+
+
 def test_pages_and_past_the_end(db):
     fill(db, count_extra=30)
     first = search(db, "ai", SearchFilters(per_page=10), now=NOW)
