@@ -187,7 +187,8 @@ def postgres_candidates(
     The caller's transaction has sequential scans off.
     """
     _settings(conn)
-    params: dict[str, Any] = {"cap": cap, "keep": keep, "now": now, "lexemes": lexeme_query(parsed)}
+    params: dict[str, Any] = {"cap": cap, "keep": keep, "now": now, "now_epoch": now.timestamp(),
+                              "lexemes": lexeme_query(parsed)}
     extra = filter_sql(filters, source_ids, params)
     index = f"{LEXEMES} @@ CAST(:lexemes AS tsquery)"
     rank = f"{rank_sql(parsed, params, 'c.head')} + 0.01"

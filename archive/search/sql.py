@@ -30,9 +30,12 @@ def time_and_relevance_sql(filters: SearchFilters, params: dict[str, Any], relev
 
 
 def score_sql(dialect: str, text_rank: str, sort_at: str) -> str:
-    """``results.rank``'s score (without adjacency) as SQL: text rank x recency boost at ``:now``."""
+    """``results.rank``'s score (without adjacency) as SQL: text rank x recency boost at ``:now``
+    (PostgreSQL: at ``:now_epoch``, the same moment in Unix seconds)."""
     if dialect == "postgresql":
-        age = f"greatest(0.0, CAST(extract(epoch FROM (:now - {sort_at})) AS double precision) / 86400.0)"
+        # ``:now_epoch``: ``:now`` as Unix seconds. (extract() gives a numeric since PostgreSQL
+        # 14, whose arithmetic cost 0.3 us a row more: a few ms for 10,000 matches all ranked)
+        age = f"greatest(0.0, (CAST(:now_epoch AS double precision) - date_part('epoch', {sort_at})) / 86400.0)"
     else:
         age = f"max(0.0, julianday(:now) - julianday({sort_at}))"
     return f"({text_rank}) * (1.0 + power(2.0, -({age}) / {HALF_LIFE_DAYS}))"
