@@ -345,6 +345,25 @@ def test_frequent_terms_score_every_candidate_as_a_full_ranking_does(db, monkeyp
         assert scores == sorted(scores, reverse=True)
 
 
+def test_sql_score_is_the_python_score(db):
+    """The score each backend's SQL ranks candidates by is ``results.rank``'s (text rank x
+    recency boost), for fresh, old and future-dated articles."""
+    from sqlalchemy import bindparam
+
+    from bantin.archive.search.results import Candidate, rank
+    from bantin.archive.search.sql import score_sql, typed_dates
+    from bantin.archive.types import UTCDateTime
+
+    for moment in (NOW - timedelta(hours=1), NOW - timedelta(days=3), NOW - timedelta(days=45, hours=5),
+                   NOW - timedelta(days=400), NOW + timedelta(hours=2)):
+        sql = f"SELECT {score_sql(db.backend, '0.25', ':at')}"
+        params = {"now": NOW, "now_epoch": NOW.timestamp(), "at": moment}
+        with db.engine.begin() as conn:
+            got = conn.execute(text(sql).bindparams(*typed_dates(params, sql), bindparam("at", type_=UTCDateTime())),
+                               params).scalar_one()
+        assert got == pytest.approx(rank([Candidate(1, 0.25, moment)], NOW)[0][1], rel=1e-12), moment
+
+
 def test_estimates_read_as_vietnamese_numbers():
     from bantin.archive.search.results import approximately
 
