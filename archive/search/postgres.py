@@ -44,6 +44,10 @@ TOKEN = re.compile(f"[{TOKEN_CLASS}]+")
 # ts_rank weights for D, C, B, A: lead 0.5, title 1.0 (``head`` holds only title and lead).
 _WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
 LEXEMES = "bantin_search_lexemes(s.words)"
+# The title's lexemes (``head``'s weight A), in a GIN index of their own (migration 0013): the
+# index of ``head`` lists every head with a word, whatever its weight, each rechecked on its row.
+# (On a row, a weighted query of ``head`` is cheaper: ts_filter builds a new tsvector.)
+TITLE = "ts_filter(s.head, '{a}')"
 # Every match is ranked when the query has at most this many (after the filters); above it, the
 # newest matches and the newest TITLE_MATCHES title matches are (see ``postgres_candidates``).
 ALL_MATCHES = 10_000
@@ -71,8 +75,9 @@ def _lexeme(value: str) -> str:
 
 def _term_lexemes(term: Term, field: str = "") -> str:
     """A word, or a phrase as all its adjacent pairs (exact for two words, a superset for more),
-    for the words-and-pairs index; for ``head`` (title and lead, with positions) a phrase is one
-    ``<->`` chain, and ``"title"`` asks for the title's lexemes (weight A) only."""
+    for the words-and-pairs index; for a tsvector with positions (``field="head"``: ``head`` or
+    its title, ``TITLE``) a phrase is one ``<->`` chain, and ``"title"`` asks ``head`` for the
+    title's lexemes (weight A) only."""
     weight = ":A" if field == "title" else ""
     if not term.is_phrase:
         return _lexeme(term.words[0]) + weight
@@ -326,7 +331,8 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
     (``field="head"``, one phrase: in the title or the lead, as a phrase is ranked); for two,
     with both in the title, and (a second tier) either in the title or both in the title or the
     lead; for three or more, with any two in the title or the lead (few have every word in their
-    title); the other clauses anywhere. All are found in the GIN index of ``head`` (migration 0009). The
+    title); the other clauses anywhere. All are found in the GIN indexes of ``head`` (migration
+    0009) and of its title (``TITLE``, migration 0013). The
     best ``TITLE_MATCHES`` by score (the head's text rank and the recency boost) are taken: of
     all of a tier when the planner expects at most ``HEAD_RANKED`` (scoring a head costs a few
     microseconds), otherwise of those in the newest time window expected to hold about
@@ -335,7 +341,9 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
     title, of any age, when those are few. The row checks run on the best first, until ``keep``
     pass."""
     params["title_cap"] = TITLE_MATCHES
-    tiers, index = ["titles"], ""
+    # a tier's condition for its index (its GIN bitmap), and the same on a row read in time order
+    head = "s.head @@ CAST(:titles AS tsquery)"
+    index, heads = "", [(head, head)]
     if field == "head":
         # one phrase. The head index knows no positions: for a phrase of common words most rows
         # with both words in the head lack the phrase ("cac bao" at 1,000,000: 24,581 rows, 528
@@ -350,7 +358,8 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
         index = f" AND {LEXEMES} @@ CAST(:lexemes AS tsquery)"
         checks = ["s.head @@ CAST(:head_phrase AS tsquery)", *check_sql(parsed, params, all_terms=True)]
     elif len(parsed.required) == 1:  # the row checks: the exclusions
-        params["titles"] = lexeme_query(parsed, field)
+        params["titles"], params["titles_a"] = lexeme_query(parsed, "head"), lexeme_query(parsed, "title")
+        heads = [(f"{TITLE} @@ CAST(:titles AS tsquery)", "s.head @@ CAST(:titles_a AS tsquery)")]
         checks = [f"{_pattern(term, params)} = 0" for term in parsed.excluded]
     else:  # the row checks: all terms (the head holds one or two of the clauses)
         clauses = [_clause_lexemes(clause, "head") for clause in parsed.required]
@@ -363,28 +372,32 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
             # title or lead ("tri" in the title and "tue" in the body, for "tri tue"): a second
             # tier, with a window of its own (one tier of all of them would cut a window too short
             # for the first: 'va co' at 1,000,000 0.85)
-            params["titles"] = lexeme_query(parsed, "title")
-            params["alone"] = " | ".join([*(_clause_lexemes(clause, "title") for clause in parsed.required), *pairs])
-            tiers.append("alone")
+            params["titles"], params["titles_a"] = lexeme_query(parsed, "head"), lexeme_query(parsed, "title")
+            params["alone"], params["both"] = " | ".join(clauses), pairs[0]
+            params["alone_a"] = " | ".join([*(_clause_lexemes(clause, "title") for clause in parsed.required), *pairs])
+            in_title, in_title_a = f"{TITLE} @@ CAST(:titles AS tsquery)", "s.head @@ CAST(:titles_a AS tsquery)"
+            # (a row of the first tier is read there only)
+            heads = [(in_title, in_title_a),
+                     (f"({TITLE} @@ CAST(:alone AS tsquery) OR s.head @@ CAST(:both AS tsquery)) AND NOT {in_title}",
+                      f"s.head @@ CAST(:alone_a AS tsquery) AND NOT {in_title_a}")]
         checks = check_sql(parsed, params, all_terms=True)
     rows = "SELECT s.article_id, s.sort_at, s.head, s.words FROM article_search s WHERE "
     parts = []
-    for n, name in enumerate(tiers):
-        # (a row of the first tier is read there only)
-        head = f"s.head @@ CAST(:{name} AS tsquery)" + (" AND NOT s.head @@ CAST(:titles AS tsquery)" if n else "")
-        window, walk = _title_window(conn, bounds, extra, params, head, index, f"title_cutoff{n}", field == "title")
+    for n, (listed, head) in enumerate(heads):
+        listed += index
+        window, walk = _title_window(conn, bounds, extra, params, listed, head, f"title_cutoff{n}", field == "title")
         if n == 0 and window and field == "title" and len(parsed.required) > 1:
             # the matches with every clause in the title have the highest text ranks, twice those
             # with two clauses in the head, so an old one outranks fresh ones: they are all
-            # scored, whatever their age, when they are few (the weights are checked on the rows)
-            params["all_titles"] = lexeme_query(parsed, "title")
-            every = "s.head @@ CAST(:all_titles AS tsquery)"
+            # scored, whatever their age, when they are few
+            params["all_titles"] = lexeme_query(parsed, "head")
+            every = f"{TITLE} @@ CAST(:all_titles AS tsquery)"
             if _estimated_rows(conn, [[*extra, every]], params)[0] <= EVERY_IN_TITLE:
                 parts.append(rows + " AND ".join([*extra, every, "s.sort_at < :title_cutoff0"]))
         if walk:  # (OFFSET 0: the head's condition stays out of the window's scan)
             parts.append(f"SELECT * FROM ({rows}{' AND '.join([*extra, *window])} OFFSET 0) s WHERE {head}")
         else:
-            parts.append(rows + " AND ".join([*extra, head + index, *window]))
+            parts.append(rows + " AND ".join([*extra, listed, *window]))
     _only(conn, bitmap=True)
     score = score_sql("postgresql", f"{rank_sql(parsed, params, 's.head')} + 0.01", "s.sort_at")
     outer = " AND ".join(checks) or "true"
@@ -396,18 +409,20 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
                       WHERE {outer} LIMIT :keep""")[0]
 
 
-def _title_window(conn: Connection, bounds, extra: list[str], params: dict[str, Any], head: str, index: str,  # noqa: ANN001
+def _title_window(conn: Connection, bounds, extra: list[str], params: dict[str, Any], listed: str, head: str,  # noqa: ANN001
                   cutoff: str, walkable: bool) -> tuple[list[str], bool]:
-    """The recency window of the heads meeting ``head`` (and the index condition ``index``) that
-    holds about ``HEAD_RANKED`` of them (no condition when the planner expects no more; the
-    moment is the parameter ``cutoff``), and whether to read it row by row (``walkable``: the
-    condition is no index question)."""
-    estimated = planned = _estimated_rows(conn, [[*extra, head + index]], params)[0]
+    """The recency window of the rows meeting ``listed`` (a condition of the GIN indexes; on a
+    row, ``head`` says the same or, for one phrase, part of it) that holds about
+    ``HEAD_RANKED`` of them (no condition when the planner expects no more; the moment is the
+    parameter ``cutoff``), and whether to read it row by row (``walkable``: ``head`` is the
+    whole question)."""
+    estimated = planned = _estimated_rows(conn, [[*extra, listed]], params)[0]
     if estimated <= HEAD_RANKED:
         return [], False
-    # the planner counts every head with the words, whatever their weight ("va":A at
-    # 1,000,000: 766,771 estimated, 336,252 titles), so the window would hold too few: the
-    # newest rows' share says how many lie in it (never under a quarter of the estimate)
+    # the planner's view of the head index counts every head with the words, whatever their
+    # weight ("va":A at 1,000,000: 766,771 estimated, 336,252 titles; the title index knows
+    # better once analysed), so the window could hold too few: the newest rows' share says how
+    # many lie in it (never under a quarter of the estimate)
     # (for one phrase, its words in the head: the pairs' index question is no row check)
     estimated = max(_newest_head_share(conn, head, extra, params) * params["scope"], estimated / 4)
     params[cutoff] = _window_start(bounds(), HEAD_RANKED / estimated, whole=1.0)

@@ -87,6 +87,32 @@ def test_postgres_histogram_has_the_default_buckets(db):
     assert target == -1
 
 
+def test_postgres_title_index_serves_the_title_questions(db):
+    """Migration 0013: the title's lexemes have a GIN index of their own, over the very
+    expression search asks (``postgres.TITLE``); a downgrade removes it, an upgrade builds it
+    again over the rows already stored."""
+    if db.backend != "postgresql":
+        pytest.skip("PostgreSQL's title index")
+    from bantin.archive.migrate import downgrade, upgrade
+    from bantin.archive.search import postgres
+
+    fill(db, count_extra=30)
+    sql = f"EXPLAIN SELECT 1 FROM article_search s WHERE {postgres.TITLE} @@ CAST(:q AS tsquery)"
+
+    def plan() -> str:
+        with db.engine.begin() as conn:
+            conn.execute(text("SET LOCAL enable_seqscan = off"))
+            return "\n".join(conn.execute(text(sql), {"q": "'tri' & 'tue'"}).scalars())
+
+    assert "ix_article_search_title" in plan()
+    downgrade(db, "0012")
+    assert "ix_article_search_title" not in plan()
+    upgrade(db)
+    assert "ix_article_search_title" in plan()
+    titles = [hit.title for hit in search(db, "tri tue", SearchFilters(per_page=3), now=NOW).hits]
+    assert titles and all("trí tuệ" in title.lower() for title in titles), titles
+
+
 def test_postgres_title_window_counts_the_titles_not_the_heads(db, monkeypatch):
     """The planner counts every head holding a word, whatever its weight; the title window is
     sized by the share of the newest rows whose *title* holds it."""
