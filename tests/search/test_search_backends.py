@@ -84,6 +84,27 @@ def test_highlights_keep_diacritics(archive):
     assert "<mark>" in html and "tuệ" in html
 
 
+@pytest.mark.parametrize(("text", "query", "first"), [
+    ("Mở đầu. Rồi TRÍ TUỆ nhân tạo, rồi trí tuệ.", "tri tue", "TRÍ TUỆ"),
+    ("Đà Nẵng; ĐƯỜNG sắt; đường bộ", "duong", "ĐƯỜNG"),
+    ("mã hoá rồi hòa, HOÀ", "hoa", "hoá"),
+    ("tri\u0301 tue\u0323 nha\u0302n ta\u0323o ở đây", '"nhan tao"', "nha\u0302n ta\u0323o"),  # NFD
+    ("AI-Nhân–tạo: nhân, tạo", '"nhan tao"', "Nhân–tạo"),
+    ("xe tải, tai nạn", "tai", "tải"),
+    ("Ａｉ ở đây", "ａｉ", "Ａｉ"),
+])
+def test_snippet_starts_at_the_first_match(text, query, first):
+    """The snippet's first match is found in the text as stored, whatever its case, diacritics
+    (precomposed or combining) and the punctuation inside a phrase; it is marked."""
+    from bantin.archive.search import parse_query
+    from bantin.archive.search.highlight import _first_match, snippet
+
+    terms = tuple(parse_query(query).positive_terms)
+    assert text[_first_match(text, terms):].startswith(first)
+    assert [segment.text for segment in snippet(text, terms) if segment.marked][0].startswith(first)
+    assert _first_match("không có gì", terms) == 0
+
+
 def test_snippet_is_escaped(archive):
     data = search(archive.db, "tro ly", now=NOW).to_dict()
     snippet = data["hits"][0]["snippet_html"]
