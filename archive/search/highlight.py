@@ -8,6 +8,7 @@ Matching folds both sides, so the query "tri tue" marks "trí tuệ" and "hoa" m
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,26 +39,29 @@ def _folded(word: str) -> str:
     return fold(word)
 
 
-def _words(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, folded word) for each word of ``text``."""
-    return [(match.start(), match.end(), _folded(match.group())) for match in _WORD.finditer(text)]
+def _words(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each word of ``text``."""
+    return [match.span() for match in _WORD.finditer(text)]
 
 
-def _matches(words: list[tuple[int, int, str]], terms: Iterable[Term]) -> list[tuple[int, int]]:
-    """Word index ranges [i, j) that match a term (a phrase must match consecutive words)."""
-    folded = [w[2] for w in words]
-    by_first: dict[str, list[tuple[str, ...]]] = {}
-    for term in terms:
-        by_first.setdefault(term.words[0], []).append(term.words)
+def _matches(text: str, words: list[tuple[int, int]], terms: tuple[Term, ...]) -> list[tuple[int, int]]:
+    """Word index ranges [i, j) of ``text``'s ``words`` that match a term (a phrase must match
+    consecutive words): where the pattern of the text as stored finds one (``_raw_finder``, at
+    every word where one begins), the words there folded and compared. Only those words are
+    folded: folding every word of a snippet cost more than the rest of it."""
+    if not terms:
+        return []
+    starts = [start for start, _ in words]
+    wanted = {term.words for term in terms}
     spans = []
-    for i, word in enumerate(folded):
-        for sequence in by_first.get(word, ()):
-            if tuple(folded[i : i + len(sequence)]) == sequence:
-                spans.append((i, i + len(sequence)))
+    for found in _raw_finder(terms, overlapping=True).finditer(text):
+        i, j = bisect_left(starts, found.start(1)), bisect_left(starts, found.end(1))
+        if i < j and tuple(_folded(text[a:b]) for a, b in words[i:j]) in wanted:
+            spans.append((i, j))
     return spans
 
 
-def _segments(text: str, words: list[tuple[int, int, str]], spans: list[tuple[int, int]], lo: int, hi: int) -> list[Segment]:
+def _segments(text: str, words: list[tuple[int, int]], spans: list[tuple[int, int]], lo: int, hi: int) -> list[Segment]:
     marked = [False] * len(words)
     for i, j in spans:
         for k in range(i, j):
@@ -86,7 +90,7 @@ def _segments(text: str, words: list[tuple[int, int, str]], spans: list[tuple[in
 def mark(text: str, terms: Iterable[Term]) -> tuple[Segment, ...]:
     """All of ``text`` with the matched words marked."""
     words = _words(text)
-    return tuple(_segments(text, words, _matches(words, terms), 0, len(words)))
+    return tuple(_segments(text, words, _matches(text, words, tuple(terms)), 0, len(words)))
 
 
 # Characters folding to one letter, for a pattern that finds a folded word in the text as stored:
@@ -106,18 +110,21 @@ def _variants() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1024)
-def _raw_finder(terms: tuple[Term, ...]) -> re.Pattern[str]:
-    """A pattern of the terms' first occurrence in the text as stored: each letter of a word as
-    any character folding to it (any case), followed by any combining marks (text in NFD), the
-    words of a phrase apart by anything but letters and digits. \\w (not the full token class)
-    keeps it cheap to compile: it only locates the first match; the words themselves are
-    compared by ``_matches``."""
+def _raw_finder(terms: tuple[Term, ...], *, overlapping: bool = False) -> re.Pattern[str]:
+    """A pattern of the terms in the text as stored: each letter of a word as any character
+    folding to it (any case), followed by any combining marks (text in NFD), the words of a
+    phrase apart by anything but letters and digits, the longest term first. \\w (not the full
+    token class) keeps it cheap; ``_matches`` compares the words it finds. ``overlapping``:
+    a lookahead whose group 1 is the match, so that a match starting inside another is found."""
     variants = _variants()
 
     def word(folded: str) -> str:
         return "".join(variants.get(char, re.escape(char)) + "[\u0300-\u036f]*" for char in folded)
 
-    alternatives = "|".join(r"[\W_]+".join(word(w) for w in term.words) for term in terms)
+    longest = sorted(terms, key=lambda term: (-len(term.words), -len("".join(term.words))))
+    alternatives = "|".join(r"[\W_]+".join(word(w) for w in term.words) for term in longest)
+    if overlapping:
+        return re.compile(f"(?<![^\\W_])(?=({alternatives})(?![^\\W_]))", re.IGNORECASE)
     return re.compile(f"(?<![^\\W_])(?:{alternatives})(?![^\\W_])", re.IGNORECASE)
 
 
@@ -141,7 +148,7 @@ def snippet(text: str, terms: Iterable[Term], size: int = _SEGMENT_WORDS) -> tup
     words = _words(window)
     if not words:
         return ()
-    spans = sorted(_matches(words, terms))
+    spans = sorted(_matches(window, words, terms))
     at = spans[0][0] if spans else 0
     lo = max(0, at - size // 4)
     hi = min(len(words), lo + size)
