@@ -344,6 +344,8 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
     # a tier's condition for its index (its GIN bitmap), and the same on a row read in time order
     head = "s.head @@ CAST(:titles AS tsquery)"
     index, heads = "", [(head, head)]
+    # every clause in the title (one or two clauses): ``titles`` unweighted, ``titles_a`` weighted
+    in_title = (f"{TITLE} @@ CAST(:titles AS tsquery)", "s.head @@ CAST(:titles_a AS tsquery)")
     if field == "head":
         # one phrase. The head index knows no positions: for a phrase of common words most rows
         # with both words in the head lack the phrase ("cac bao" at 1,000,000: 24,581 rows, 528
@@ -359,7 +361,7 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
         checks = ["s.head @@ CAST(:head_phrase AS tsquery)", *check_sql(parsed, params, all_terms=True)]
     elif len(parsed.required) == 1:  # the row checks: the exclusions
         params["titles"], params["titles_a"] = lexeme_query(parsed, "head"), lexeme_query(parsed, "title")
-        heads = [(f"{TITLE} @@ CAST(:titles AS tsquery)", "s.head @@ CAST(:titles_a AS tsquery)")]
+        heads = [in_title]
         checks = [f"{_pattern(term, params)} = 0" for term in parsed.excluded]
     else:  # the row checks: all terms (the head holds one or two of the clauses)
         clauses = [_clause_lexemes(clause, "head") for clause in parsed.required]
@@ -375,11 +377,11 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
             params["titles"], params["titles_a"] = lexeme_query(parsed, "head"), lexeme_query(parsed, "title")
             params["alone"], params["both"] = " | ".join(clauses), pairs[0]
             params["alone_a"] = " | ".join([*(_clause_lexemes(clause, "title") for clause in parsed.required), *pairs])
-            in_title, in_title_a = f"{TITLE} @@ CAST(:titles AS tsquery)", "s.head @@ CAST(:titles_a AS tsquery)"
-            # (a row of the first tier is read there only)
-            heads = [(in_title, in_title_a),
-                     (f"({TITLE} @@ CAST(:alone AS tsquery) OR s.head @@ CAST(:both AS tsquery)) AND NOT {in_title}",
-                      f"s.head @@ CAST(:alone_a AS tsquery) AND NOT {in_title_a}")]
+            # (a row of the first tier is read there only; that is a row check, so weighted: no
+            # ts_filter a row)
+            heads = [in_title,
+                     (f"({TITLE} @@ CAST(:alone AS tsquery) OR s.head @@ CAST(:both AS tsquery)) AND NOT {in_title[1]}",
+                      f"s.head @@ CAST(:alone_a AS tsquery) AND NOT {in_title[1]}")]
         checks = check_sql(parsed, params, all_terms=True)
     rows = "SELECT s.article_id, s.sort_at, s.head, s.words FROM article_search s WHERE "
     parts = []
