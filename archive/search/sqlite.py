@@ -336,15 +336,15 @@ def sqlite_adjacency(conn: Connection, ids: list[int], pairs: list[tuple[str, st
     counts = dict.fromkeys(ids, 0)
     if not ids:
         return counts
-    params: dict[str, Any] = {"ids": json.dumps(sorted(set(ids)))}
+    distinct = list(dict.fromkeys(pairs))
+    params: dict[str, Any] = {"ids": json.dumps(sorted(set(ids))),
+                              **{f"m{k}": _quoted(Term(pair)) for k, pair in enumerate(distinct)}}
     parts = []
     for n, (lo, hi) in enumerate(_rowid_ranges(ids)):
         params[f"lo{n}"], params[f"hi{n}"] = lo, hi
-        for k, (first, second) in enumerate(dict.fromkeys(pairs)):
-            params[f"m{k}"] = _quoted(Term((first, second)))
+        for k in range(len(distinct)):
             parts.append(f"SELECT {k} AS k, rowid FROM article_fts WHERE article_fts MATCH :m{k} "
                          f"AND rowid BETWEEN :lo{n} AND :hi{n} AND +rowid IN (SELECT value FROM json_each(:ids))")
-    distinct = list(dict.fromkeys(pairs))
     for k, article_id in conn.execute(text(" UNION ALL ".join(parts)), params).all():
         counts[article_id] += pairs.count(distinct[k])
     return counts
