@@ -113,6 +113,36 @@ def test_postgres_title_index_serves_the_title_questions(db):
     assert titles and all("trí tuệ" in title.lower() for title in titles), titles
 
 
+def test_postgres_counts_in_the_index_what_its_statistics_do_not_know(db):
+    """The planner knows the share of a word or word pair only when its statistics list it among
+    the most common (of the lexemes index); any other it guesses at one fixed share. For a query
+    of one clause those are counted in the index, and the counts are the matches."""
+    if db.backend != "postgresql":
+        pytest.skip("PostgreSQL statistics")
+    from bantin.archive.search import parse_query, postgres
+
+    fill(db, count_extra=30)
+    with db.engine.begin() as conn:
+        # no statistics of the lexemes (as for every lexeme but the 1,000 or so most common)
+        conn.execute(text("DELETE FROM pg_statistic WHERE starelid = 'ix_article_search_lexemes'::regclass"))
+        postgres._settings(conn)
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+        known = conn.execute(text("SELECT count(*) FROM pg_stats WHERE tablename = 'ix_article_search_lexemes'")).scalar()
+        truth = {value: conn.execute(text(f"SELECT count(*) FROM article_search s WHERE {postgres.LEXEMES} @@ "
+                                          "CAST(:q AS tsquery)"), {"q": f"'{value}'"}).scalar_one()
+                 for value in ("tri", "tri tue", "nhan tao", "tao tri")}
+        assert postgres._index_counts(conn, list(truth)) == [float(max(n, 1)) for n in truth.values()]
+        views = {query: postgres._planner_view(conn, parse_query(query), [], {})
+                 for query in ("tri", '"tri tue" -duong', '"nhan tao" OR tri', 'tri "nhan tao"')}
+    assert known == 0 and truth["tao tri"] == 0 and min(truth["tri"], truth["tri tue"], truth["nhan tao"]) > 30
+    for query, values in (("tri", ["tri"]), ('"tri tue" -duong', ["tri tue"]), ('"nhan tao" OR tri', ["nhan tao", "tri"])):
+        total, _, shares = views[query]
+        assert [round(shares[value] * total) for value in values] == [truth[value] for value in values], query
+    # several clauses: the planner's guesses stand (the newest rows are probed instead)
+    _, _, shares = views['tri "nhan tao"']
+    assert shares["tri"] == shares["nhan tao"]
+
+
 def test_postgres_title_window_counts_the_titles_not_the_heads(db, monkeypatch):
     """The planner counts every head holding a word, whatever its weight; the title window is
     sized by the share of the newest rows whose *title* holds it."""
