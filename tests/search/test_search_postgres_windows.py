@@ -113,7 +113,7 @@ def test_postgres_title_index_serves_the_title_questions(db):
     assert titles and all("trí tuệ" in title.lower() for title in titles), titles
 
 
-def test_postgres_counts_in_the_index_what_its_statistics_do_not_know(db):
+def test_postgres_counts_in_the_index_what_its_statistics_do_not_know(db, monkeypatch):
     """The planner knows the share of a word or word pair only when its statistics list it among
     the most common (of the lexemes index); any other it guesses at one fixed share. For a query
     of one clause those are counted in the index, and the counts are the matches."""
@@ -141,6 +141,14 @@ def test_postgres_counts_in_the_index_what_its_statistics_do_not_know(db):
     # several clauses: the planner's guesses stand (the newest rows are probed instead)
     _, _, shares = views['tri "nhan tao"']
     assert shares["tri"] == shares["nhan tao"]
+    # a plan without the index's bitmaps (bitmaps off): no counts, and the guesses stand
+    with db.engine.begin() as conn:
+        postgres._settings(conn)
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+        monkeypatch.setattr(postgres, "_only", lambda conn, bitmap: conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off"))
+        assert postgres._index_counts(conn, ["tri"]) is None
+        total, _, shares = postgres._planner_view(conn, parse_query("tri"), [], {})
+    assert round(shares["tri"] * total) != truth["tri"]
 
 
 def test_postgres_title_window_counts_the_titles_not_the_heads(db, monkeypatch):
