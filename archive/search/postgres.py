@@ -472,7 +472,7 @@ def _planner_view(conn: Connection, parsed: ParsedQuery, extra: list[str], param
     found = dict(zip(values, rows[2:-1], strict=True))
     blind = [value for value, estimate in found.items() if estimate == unknown and len(parsed.required) == 1]
     found.update(zip(blind, _index_counts(conn, blind) or [unknown] * len(blind), strict=True))
-    return total, scope, {value: min(1.0, rows / total) for value, rows in found.items()}
+    return total, scope, {value: min(1.0, count / total) for value, count in found.items()}
 
 
 def _index_counts(conn: Connection, values: list[str]) -> list[float] | None:
