@@ -3,6 +3,7 @@ share, read in time order or from the GIN indexes; every way gives the page a fu
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 import pytest
@@ -131,7 +132,7 @@ def test_postgres_counts_in_the_index_what_its_statistics_do_not_know(db, monkey
         truth = {value: conn.execute(text(f"SELECT count(*) FROM article_search s WHERE {postgres.LEXEMES} @@ "
                                           "CAST(:q AS tsquery)"), {"q": f"'{value}'"}).scalar_one()
                  for value in ("tri", "tri tue", "nhan tao", "tao tri")}
-        assert postgres._index_counts(conn, list(truth)) == [float(max(n, 1)) for n in truth.values()]
+        assert postgres._index_counts(conn, [f"'{value}'" for value in truth]) == [float(max(n, 1)) for n in truth.values()]
         views = {query: postgres._planner_view(conn, parse_query(query), [], {})
                  for query in ("tri", '"tri tue" -duong', '"nhan tao" OR tri', 'tri "nhan tao"')}
     assert known == 0 and truth["tao tri"] == 0 and min(truth["tri"], truth["tri tue"], truth["nhan tao"]) > 30
@@ -146,9 +147,41 @@ def test_postgres_counts_in_the_index_what_its_statistics_do_not_know(db, monkey
         postgres._settings(conn)
         conn.execute(text("SET LOCAL enable_seqscan = off"))
         monkeypatch.setattr(postgres, "_only", lambda conn, bitmap: conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off"))
-        assert postgres._index_counts(conn, ["tri"]) is None
+        assert postgres._index_counts(conn, ["'tri'"]) is None
         total, _, shares = postgres._planner_view(conn, parse_query("tri"), [], {})
     assert round(shares["tri"] * total) != truth["tri"]
+
+
+def test_postgres_counts_words_that_may_not_go_together(db, monkeypatch):
+    """Several words whose shares, multiplied as if independent, are few enough to rank all,
+    but more by the estimate (which takes news words as going together): their matches are
+    counted in the index, and when there are few enough all are ranked and the total is exact."""
+    if db.backend != "postgresql":
+        pytest.skip("PostgreSQL estimates")
+    from bantin.archive.search import postgres
+
+    fill(db, count_extra=30)
+    with db.engine.connect() as conn:
+        truth = conn.execute(text("SELECT count(*) FROM article_search WHERE words LIKE '% tri %' "
+                                  "AND words LIKE '% ung %'")).scalar_one()
+    monkeypatch.setattr(postgres, "ALL_MATCHES", truth)
+    real_view, real_counts, counted = postgres._planner_view, postgres._index_counts, []
+
+    def words_as_independent(conn, parsed, extra, params):
+        total, scope, shares = real_view(conn, parsed, extra, params)
+        share = 0.999 * math.sqrt(truth / scope)  # the product of two: the truth (about); the estimate: more
+        assert share**2 * scope <= truth < share**1.5 * scope
+        return total, scope, dict.fromkeys(shares, share)
+
+    monkeypatch.setattr(postgres, "_planner_view", words_as_independent)
+    monkeypatch.setattr(postgres, "_index_counts",
+                        lambda conn, queries: (queries and counted.append(queries)) or real_counts(conn, queries))
+    results = search(db, "tri ung", now=NOW)
+    assert counted == [["('tri') & ('ung')"]]
+    assert (results.total, results.capped) == (truth, False) and len(results.hits) == min(truth, 20)
+    # without the count: the newest matches and the title matches, the total an estimate
+    monkeypatch.setattr(postgres, "_index_counts", lambda conn, queries: None)
+    assert search(db, "tri ung", now=NOW).capped
 
 
 def test_postgres_title_window_counts_the_titles_not_the_heads(db, monkeypatch):
