@@ -454,6 +454,10 @@ def _lexemes_of(parsed: ParsedQuery) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+# newest rows in which a topic filter's topic is looked for first (``PostgresSearch.topic_exists``)
+TOPIC_PROBE = 1_000
+
+
 # No article has this lexeme (a token of 200 characters or more is never indexed, migration 0005):
 # the planner's estimate for it is the one it gives every lexeme it has no statistics of.
 _UNKNOWN = "z" * 200
@@ -648,6 +652,14 @@ class PostgresSearch:
 
     @staticmethod
     def topic_exists(conn: Connection, topic: str) -> bool:
-        # the GIN index of article_search.topics, also for a topic nobody has
+        # the newest TOPIC_PROBE rows first (a frequent topic is there: its GIN bitmap, built
+        # whole before the first row, lists a third of the archive for 'ai', 63 ms at 1,000,000
+        # articles); then the GIN index of article_search.topics (few rows for any other topic,
+        # none for a topic nobody has; sequential scans are off, so LIMIT 1 does not help)
+        params = {"t": topic, "probe": TOPIC_PROBE}
+        newest = conn.execute(text("""SELECT 1 FROM (SELECT topics FROM article_search ORDER BY sort_at DESC, article_id DESC
+                                      LIMIT :probe) s WHERE topics @> ARRAY[CAST(:t AS text)] LIMIT 1"""), params).first()
+        if newest is not None:
+            return True
         sql = "SELECT 1 FROM article_search WHERE topics @> ARRAY[CAST(:t AS text)] LIMIT 1"
-        return conn.execute(text(sql), {"t": topic}).first() is not None
+        return conn.execute(text(sql), params).first() is not None

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from search_corpus import NOW, fill, make_bounded, old_title_match
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from bantin.archive.search import SearchFilters, search
 
@@ -182,6 +182,40 @@ def test_postgres_counts_words_that_may_not_go_together(db, monkeypatch):
     # without the count: the newest matches and the title matches, the total an estimate
     monkeypatch.setattr(postgres, "_index_counts", lambda conn, queries: None)
     assert search(db, "tri ung", now=NOW).capped
+
+
+def test_postgres_topic_filter_checks_the_newest_rows_first(db, monkeypatch):
+    """A topic filter's topic must exist: looked for in the newest rows first (a frequent topic's
+    GIN bitmap lists a third of the archive), then in the topics index (an old or rare topic,
+    and one nobody has), with sequential scans off as in a search."""
+    if db.backend != "postgresql":
+        pytest.skip("PostgreSQL's topic check")
+    from bantin.archive.search import postgres
+
+    fill(db, count_extra=30)
+    monkeypatch.setattr(postgres, "TOPIC_PROBE", 3)
+    statements = []
+    with db.engine.begin() as conn:
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+        newest = conn.execute(text("SELECT topics FROM article_search ORDER BY sort_at DESC, article_id DESC "
+                                   "LIMIT 3")).scalars().all()
+        old = conn.execute(text("SELECT DISTINCT unnest(topics) FROM article_search")).scalars().all()
+        recent = sorted({topic for topics in newest for topic in topics})
+        rare = sorted(set(old) - set(recent))
+        assert recent and rare, (recent, old)
+
+        def checked(topic: str) -> tuple[bool, int]:
+            before = len(statements)
+            found = postgres.PostgresSearch.topic_exists(conn, topic)
+            return found, len(statements) - before
+
+        event.listen(conn, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        assert checked(recent[0]) == (True, 1)  # found among the newest rows: one statement
+        assert checked(rare[0]) == (True, 2)
+        assert checked("chua-ai-co") == (False, 2)
+    with pytest.raises(Exception, match="unknown topic"):
+        search(db, "tri tue", SearchFilters(topics=("chua-ai-co",)), now=NOW)
+    assert search(db, "tri tue", SearchFilters(topics=(rare[0],)), now=NOW) is not None
 
 
 def test_postgres_title_window_counts_the_titles_not_the_heads(db, monkeypatch):
