@@ -35,9 +35,9 @@ def test_postgres_recency_window_and_full_index_agree(archive, monkeypatch, quer
         windows.append(None if windows else fifth_newest)
         return windows[-1]
 
-    monkeypatch.setattr("bantin.archive.search.postgres._window_start", newest_rows_window)
+    monkeypatch.setattr("bantin.archive.search.postgres.window_start", newest_rows_window)
     windowed = [(h.article_id, round(h.score, 9)) for h in search(archive.db, query, now=NOW).hits]
-    monkeypatch.setattr("bantin.archive.search.postgres._window_start", lambda *args: None)
+    monkeypatch.setattr("bantin.archive.search.postgres.window_start", lambda *args: None)
     full = [(h.article_id, round(h.score, 9)) for h in search(archive.db, query, now=NOW).hits]
     assert windows[0] is not None and windowed == full and full
 
@@ -46,16 +46,16 @@ def test_postgres_window_start_from_the_histogram(db):
     """The recency window's start, read from the sort-time histogram within the date filters."""
     if db.backend != "postgresql":
         pytest.skip("the recency window exists on PostgreSQL only")
-    from bantin.archive.search.postgres import _time_bounds, _window_start
+    from bantin.archive.search.postgres_estimates import time_bounds, window_start
 
     fill(db, count_extra=60)
     filters = SearchFilters(since=NOW - timedelta(days=80), until=NOW - timedelta(days=35))
     with db.engine.begin() as conn:
-        assert _window_start(_time_bounds(conn, filters), 0.1) is None  # no statistics yet: no window
+        assert window_start(time_bounds(conn, filters), 0.1) is None  # no statistics yet: no window
         conn.execute(text("ANALYZE article_search"))
-        bounds = _time_bounds(conn, filters)
-        start = _window_start(bounds, 0.1)
-        assert _window_start(bounds, 0.5) is None  # half the range or more: no window
+        bounds = time_bounds(conn, filters)
+        start = window_start(bounds, 0.1)
+        assert window_start(bounds, 0.5) is None  # half the range or more: no window
         newer = conn.execute(text("SELECT count(*) FROM article_search WHERE sort_at >= :start AND sort_at < :until"),
                              {"start": start, "until": filters.until}).scalar_one()
         in_range = conn.execute(text("SELECT count(*) FROM article_search WHERE sort_at >= :since AND sort_at < :until"),
@@ -67,14 +67,14 @@ def test_postgres_window_start_from_the_histogram(db):
 def test_window_start_interpolates_inside_a_bucket():
     """Between two histogram bounds rows are taken as spread evenly in time: a window of a
     quarter of a bucket starts a quarter of the way back into the newest bucket."""
-    from bantin.archive.search.postgres import _window_start
+    from bantin.archive.search.postgres_estimates import window_start
 
     bounds = [NOW - timedelta(days=10 * n) for n in range(10, -1, -1)]  # 10 buckets of 10 days
-    assert _window_start(bounds, 0.025) == NOW - timedelta(days=2.5)
-    assert _window_start(bounds, 0.25) == NOW - timedelta(days=25)
-    assert _window_start(bounds, 0.1) == NOW - timedelta(days=10)
-    assert _window_start(bounds, 0.5) is None and _window_start(bounds, 0.9, whole=1.0) == NOW - timedelta(days=90)
-    assert _window_start(bounds[:1], 0.1) is None and _window_start([], 0.1) is None
+    assert window_start(bounds, 0.025) == NOW - timedelta(days=2.5)
+    assert window_start(bounds, 0.25) == NOW - timedelta(days=25)
+    assert window_start(bounds, 0.1) == NOW - timedelta(days=10)
+    assert window_start(bounds, 0.5) is None and window_start(bounds, 0.9, whole=1.0) == NOW - timedelta(days=90)
+    assert window_start(bounds[:1], 0.1) is None and window_start([], 0.1) is None
 
 
 def test_postgres_histogram_has_the_default_buckets(db):
@@ -120,20 +120,21 @@ def test_postgres_counts_in_the_index_what_its_statistics_do_not_know(db, monkey
     of one clause those are counted in the index, and the counts are the matches."""
     if db.backend != "postgresql":
         pytest.skip("PostgreSQL statistics")
-    from bantin.archive.search import parse_query, postgres
+    from bantin.archive.search import parse_query, postgres_estimates, postgres_sql
 
     fill(db, count_extra=30)
     with db.engine.begin() as conn:
         # no statistics of the lexemes (as for every lexeme but the 1,000 or so most common)
         conn.execute(text("DELETE FROM pg_statistic WHERE starelid = 'ix_article_search_lexemes'::regclass"))
-        postgres._settings(conn)
+        postgres_sql.planner_settings(conn)
         conn.execute(text("SET LOCAL enable_seqscan = off"))
         known = conn.execute(text("SELECT count(*) FROM pg_stats WHERE tablename = 'ix_article_search_lexemes'")).scalar()
-        truth = {value: conn.execute(text(f"SELECT count(*) FROM article_search s WHERE {postgres.LEXEMES} @@ "
+        truth = {value: conn.execute(text(f"SELECT count(*) FROM article_search s WHERE {postgres_sql.LEXEMES} @@ "
                                           "CAST(:q AS tsquery)"), {"q": f"'{value}'"}).scalar_one()
                  for value in ("tri", "tri tue", "nhan tao", "tao tri")}
-        assert postgres._index_counts(conn, [f"'{value}'" for value in truth]) == [float(max(n, 1)) for n in truth.values()]
-        views = {query: postgres._planner_view(conn, parse_query(query), [], {})
+        counts = postgres_estimates.index_counts(conn, [f"'{value}'" for value in truth])
+        assert counts == [float(max(n, 1)) for n in truth.values()]
+        views = {query: postgres_estimates.planner_view(conn, parse_query(query), [], {})
                  for query in ("tri", '"tri tue" -duong', '"nhan tao" OR tri', 'tri "nhan tao"')}
     assert known == 0 and truth["tao tri"] == 0 and min(truth["tri"], truth["tri tue"], truth["nhan tao"]) > 30
     for query, values in (("tri", ["tri"]), ('"tri tue" -duong', ["tri tue"]), ('"nhan tao" OR tri', ["nhan tao", "tri"])):
@@ -144,11 +145,12 @@ def test_postgres_counts_in_the_index_what_its_statistics_do_not_know(db, monkey
     assert shares["tri"] == shares["nhan tao"]
     # a plan without the index's bitmaps (bitmaps off): no counts, and the guesses stand
     with db.engine.begin() as conn:
-        postgres._settings(conn)
+        postgres_sql.planner_settings(conn)
         conn.execute(text("SET LOCAL enable_seqscan = off"))
-        monkeypatch.setattr(postgres, "_only", lambda conn, bitmap: conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off"))
-        assert postgres._index_counts(conn, ["'tri'"]) is None
-        total, _, shares = postgres._planner_view(conn, parse_query("tri"), [], {})
+        monkeypatch.setattr(postgres_estimates, "only_scans",
+                            lambda conn, bitmap: conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off"))
+        assert postgres_estimates.index_counts(conn, ["'tri'"]) is None
+        total, _, shares = postgres_estimates.planner_view(conn, parse_query("tri"), [], {})
     assert round(shares["tri"] * total) != truth["tri"]
 
 
@@ -165,7 +167,7 @@ def test_postgres_counts_words_that_may_not_go_together(db, monkeypatch):
         truth = conn.execute(text("SELECT count(*) FROM article_search WHERE words LIKE '% tri %' "
                                   "AND words LIKE '% ung %'")).scalar_one()
     monkeypatch.setattr(postgres, "ALL_MATCHES", truth)
-    real_view, real_counts, counted = postgres._planner_view, postgres._index_counts, []
+    real_view, real_counts, counted = postgres.planner_view, postgres.index_counts, []
 
     def words_as_independent(conn, parsed, extra, params):
         total, scope, shares = real_view(conn, parsed, extra, params)
@@ -173,14 +175,14 @@ def test_postgres_counts_words_that_may_not_go_together(db, monkeypatch):
         assert share**2 * scope <= truth < share**1.5 * scope
         return total, scope, dict.fromkeys(shares, share)
 
-    monkeypatch.setattr(postgres, "_planner_view", words_as_independent)
-    monkeypatch.setattr(postgres, "_index_counts",
+    monkeypatch.setattr(postgres, "planner_view", words_as_independent)
+    monkeypatch.setattr(postgres, "index_counts",
                         lambda conn, queries: (queries and counted.append(queries)) or real_counts(conn, queries))
     results = search(db, "tri ung", now=NOW)
     assert counted == [["('tri') & ('ung')"]]
     assert (results.total, results.capped) == (truth, False) and len(results.hits) == min(truth, 20)
     # without the count: the newest matches and the title matches, the total an estimate
-    monkeypatch.setattr(postgres, "_index_counts", lambda conn, queries: None)
+    monkeypatch.setattr(postgres, "index_counts", lambda conn, queries: None)
     assert search(db, "tri ung", now=NOW).capped
 
 
@@ -250,7 +252,7 @@ def test_postgres_reads_words_found_together_in_time_order(db, monkeypatch):
     full = [(hit.article_id, round(hit.score, 9)) for hit in search(db, "tri tue nhan tao", now=NOW).hits]
     probed, share = [], postgres._newest_share
     monkeypatch.setattr(postgres, "_newest_share", lambda *args: probed.append(share(*args)) or probed[-1])
-    monkeypatch.setattr(postgres, "_text_share", lambda *args, **kwargs: 0.01)  # the planner's view: rare together
+    monkeypatch.setattr(postgres, "text_share", lambda *args, **kwargs: 0.01)  # the planner's view: rare together
     make_bounded(monkeypatch, 10)
     page = search(db, "tri tue nhan tao", SearchFilters(per_page=5), now=NOW)
     assert probed and probed[0] >= postgres.DENSE_SHARE
@@ -279,7 +281,7 @@ def test_postgres_many_title_matches_are_scored_in_the_newest_window(db, monkeyp
         cutoffs.append(whole)
         return NOW - timedelta(days=100) if whole == 1.0 else None
 
-    monkeypatch.setattr(postgres, "_window_start", window)
+    monkeypatch.setattr(postgres, "window_start", window)
     recent = [hit.article_id for hit in search(db, "tri tue nhan tao", SearchFilters(per_page=6), now=NOW).hits]
     assert old in every and old not in recent and 1.0 in cutoffs
     # (every clause in the title: the highest text ranks, scored whatever their age while few)
@@ -300,7 +302,7 @@ def test_postgres_title_window_read_row_by_row_or_from_the_index_agree(db, monke
     old_title_match(db, title="Trí tuệ: bài cũ", body="Nhân tạo, không có gì.")
     make_bounded(monkeypatch, 10)
     monkeypatch.setattr(postgres, "HEAD_RANKED", 0)
-    monkeypatch.setattr(postgres, "_window_start",
+    monkeypatch.setattr(postgres, "window_start",
                         lambda bounds, fraction, whole=postgres.WHOLE_RANGE: NOW - timedelta(days=100) if whole == 1.0 else None)
     statements = []
     event.listen(db.engine, "before_cursor_execute", lambda conn, cursor, sql, *args: statements.append(sql))
