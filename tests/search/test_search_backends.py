@@ -431,6 +431,30 @@ def test_bad_filters(archive, filters, message):
         search(archive.db, "ai", SearchFilters(**filters), now=NOW)
 
 
+def test_topic_filter_takes_any_topic_text_exactly(archive):
+    """A topic is found whatever its letters (stored in JSON escaped or not), only as a whole
+    topic, newest or oldest; one nobody has is a one-line error."""
+    from bantin.archive.repository import ArticleIn, upsert_article
+    from bantin.archive.search import backend_of
+
+    topics = {"trí-tuệ": 1, 'ai "sinh"': 2, "ở": 3, "ai-sinh": 900}  # topic: days ago
+    with archive.db.session() as session:
+        for n, (topic, days) in enumerate(topics.items()):
+            url = f"https://genk.vn/chu-de-{n}.html"
+            upsert_article(session, ArticleIn(source_key="genk", url=url, canonical_url=url, title=f"Chủ đề {topic}",
+                                              lead="Tin.", body="Nội dung.", published_at=NOW - timedelta(days=days),
+                                              topics=(topic,), relevance=0.5))
+    with archive.db.engine.connect() as conn:
+        backend = backend_of(conn)
+        assert all(backend.topic_exists(conn, topic) for topic in topics)
+        assert not any(backend.topic_exists(conn, topic) for topic in ("tri-tue", "sinh", "ai-", "ơ", "", 'ai "sinh'))
+    for topic in topics:
+        page = search(archive.db, "chu de", SearchFilters(topics=(topic,)), now=NOW)
+        assert titles(page) == [f"Chủ đề {topic}"], topic
+    with pytest.raises(BadQuery, match="unknown topic"):
+        search(archive.db, "chu de", SearchFilters(topics=("tri-tue",)), now=NOW)
+
+
 def test_parse_day():
     assert parse_day("2026-11-29").isoformat() == "2026-11-28T17:00:00+00:00"
     assert parse_day("2026-11-29", end=True).isoformat() == "2026-11-29T17:00:00+00:00"
