@@ -43,6 +43,8 @@ TITLE = "ts_filter(s.head, '{a}')"
 
 
 def lexeme(value: str) -> str:
+    """``value`` (a folded word, or two separated by one space) as a quoted tsquery lexeme;
+    anything else (a quote, an operator) is refused with ValueError, never written into SQL."""
     if not all(TOKEN.fullmatch(part) for part in value.split(" ")):
         raise ValueError(f"not a search token: {value!r}")
     return f"'{value}'"
@@ -132,6 +134,7 @@ def filter_sql(filters: SearchFilters, source_ids: tuple[int, ...], params: dict
 
 
 def planner_settings(conn: Connection) -> None:
+    """The settings every search statement of the transaction runs under."""
     # custom plans (the estimates depend on the words); no JIT (the lexeme function's high cost
     # would trigger it, and parallel workers); a bitmap of a frequent word stays exact (no lossy
     # pages to recheck)
