@@ -15,6 +15,8 @@ estimates that decide, read before any row, in ``postgres_estimates``.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import combinations
 from typing import Any
@@ -112,8 +114,47 @@ def postgres_candidates(
     params: dict[str, Any] = {"cap": cap, "keep": keep, "now": now, "now_epoch": now.timestamp(),
                               "lexemes": lexeme_query(parsed)}
     extra = filter_sql(filters, source_ids, params)
-    index = f"{LEXEMES} @@ CAST(:lexemes AS tsquery)"
-    rank = f"{rank_sql(parsed, params, 'c.head')} + 0.01"
+    shares, share, bound = _estimate(conn, parsed, extra, params)
+    scope = params["scope"]
+    expected = share * scope
+    reading = _Reading(conn, parsed, extra, params, functools.cache(lambda: time_bounds(conn, filters)),
+                       f"{rank_sql(parsed, params, 'c.head')} + 0.01")
+    if parsed.single_phrase and min(bound, PHRASE_ALL) < expected:
+        # one quoted phrase ranks by the head alone (``rank_sql``): a match without the phrase in
+        # its title or lead scores by its recency only, so the newest matches and the head
+        # matches are all that can reach a page; ranking every match would cost a heap read each
+        newest, matches, _ = _newest(reading, expected)
+        if matches < cap:  # all of them
+            return Found(newest, matches, estimated=False)
+        return _with_titles(newest, _title_matches(reading, field="head"), max(round(expected), matches))
+    if expected <= bound:
+        params["all"] = bound + 1
+        only_scans(conn, bitmap=True)
+        found, matches = reading.ranked(reading.by_index(extra, "LIMIT :all"))
+        if matches <= bound:
+            return Found(found, matches, estimated=False)
+        # more than the planner expected: its words go together more than it thinks, so the
+        # rarest clause alone (an upper bound) estimates better
+        expected = max(text_share(parsed, shares, upper=True) * scope, bound + 1)
+    newest, matches, probed = _newest(reading, share * scope)
+    if probed is not None:  # the newest rows' share of matches beats the planner's guess of it
+        expected = max(expected, probed * scope)
+    # (one phrase ranks by the head: its lead matches outrank every match without it in the head)
+    titles = _title_matches(reading, field="head" if parsed.single_phrase else "title")
+    return _with_titles(newest, titles, max(round(expected), matches))
+
+
+def _with_titles(newest: list[Candidate], titles: list[Candidate], total: int) -> Found:
+    """The newest matches and the title (or head) matches not among them; an estimated total."""
+    seen = {cand.article_id for cand in newest}
+    return Found(newest + [cand for cand in titles if cand.article_id not in seen], total, estimated=True)
+
+
+def _estimate(conn: Connection, parsed: ParsedQuery, extra: list[str], params: dict[str, Any]
+              ) -> tuple[dict[str, float], float, int]:
+    """The share of all rows each word and word pair of ``parsed`` is in, the share expected to
+    match ``parsed``, and how many matches at most are all read and ranked; the rows meeting
+    the filters ``extra`` become the parameter ``scope``."""
     total, scope, shares = planner_view(conn, parsed, extra, params)
     params["scope"] = scope
     share = text_share(parsed, shares)
@@ -126,60 +167,46 @@ def postgres_candidates(
         # phrase by its pairs; one bitmap: 'kéo riêng' there 13.5 ms, its words in 90,000 rows each)
         counted = index_counts(conn, [params["lexemes"]])
         share = min(1.0, counted[0] / total) if counted else share
-    expected = share * scope
-    bounds = functools.cache(lambda: time_bounds(conn, filters))  # read once, when a window is cut
+    return shares, share, bound
 
-    def ranked(sql: str) -> tuple[list[Candidate], int]:
+
+@dataclass(frozen=True)
+class _Reading:
+    """One search's reading of ``article_search``: the query, the filters' conditions ``extra``
+    and the statement parameters, the sort-time histogram's bounds (read once, when a window is
+    cut), the text rank's SQL, and how every candidate statement ends."""
+
+    conn: Connection
+    parsed: ParsedQuery
+    extra: list[str]
+    params: dict[str, Any]
+    bounds: Callable[[], list[datetime]]
+    rank: str
+
+    def ranked(self, sql: str) -> tuple[list[Candidate], int]:
         """The best ``keep`` rows of ``sql`` and how many rows it gave."""
         score = score_sql("postgresql", "x.text_rank", "x.sort_at")
         query = f"""
             SELECT x.article_id, x.sort_at, x.text_rank, count(*) OVER () AS n
-            FROM (SELECT c.article_id, c.sort_at, {rank} AS text_rank FROM ({sql}) c) x
+            FROM (SELECT c.article_id, c.sort_at, {self.rank} AS text_rank FROM ({sql}) c) x
             ORDER BY {score} DESC, x.sort_at DESC, x.article_id DESC LIMIT :keep"""
-        rows = conn.execute(text(query).bindparams(*typed_dates(params, query)), params).all()
+        rows = self.conn.execute(text(query).bindparams(*typed_dates(self.params, query)), self.params).all()
         found = [Candidate(row.article_id, float(row.text_rank), aware(row.sort_at)) for row in rows]
         return found, int(rows[0].n) if rows else 0
 
-    def by_index(conditions: list[str], limit: str) -> str:
-        where = " AND ".join([*conditions, index, *check_sql(parsed, params, all_terms=False)])
+    def by_index(self, conditions: list[str], limit: str) -> str:
+        """The matches meeting ``conditions`` found in the words-and-pairs index (``limit``: the
+        statement's ORDER BY and LIMIT)."""
+        where = " AND ".join([*conditions, f"{LEXEMES} @@ CAST(:lexemes AS tsquery)",
+                              *check_sql(self.parsed, self.params, all_terms=False)])
         return f"SELECT s.article_id, s.sort_at, s.head FROM article_search s WHERE {where} {limit}"
 
-    if parsed.single_phrase and min(bound, PHRASE_ALL) < expected:
-        # one quoted phrase ranks by the head alone (``rank_sql``): a match without the phrase in
-        # its title or lead scores by its recency only, so the newest matches and the head
-        # matches are all that can reach a page; ranking every match would cost a heap read each
-        newest, matches, _ = _newest(conn, parsed, bounds, extra, params, expected, ranked, by_index)
-        if matches < params["cap"]:  # all of them
-            return Found(newest, matches, estimated=False)
-        seen = {cand.article_id for cand in newest}
-        heads = _title_matches(conn, parsed, bounds, extra, params, ranked, field="head")
-        return Found(newest + [cand for cand in heads if cand.article_id not in seen], max(round(expected), matches),
-                     estimated=True)
-    if expected <= bound:
-        params["all"] = bound + 1
-        only_scans(conn, bitmap=True)
-        found, matches = ranked(by_index(extra, "LIMIT :all"))
-        if matches <= bound:
-            return Found(found, matches, estimated=False)
-        # more than the planner expected: its words go together more than it thinks, so the
-        # rarest clause alone (an upper bound) estimates better
-        expected = max(text_share(parsed, shares, upper=True) * scope, bound + 1)
-    newest, matches, probed = _newest(conn, parsed, bounds, extra, params, share * scope, ranked, by_index)
-    if probed is not None:  # the newest rows' share of matches beats the planner's guess of it
-        expected = max(expected, probed * scope)
-    seen = {cand.article_id for cand in newest}
-    # (one phrase ranks by the head: its lead matches outrank every match without it in the head)
-    field = "head" if parsed.single_phrase else "title"
-    titles = [cand for cand in _title_matches(conn, parsed, bounds, extra, params, ranked, field=field)
-              if cand.article_id not in seen]
-    return Found(newest + titles, max(round(expected), matches), estimated=True)
 
-
-def _newest(conn, parsed, bounds, extra, params, expected, ranked, by_index  # noqa: ANN001
-            ) -> tuple[list[Candidate], int, float | None]:
+def _newest(reading: _Reading, expected: float) -> tuple[list[Candidate], int, float | None]:
     """The newest ``cap`` matches: first in a recency window expected to hold a few times that
     many (cut from the sort-time histogram), then in one eight times as large, then everywhere;
     and, when the newest rows were probed for it, the share of them that match."""
+    conn, parsed, extra, params = reading.conn, reading.parsed, reading.extra, reading.params
     cap = params["cap"]
     ordered, probed = expected >= DENSE_SHARE * params["scope"], None
     if not ordered and len(parsed.required) > 1:  # the planner thinks the words independent: look
@@ -196,11 +223,11 @@ def _newest(conn, parsed, bounds, extra, params, expected, ranked, by_index  # n
                           ORDER BY s.sort_at DESC, s.article_id DESC OFFSET 0) s
                       WHERE {checks} LIMIT :cap"""
         else:
-            sql = by_index(conditions, "ORDER BY s.sort_at + interval '0 s' DESC, s.article_id DESC LIMIT :cap")
-        return ranked(sql)
+            sql = reading.by_index(conditions, "ORDER BY s.sort_at + interval '0 s' DESC, s.article_id DESC LIMIT :cap")
+        return reading.ranked(sql)
 
     fraction = 3 * cap / max(expected, 1.0)
-    while fraction < WHOLE_RANGE and (cutoff := window_start(bounds(), fraction)) is not None:
+    while fraction < WHOLE_RANGE and (cutoff := window_start(reading.bounds(), fraction)) is not None:
         params["cutoff"] = cutoff
         found = fetch([*extra, "s.sort_at >= :cutoff"], ordered)
         if found[1] >= cap:
@@ -244,7 +271,7 @@ def _probe(conn: Connection, condition: str, column: str, extra: list[str], para
     return row.hits / max(1, row.n)
 
 
-def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "title") -> list[Candidate]:  # noqa: ANN001
+def _title_matches(reading: _Reading, field: str = "title") -> list[Candidate]:
     """The matches that the head ranks high: for one clause, with it in the title
     (``field="head"``, one phrase: in the title or the lead, as a phrase is ranked); for two,
     with both in the title, and (a second tier) either in the title or both in the title or the
@@ -258,7 +285,40 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
     about twice the text rank of a fresh one), together with those that have every clause in the
     title, of any age, when those are few. The row checks run on the best first, until ``keep``
     pass."""
+    conn, parsed, extra, params = reading.conn, reading.parsed, reading.extra, reading.params
     params["title_cap"] = TITLE_MATCHES
+    heads, checks = _title_tiers(parsed, params, field)
+    rows = "SELECT s.article_id, s.sort_at, s.head, s.words FROM article_search s WHERE "
+    parts = []
+    for n, (listed, head) in enumerate(heads):
+        window, walk = _title_window(reading, listed, head, f"title_cutoff{n}", walkable=field == "title")
+        if n == 0 and window and field == "title" and len(parsed.required) > 1:
+            # the matches with every clause in the title have the highest text ranks, twice those
+            # with two clauses in the head, so an old one outranks fresh ones: they are all
+            # scored, whatever their age, when they are few
+            params["all_titles"] = lexeme_query(parsed, "head")
+            every = f"{TITLE} @@ CAST(:all_titles AS tsquery)"
+            if estimated_rows(conn, [[*extra, every]], params)[0] <= EVERY_IN_TITLE:
+                parts.append(rows + " AND ".join([*extra, every, "s.sort_at < :title_cutoff0"]))
+        if walk:  # (OFFSET 0: the head's condition stays out of the window's scan)
+            parts.append(f"SELECT * FROM ({rows}{' AND '.join([*extra, *window])} OFFSET 0) s WHERE {head}")
+        else:
+            parts.append(rows + " AND ".join([*extra, listed, *window]))
+    only_scans(conn, bitmap=True)
+    score = score_sql("postgresql", f"{rank_sql(parsed, params, 's.head')} + 0.01", "s.sort_at")
+    outer = " AND ".join(checks) or "true"
+    return reading.ranked(f"""SELECT s.article_id, s.sort_at, s.head FROM (
+                          SELECT s.article_id, s.sort_at, s.head, {FLAT_WORDS} FROM (
+                              SELECT s.article_id, s.sort_at, s.head, s.words FROM ({" UNION ALL ".join(parts)}) s
+                              ORDER BY {score} DESC, s.sort_at DESC, s.article_id DESC LIMIT :title_cap) s
+                          OFFSET 0) s
+                      WHERE {outer} LIMIT :keep""")[0]
+
+
+def _title_tiers(parsed: ParsedQuery, params: dict[str, Any], field: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """The tiers of ``_title_matches`` (best first), each as its condition for the GIN indexes and
+    the same (or, for one phrase, part of it) on a row's head, and the row checks of the matches;
+    their tsquery texts become parameters."""
     # a tier's condition for its index (its GIN bitmap), and the same on a row read in time order
     head = "s.head @@ CAST(:titles AS tsquery)"
     index, heads = "", [(head, head)]
@@ -301,41 +361,16 @@ def _title_matches(conn, parsed, bounds, extra, params, ranked, field: str = "ti
                      (f"({TITLE} @@ CAST(:alone AS tsquery) OR s.head @@ CAST(:both AS tsquery)) AND NOT {in_title[1]}",
                       f"s.head @@ CAST(:alone_a AS tsquery) AND NOT {in_title[1]}")]
         checks = check_sql(parsed, params, all_terms=True)
-    rows = "SELECT s.article_id, s.sort_at, s.head, s.words FROM article_search s WHERE "
-    parts = []
-    for n, (listed, head) in enumerate(heads):
-        listed += index
-        window, walk = _title_window(conn, bounds, extra, params, listed, head, f"title_cutoff{n}", field == "title")
-        if n == 0 and window and field == "title" and len(parsed.required) > 1:
-            # the matches with every clause in the title have the highest text ranks, twice those
-            # with two clauses in the head, so an old one outranks fresh ones: they are all
-            # scored, whatever their age, when they are few
-            params["all_titles"] = lexeme_query(parsed, "head")
-            every = f"{TITLE} @@ CAST(:all_titles AS tsquery)"
-            if estimated_rows(conn, [[*extra, every]], params)[0] <= EVERY_IN_TITLE:
-                parts.append(rows + " AND ".join([*extra, every, "s.sort_at < :title_cutoff0"]))
-        if walk:  # (OFFSET 0: the head's condition stays out of the window's scan)
-            parts.append(f"SELECT * FROM ({rows}{' AND '.join([*extra, *window])} OFFSET 0) s WHERE {head}")
-        else:
-            parts.append(rows + " AND ".join([*extra, listed, *window]))
-    only_scans(conn, bitmap=True)
-    score = score_sql("postgresql", f"{rank_sql(parsed, params, 's.head')} + 0.01", "s.sort_at")
-    outer = " AND ".join(checks) or "true"
-    return ranked(f"""SELECT s.article_id, s.sort_at, s.head FROM (
-                          SELECT s.article_id, s.sort_at, s.head, {FLAT_WORDS} FROM (
-                              SELECT s.article_id, s.sort_at, s.head, s.words FROM ({" UNION ALL ".join(parts)}) s
-                              ORDER BY {score} DESC, s.sort_at DESC, s.article_id DESC LIMIT :title_cap) s
-                          OFFSET 0) s
-                      WHERE {outer} LIMIT :keep""")[0]
+    return [(listed + index, head) for listed, head in heads], checks
 
 
-def _title_window(conn: Connection, bounds, extra: list[str], params: dict[str, Any], listed: str, head: str,  # noqa: ANN001
-                  cutoff: str, walkable: bool) -> tuple[list[str], bool]:
+def _title_window(reading: _Reading, listed: str, head: str, cutoff: str, *, walkable: bool) -> tuple[list[str], bool]:
     """The recency window of the rows meeting ``listed`` (a condition of the GIN indexes; on a
     row, ``head`` says the same or, for one phrase, part of it) that holds about
     ``HEAD_RANKED`` of them (no condition when the planner expects no more; the moment is the
     parameter ``cutoff``), and whether to read it row by row (``walkable``: ``head`` is the
     whole question)."""
+    conn, extra, params = reading.conn, reading.extra, reading.params
     estimated = planned = estimated_rows(conn, [[*extra, listed]], params)[0]
     if estimated <= HEAD_RANKED:
         return [], False
@@ -345,7 +380,7 @@ def _title_window(conn: Connection, bounds, extra: list[str], params: dict[str, 
     # many lie in it (never under a quarter of the estimate)
     # (for one phrase, its words in the head: the pairs' index question is no row check)
     estimated = max(_newest_head_share(conn, head, extra, params) * params["scope"], estimated / 4)
-    params[cutoff] = window_start(bounds(), HEAD_RANKED / estimated, whole=1.0)
+    params[cutoff] = window_start(reading.bounds(), HEAD_RANKED / estimated, whole=1.0)
     if params[cutoff] is None:
         return [], False
     # a window holding far fewer rows than the index has heads with the words ("va" at
