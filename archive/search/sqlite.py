@@ -131,14 +131,6 @@ def sqlite_candidates(
     params: dict[str, Any] = {"match": match_expression(parsed), "keep": keep, "now": now}
     conditions = ["article_fts MATCH :match", *_filter_sql(filters, source_ids, params)]
 
-    def read(limit: str, more: tuple[str, ...] = ()) -> tuple[list[Candidate], int, int]:
-        """The best ``keep`` matches (newest first, at most ``limit``; ``more`` conditions), how
-        many, the oldest rowid."""
-        return _best(conn, f"""SELECT article_fts.rowid AS article_id, s.sort_at, -{_BM25} AS text_rank
-                               FROM article_fts JOIN article_search s ON s.article_id = article_fts.rowid
-                               WHERE {" AND ".join((*conditions, *more))}
-                               ORDER BY article_fts.rowid DESC {limit}""", params)
-
     bound = _upper_bound(conn, parsed)
     low, high = _rowid_range(conn)
     if parsed.single_phrase is not None:
@@ -146,24 +138,15 @@ def sqlite_candidates(
                                   wide=max(NEWEST, 2 * cap), span=(low, high))
     counted_phrase = bound > ALL_MATCHES and any(term.is_phrase for term in parsed.positive_terms)
     if counted_phrase:
-        # the words' counts bound the articles with the words, not the phrase. Counting the phrase
-        # reads both words' positions in every article that has them, as ranking it does (bm25's
-        # document frequency is a pass of its own): its matches in the newest eighth of the
-        # archive estimate it instead, at an eighth of the cost
-        params["recent"] = high - (high - low) // 8
-        recent = conn.execute(text("SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH :match "
-                                   "AND rowid >= :recent LIMIT :over)"),
-                              {"match": params["match"], "recent": params["recent"], "over": ALL_MATCHES + 1}).scalar_one()
-        bound = round(recent * (high - low + 1) / max(1, high - params["recent"] + 1))
+        bound = _phrase_estimate(conn, params, (low, high))
     elif bound <= ALL_MATCHES:
-        found, matches, _ = read("")
+        found, matches, _ = _read(conn, conditions, params, "")
         return Found(found, matches, estimated=False)
-    where = " AND ".join(conditions)
     if conditions[1:] or bound <= ALL_MATCHES:
         # filters (the bound ignores them, and they often leave few matches) or a phrase that
         # seems to have few: read up to ALL_MATCHES + 1, all of them when there are no more
         params["over"] = ALL_MATCHES + 1
-        newest, matches, oldest = read("LIMIT :over")
+        newest, matches, oldest = _read(conn, conditions, params, "LIMIT :over")
         if matches <= ALL_MATCHES:
             return Found(newest, matches, estimated=False)
     else:
@@ -173,11 +156,12 @@ def sqlite_candidates(
         # one statement where they meet
         newest = None
         params["wide"] = max(NEWEST, 2 * cap)
+        where = " AND ".join(conditions)
         oldest = conn.execute(text(f"""SELECT article_fts.rowid FROM {_matching(conditions)} WHERE {where}
             ORDER BY article_fts.rowid DESC LIMIT 1 OFFSET :wide - 1""").bindparams(*typed_dates(params, where)),
             params).scalar()
         if oldest is None:  # fewer than ``wide``: all of them
-            found, matches, _ = read("")
+            found, matches, _ = _read(conn, conditions, params, "")
             return Found(found, matches, estimated=False)
         matches = params["wide"]
         params["floor"] = oldest
@@ -185,11 +169,52 @@ def sqlite_candidates(
     if counted_phrase:  # not counted: estimated
         counted, estimated = max(matches, span), True
     else:
-        params["counted"] = COUNTED + 1
-        counted = conn.execute(text(f"""SELECT count(*) FROM (SELECT 1 FROM {_matching(conditions)}
-            WHERE {where} LIMIT :counted)""").bindparams(*typed_dates(params, where)), params).scalar_one()
-        estimated = counted > COUNTED
-        counted = max(counted, span) if estimated else counted
+        counted, estimated = _counted(conn, conditions, params, span)
+    return _with_title_range(conn, parsed, conditions, params, newest, oldest, (low, high), counted, estimated=estimated)
+
+
+def _read(conn: Connection, conditions: list[str], params: dict[str, Any], limit: str, more: tuple[str, ...] = ()
+          ) -> tuple[list[Candidate], int, int]:
+    """The best ``keep`` matches of ``conditions`` (newest first, at most ``limit``; ``more``
+    conditions), how many, the oldest rowid."""
+    return _best(conn, f"""SELECT article_fts.rowid AS article_id, s.sort_at, -{_BM25} AS text_rank
+                           FROM article_fts JOIN article_search s ON s.article_id = article_fts.rowid
+                           WHERE {" AND ".join((*conditions, *more))}
+                           ORDER BY article_fts.rowid DESC {limit}""", params)
+
+
+def _phrase_estimate(conn: Connection, params: dict[str, Any], span: tuple[int, int]) -> int:
+    """How many articles the phrase of ``:match`` is in, from its matches in the newest eighth of
+    the rowid range ``span``.
+
+    The words' counts bound the articles with the words, not the phrase. Counting the phrase reads
+    both words' positions in every article that has them, as ranking it does (bm25's document
+    frequency is a pass of its own): its newest eighth estimates it at an eighth of the cost."""
+    low, high = span
+    params["recent"] = high - (high - low) // 8
+    recent = conn.execute(text("SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH :match "
+                               "AND rowid >= :recent LIMIT :over)"),
+                          {"match": params["match"], "recent": params["recent"], "over": ALL_MATCHES + 1}).scalar_one()
+    return round(recent * (high - low + 1) / max(1, high - params["recent"] + 1))
+
+
+def _counted(conn: Connection, conditions: list[str], params: dict[str, Any], span: int) -> tuple[int, bool]:
+    """The matches of ``conditions`` counted up to ``COUNTED``, and whether that is an estimate
+    (above it: at least ``span``, from the rowids the newest matches spanned)."""
+    where = " AND ".join(conditions)
+    params["counted"] = COUNTED + 1
+    counted = conn.execute(text(f"""SELECT count(*) FROM (SELECT 1 FROM {_matching(conditions)}
+        WHERE {where} LIMIT :counted)""").bindparams(*typed_dates(params, where)), params).scalar_one()
+    estimated = counted > COUNTED
+    return (max(counted, span) if estimated else counted), estimated
+
+
+def _with_title_range(conn: Connection, parsed: ParsedQuery, conditions: list[str], params: dict[str, Any],
+                      newest: list[Candidate] | None, oldest: int, span: tuple[int, int], counted: int, *,
+                      estimated: bool) -> Found:
+    """The newest matches (down to rowid ``oldest``; None: not ranked yet, from the parameter
+    ``floor`` up) with the matches of the title range below them, ranked; ``counted`` matches."""
+    low, high = span
     # Below the newest matches, every match of the next TITLE_RANGE (a few days: an article with
     # a word in its lead outranks fresher ones with it in the body only), and further down the
     # matches among the newest TITLE_MATCHES title matches (``title_expression``), ranked like every
@@ -212,10 +237,10 @@ def sqlite_candidates(
     params["low"], params["title_ids"] = min([params["near"], *title_ids]), json.dumps(title_ids)
     older = "(article_fts.rowid >= :near OR +article_fts.rowid IN (SELECT value FROM json_each(:title_ids)))"
     if newest is None:  # one statement: one bm25 pass over the words' articles
-        return Found(read("", ("article_fts.rowid >= :low", f"(article_fts.rowid >= :floor OR {older})"))[0], counted,
-                     estimated=estimated)
+        more = ("article_fts.rowid >= :low", f"(article_fts.rowid >= :floor OR {older})")
+        return Found(_read(conn, conditions, params, "", more)[0], counted, estimated=estimated)
     seen = {cand.article_id for cand in newest}
-    found = read("", ("article_fts.rowid >= :low", "article_fts.rowid < :below", older))[0]
+    found = _read(conn, conditions, params, "", ("article_fts.rowid >= :low", "article_fts.rowid < :below", older))[0]
     return Found(newest + [cand for cand in found if cand.article_id not in seen], counted, estimated=estimated)
 
 
