@@ -315,3 +315,33 @@ def test_postgres_title_window_read_row_by_row_or_from_the_index_agree(db, monke
         walked = any("OFFSET 0) s WHERE s.head @@" in sql for sql in statements)
         assert walked == (factor == 0), factor
     assert pages[0] == pages[float("inf")] and len(pages[0]) == 6
+
+
+@pytest.mark.parametrize("query", ["tri", "tri tue", "tri tue nhan tao"])
+def test_postgres_title_window_is_checked_on_the_rows_when_it_holds_most(db, monkeypatch, query):
+    """A title window read from the GIN indexes is ANDed with the sort-time index's bitmap only
+    when that spares more heap rows than it lists; otherwise (a window of most rows) the time is
+    checked on the heads' rows. The same page either way."""
+    if db.backend != "postgresql":
+        pytest.skip("the head index exists on PostgreSQL only")
+    from bantin.archive.search import postgres
+
+    fill(db, count_extra=30)
+    old_title_match(db, title="Trí tuệ: bài cũ", body="Nhân tạo, không có gì.")
+    make_bounded(monkeypatch, 10)
+    monkeypatch.setattr(postgres, "HEAD_RANKED", 0)
+    monkeypatch.setattr(postgres, "WALK_FACTOR", float("inf"))  # never read row by row
+    monkeypatch.setattr(postgres, "window_start",
+                        lambda bounds, fraction, whole=postgres.WHOLE_RANGE: NOW - timedelta(days=100) if whole == 1.0 else None)
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", lambda conn, cursor, sql, *args: statements.append(sql))
+    pages = {}
+    for spared in (0, float("inf")):
+        monkeypatch.setattr(postgres, "SPARED_ROW", spared)
+        statements.clear()
+        page = search(db, query, SearchFilters(per_page=6), now=NOW)
+        pages[spared] = [(hit.article_id, round(hit.score, 9)) for hit in page.hits]
+        titles = " ".join(sql for sql in statements if "title_cap" in sql)
+        unindexed, indexed = f"{postgres.UNINDEXED_SORT} >= %(title_cutoff0)s", "s.sort_at >= %(title_cutoff0)s"
+        assert (unindexed in titles, indexed in titles) == (spared == 0, spared != 0), spared
+    assert pages[0] == pages[float("inf")] and len(pages[0]) == 6
