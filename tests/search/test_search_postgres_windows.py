@@ -288,14 +288,9 @@ def test_postgres_many_title_matches_are_scored_in_the_newest_window(db, monkeyp
     assert whole in every and whole in recent
 
 
-@pytest.mark.parametrize("query", ["tri", "tri tue nhan tao"])
-def test_postgres_title_window_read_row_by_row_or_from_the_index_agree(db, monkeypatch, query):
-    """A title window with far fewer rows than the heads holding the words is read row by row
-    (each head checked) instead of from the head index: the same page either way."""
-    if db.backend != "postgresql":
-        pytest.skip("the head index exists on PostgreSQL only")
-    from sqlalchemy import event
-
+def _pages_by_setting(db, monkeypatch, query: str, setting: str, values: tuple) -> dict:
+    """For each value of ``postgres.<setting>``: the page of ``query`` (ids and scores) and the
+    statements it ran, every title tier with a window (the last 100 days)."""
     from bantin.archive.search import postgres
 
     fill(db, count_extra=30)
@@ -306,15 +301,24 @@ def test_postgres_title_window_read_row_by_row_or_from_the_index_agree(db, monke
                         lambda bounds, fraction, whole=postgres.WHOLE_RANGE: NOW - timedelta(days=100) if whole == 1.0 else None)
     statements = []
     event.listen(db.engine, "before_cursor_execute", lambda conn, cursor, sql, *args: statements.append(sql))
-    pages = {}
-    for factor in (0, float("inf")):
-        monkeypatch.setattr(postgres, "WALK_FACTOR", factor)
+    runs = {}
+    for value in values:
+        monkeypatch.setattr(postgres, setting, value)
         statements.clear()
         page = search(db, query, SearchFilters(per_page=6), now=NOW)
-        pages[factor] = [(hit.article_id, round(hit.score, 9)) for hit in page.hits]
-        walked = any("OFFSET 0) s WHERE s.head @@" in sql for sql in statements)
-        assert walked == (factor == 0), factor
-    assert pages[0] == pages[float("inf")] and len(pages[0]) == 6
+        runs[value] = ([(hit.article_id, round(hit.score, 9)) for hit in page.hits], " ".join(statements))
+    return runs
+
+
+@pytest.mark.parametrize("query", ["tri", "tri tue nhan tao"])
+def test_postgres_title_window_read_row_by_row_or_from_the_index_agree(db, monkeypatch, query):
+    """A title window with far fewer rows than the heads holding the words is read row by row
+    (each head checked) instead of from the head index: the same page either way."""
+    if db.backend != "postgresql":
+        pytest.skip("the head index exists on PostgreSQL only")
+    runs = _pages_by_setting(db, monkeypatch, query, "WALK_FACTOR", (0, float("inf")))
+    assert ["OFFSET 0) s WHERE s.head @@" in sql for _, sql in runs.values()] == [True, False]
+    assert runs[0][0] == runs[float("inf")][0] and len(runs[0][0]) == 6
 
 
 @pytest.mark.parametrize("query", ["tri", "tri tue", "tri tue nhan tao"])
@@ -326,22 +330,8 @@ def test_postgres_title_window_is_checked_on_the_rows_when_it_holds_most(db, mon
         pytest.skip("the head index exists on PostgreSQL only")
     from bantin.archive.search import postgres
 
-    fill(db, count_extra=30)
-    old_title_match(db, title="Trí tuệ: bài cũ", body="Nhân tạo, không có gì.")
-    make_bounded(monkeypatch, 10)
-    monkeypatch.setattr(postgres, "HEAD_RANKED", 0)
     monkeypatch.setattr(postgres, "WALK_FACTOR", float("inf"))  # never read row by row
-    monkeypatch.setattr(postgres, "window_start",
-                        lambda bounds, fraction, whole=postgres.WHOLE_RANGE: NOW - timedelta(days=100) if whole == 1.0 else None)
-    statements = []
-    event.listen(db.engine, "before_cursor_execute", lambda conn, cursor, sql, *args: statements.append(sql))
-    pages = {}
-    for spared in (0, float("inf")):
-        monkeypatch.setattr(postgres, "SPARED_ROW", spared)
-        statements.clear()
-        page = search(db, query, SearchFilters(per_page=6), now=NOW)
-        pages[spared] = [(hit.article_id, round(hit.score, 9)) for hit in page.hits]
-        titles = " ".join(sql for sql in statements if "title_cap" in sql)
-        unindexed, indexed = f"{postgres.UNINDEXED_SORT} >= %(title_cutoff0)s", "s.sort_at >= %(title_cutoff0)s"
-        assert (unindexed in titles, indexed in titles) == (spared == 0, spared != 0), spared
-    assert pages[0] == pages[float("inf")] and len(pages[0]) == 6
+    runs = _pages_by_setting(db, monkeypatch, query, "SPARED_ROW", (0, float("inf")))
+    unindexed, indexed = f"{postgres.UNINDEXED_SORT} >= %(title_cutoff0)s", "s.sort_at >= %(title_cutoff0)s"
+    assert [(unindexed in sql, indexed in sql) for _, sql in runs.values()] == [(True, False), (False, True)]
+    assert runs[0][0] == runs[float("inf")][0] and len(runs[0][0]) == 6
