@@ -36,6 +36,7 @@ from bantin.archive.search.postgres_estimates import (
 from bantin.archive.search.postgres_sql import (
     FLAT_WORDS,
     LEXEMES,
+    LISTED,
     TITLE,
     check_sql,
     clause_lexemes,
@@ -202,8 +203,7 @@ class _Reading:
     def by_index(self, conditions: list[str], limit: str) -> str:
         """The matches meeting ``conditions`` found in the words-and-pairs index (``limit``: the
         statement's ORDER BY and LIMIT)."""
-        where = " AND ".join([*conditions, f"{LEXEMES} @@ CAST(:lexemes AS tsquery)",
-                              *check_sql(self.parsed, self.params, all_terms=False)])
+        where = " AND ".join([*conditions, LISTED, *check_sql(self.parsed, self.params, all_terms=False)])
         return f"SELECT s.article_id, s.sort_at, s.head FROM article_search s WHERE {where} {limit}"
 
 
@@ -342,7 +342,7 @@ def _title_tiers(parsed: ParsedQuery, params: dict[str, Any], field: str) -> tup
         words = parsed.single_phrase.words
         params["titles"] = " & ".join(lexeme(word) for word in dict.fromkeys(words))
         params["head_phrase"] = lexeme_query(parsed, "head")
-        index = f" AND {LEXEMES} @@ CAST(:lexemes AS tsquery)"
+        index = f" AND {LISTED}"
         checks = ["s.head @@ CAST(:head_phrase AS tsquery)", *check_sql(parsed, params, all_terms=True)]
     elif len(parsed.required) == 1:  # the row checks: the exclusions
         params["titles"], params["titles_a"] = lexeme_query(parsed, "head"), lexeme_query(parsed, "title")
@@ -387,19 +387,20 @@ def _title_window(reading: _Reading, listed: str, head: str, cutoff: str, *, wal
     # many lie in it (never under a quarter of the estimate)
     # (for one phrase, its words in the head: the pairs' index question is no row check)
     estimated = max(_newest_head_share(conn, head, extra, params) * params["scope"], estimated / 4)
-    params[cutoff] = window_start(reading.bounds(), HEAD_RANKED / estimated, whole=1.0)
+    share = HEAD_RANKED / estimated  # of the rows meeting the filters
+    params[cutoff] = window_start(reading.bounds(), share, whole=1.0)
     if params[cutoff] is None:
         return [], False
     # a window holding far fewer rows than the index has heads with the words ("va" at
     # 200,000: 12,000 rows against 154,000 heads) is read row by row, each head checked: a
     # GIN bitmap costs per head it lists, whatever their age (26 against 10 ms there)
-    rows = params["scope"] * HEAD_RANKED / estimated
+    rows = share * params["scope"]
     walk = walkable and WALK_FACTOR * rows < planned
     # otherwise the window is a condition on the heads' rows, and a bitmap of the sort-time
     # index (about 65 ns a row it lists) is worth ANDing with the heads' only where it spares
     # more heap rows (about 2 us each) than it lists ('trí tuệ' at 1,000,000: a window of 57%
     # of the rows, 574,000 listed in 37 of the statement's 68 ms, sparing 5,000 rows)
-    indexed = walk or rows < SPARED_ROW * planned * (1 - rows / params["scope"])
+    indexed = walk or rows < SPARED_ROW * planned * (1 - share)
     return [f"{'s.sort_at' if indexed else UNINDEXED_SORT} >= :{cutoff}"], walk
 
 
@@ -455,7 +456,7 @@ def postgres_suggestions(conn: Connection, word: str, limit: int = 5) -> list[st
 def postgres_matches_any(conn: Connection, parsed: ParsedQuery) -> bool:
     planner_settings(conn)
     params: dict[str, Any] = {"lexemes": lexeme_query(parsed)}
-    where = " AND ".join([f"{LEXEMES} @@ CAST(:lexemes AS tsquery)", *check_sql(parsed, params, all_terms=False)])
+    where = " AND ".join([LISTED, *check_sql(parsed, params, all_terms=False)])
     return conn.execute(text(f"SELECT 1 FROM article_search s WHERE {where} LIMIT 1"), params).first() is not None
 
 

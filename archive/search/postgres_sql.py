@@ -20,6 +20,7 @@ from bantin.archive.search.sql import time_and_relevance_sql
 __all__ = [
     "FLAT_WORDS",
     "LEXEMES",
+    "LISTED",
     "TITLE",
     "check_sql",
     "clause_lexemes",
@@ -36,6 +37,9 @@ TOKEN = re.compile(f"[{TOKEN_CLASS}]+")
 # ts_rank weights for D, C, B, A: lead 0.5, title 1.0 (``head`` holds only title and lead).
 _WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
 LEXEMES = "bantin_search_lexemes(s.words)"
+# the rows the words-and-pairs index lists for the query's required clauses (``lexeme_query``,
+# the parameter ``lexemes``)
+LISTED = f"{LEXEMES} @@ CAST(:lexemes AS tsquery)"
 # The title's lexemes (``head``'s weight A), in a GIN index of their own (migration 0013): the
 # index of ``head`` lists every head with a word, whatever its weight, each rechecked on its row.
 # (On a row, a weighted query of ``head`` is cheaper: ts_filter builds a new tsvector.)

@@ -138,7 +138,7 @@ def sqlite_candidates(
                                   wide=max(NEWEST, 2 * cap), span=(low, high))
     counted_phrase = bound > ALL_MATCHES and any(term.is_phrase for term in parsed.positive_terms)
     if counted_phrase:
-        bound = _phrase_estimate(conn, params, (low, high))
+        bound = _phrase_estimate(conn, params["match"], (low, high))
     elif bound <= ALL_MATCHES:
         found, matches, _ = _read(conn, conditions, params, "")
         return Found(found, matches, estimated=False)
@@ -183,30 +183,30 @@ def _read(conn: Connection, conditions: list[str], params: dict[str, Any], limit
                            ORDER BY article_fts.rowid DESC {limit}""", params)
 
 
-def _phrase_estimate(conn: Connection, params: dict[str, Any], span: tuple[int, int]) -> int:
-    """How many articles the phrase of ``:match`` is in, from its matches in the newest eighth of
-    the rowid range ``span``.
+def _phrase_estimate(conn: Connection, match: str, span: tuple[int, int]) -> int:
+    """How many articles the phrase of the FTS5 expression ``match`` is in, from its matches in the
+    newest eighth of the rowid range ``span``.
 
     The words' counts bound the articles with the words, not the phrase. Counting the phrase reads
     both words' positions in every article that has them, as ranking it does (bm25's document
     frequency is a pass of its own): its newest eighth estimates it at an eighth of the cost."""
     low, high = span
-    params["recent"] = high - (high - low) // 8
+    start = high - (high - low) // 8
     recent = conn.execute(text("SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH :match "
                                "AND rowid >= :recent LIMIT :over)"),
-                          {"match": params["match"], "recent": params["recent"], "over": ALL_MATCHES + 1}).scalar_one()
-    return round(recent * (high - low + 1) / max(1, high - params["recent"] + 1))
+                          {"match": match, "recent": start, "over": ALL_MATCHES + 1}).scalar_one()
+    return round(recent * (high - low + 1) / max(1, high - start + 1))
 
 
-def _counted(conn: Connection, conditions: list[str], params: dict[str, Any], span: int) -> tuple[int, bool]:
+def _counted(conn: Connection, conditions: list[str], params: dict[str, Any], at_least: int) -> tuple[int, bool]:
     """The matches of ``conditions`` counted up to ``COUNTED``, and whether that is an estimate
-    (above it: at least ``span``, from the rowids the newest matches spanned)."""
+    (above it: at least ``at_least``, from the rowids the newest matches spanned)."""
     where = " AND ".join(conditions)
     params["counted"] = COUNTED + 1
     counted = conn.execute(text(f"""SELECT count(*) FROM (SELECT 1 FROM {_matching(conditions)}
         WHERE {where} LIMIT :counted)""").bindparams(*typed_dates(params, where)), params).scalar_one()
     estimated = counted > COUNTED
-    return (max(counted, span) if estimated else counted), estimated
+    return (max(counted, at_least) if estimated else counted), estimated
 
 
 def _with_title_range(conn: Connection, parsed: ParsedQuery, conditions: list[str], params: dict[str, Any],
@@ -441,8 +441,7 @@ class SqliteSearch:
         # letters, digits, '-' and '_' (JSON writes those as they are, escaped or not). 200,000
         # articles: a topic nobody has 288 -> 16 ms (the wide articles table walked whole before),
         # one only in the newest article 290 -> 0.01 ms
-        runs = sorted(re.findall(r"[A-Za-z0-9_-]+", topic), key=len)
-        params = {"t": topic, "run": runs[-1] if runs else ""}
+        params = {"t": topic, "run": max(re.findall(r"[A-Za-z0-9_-]+", topic), key=len, default="")}
         sql = """SELECT 1 FROM article_search s WHERE instr(s.topics, :run) > 0
                  AND EXISTS (SELECT 1 FROM json_each(s.topics) t WHERE t.value = :t) ORDER BY s.article_id DESC LIMIT 1"""
         return conn.execute(text(sql), params).first() is not None
