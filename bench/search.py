@@ -140,9 +140,9 @@ def index_size(db: Database, path: Path | None) -> str:
         if db.backend == "postgresql":
             row = conn.execute(text(
                 "SELECT pg_total_relation_size('article_search'), pg_relation_size('ix_article_search_lexemes'), "
-                "pg_relation_size('ix_articles_title_trgm'), pg_total_relation_size('articles')")).one()
+                "pg_total_relation_size('search_vocabulary'), pg_total_relation_size('articles')")).one()
             return (f"article_search with its indexes {row[0] / 2**20:.0f} MiB (words and pairs GIN {row[1] / 2**20:.0f} "
-                    f"MiB), title trigram {row[2] / 2**20:.0f} MiB; articles {row[3] / 2**20:.0f} MiB")
+                    f"MiB), title words (did you mean) {row[2] / 2**20:.1f} MiB; articles {row[3] / 2**20:.0f} MiB")
         pages = conn.execute(text("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'article_fts%' OR name LIKE "
                                   "'article_head_fts%' OR name LIKE 'article_search%' OR name = 'ix_article_search_sort_at'")
                              ).scalar_one()

@@ -1,9 +1,9 @@
 """Rebuild the search index in place from the articles (``bantin db reindex``).
 
 PostgreSQL: in one transaction (searches wait for it, none sees a half-built index), the
-index definitions are read from the catalogue, the secondary indexes dropped, the rows rebuilt
-in batches of article ids by ``bantin_article_search_fill`` (migration 0005, the same function
-its backfill uses), the indexes created again and the table analysed. SQLite: FTS5's
+index definitions are read from the catalogue, the secondary indexes dropped, the rows (and the
+title words of "did you mean") rebuilt in batches of article ids by ``bantin_article_search_fill``
+(migration 0005, the same function its backfill uses), the indexes created again and the table analysed. SQLite: FTS5's
 ``delete-all``, then the same statements migration 0002's triggers run, batch by batch.
 """
 
@@ -58,7 +58,8 @@ def _postgres(conn: Connection, low: int, high: int, count: int, batch: int, rep
         """)).all()
     for name, _ in indexes:
         conn.execute(text(f'DROP INDEX "{name}"'))
-    conn.execute(text("TRUNCATE article_search"))
+    # (the title words too: its triggers add back those of the articles still there, migration 0014)
+    conn.execute(text("TRUNCATE article_search, search_vocabulary"))
     done = 0
     for start in range(low, high + 1, batch):
         done += conn.execute(text("SELECT bantin_article_search_fill(:lo, :hi)"),

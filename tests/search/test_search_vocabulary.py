@@ -1,0 +1,87 @@
+"""PostgreSQL's "did you mean" vocabulary (migration 0014) and the existence checks that look in
+the newest rows first."""
+
+from __future__ import annotations
+
+import pytest
+from search_corpus import NOW, fill, old_title_match
+from sqlalchemy import text
+
+from bantin.archive.search import parse_query, search, tokens
+
+
+def _vocabulary(db) -> set[str]:
+    with db.engine.connect() as conn:
+        return set(conn.execute(text("SELECT word FROM search_vocabulary")).scalars())
+
+
+def _title_words(db) -> set[str]:
+    with db.engine.connect() as conn:
+        return {word for title in conn.execute(text("SELECT title FROM articles")).scalars() for word in tokens(title)}
+
+
+@pytest.fixture
+def pg(db):
+    if db.backend != "postgresql":
+        pytest.skip("PostgreSQL's vocabulary table")
+    return db
+
+
+def test_vocabulary_is_every_title_word_and_follows_writes(pg):
+    """Each folded word of any title once, the words the index has; a new article's and a new
+    title's words are added; a reindex drops the words no article has any more."""
+    from bantin.archive.search.reindex import reindex
+
+    ids = fill(pg)
+    assert _vocabulary(pg) == _title_words(pg) and "tri" in _vocabulary(pg)
+    old_title_match(pg, title="Lượng tử hoá mật mã Zyxwv")
+    assert {"luong", "hoa", "zyxwv"} <= _vocabulary(pg)
+    with pg.engine.begin() as conn:
+        conn.execute(text("UPDATE articles SET title = 'Quasar rực sáng' WHERE id = :id"), {"id": min(ids.values())})
+        conn.execute(text("UPDATE articles SET relevance = 0.2"))  # filters only: nothing to add, nothing lost
+    assert {"quasar", "ruc", "sang", "zyxwv"} <= _vocabulary(pg)
+    with pg.engine.begin() as conn:
+        conn.execute(text("DELETE FROM articles WHERE title LIKE '%Zyxwv'"))
+    assert "zyxwv" in _vocabulary(pg)  # until the index is rebuilt
+    reindex(pg)
+    assert _vocabulary(pg) == _title_words(pg) and "zyxwv" not in _vocabulary(pg)
+
+
+def test_vocabulary_migration_fills_from_stored_rows_and_goes_back(pg):
+    from bantin.archive.migrate import downgrade, upgrade
+
+    fill(pg)
+
+    def tables_and_trigram() -> tuple[bool, bool]:
+        with pg.engine.connect() as conn:
+            names = set(conn.execute(text("SELECT relname FROM pg_class WHERE relname IN "
+                                          "('search_vocabulary', 'ix_articles_title_trgm')")).scalars())
+        return "search_vocabulary" in names, "ix_articles_title_trgm" in names
+
+    assert tables_and_trigram() == (True, False)
+    downgrade(pg, "0013")
+    assert tables_and_trigram() == (False, True)
+    upgrade(pg)
+    assert tables_and_trigram() == (True, False)
+    assert _vocabulary(pg) == _title_words(pg)
+    page = search(pg, "bitcion", now=NOW)
+    assert page.total == 0 and page.suggestion == "bitcoin"
+
+
+@pytest.mark.parametrize("probe", [0, 200], ids=["index", "newest-rows"])
+def test_existence_checks_agree_in_the_newest_rows_and_the_index(pg, monkeypatch, probe):
+    """``has`` and ``matches_any`` look in the newest rows, then in the index: both ways say the
+    same, for words, pairs, phrases and exclusions, of new articles and of old ones."""
+    from bantin.archive.search import postgres
+
+    monkeypatch.setattr(postgres, "EXISTS_PROBE", probe)
+    fill(pg)
+    old_title_match(pg, body="Một bài rất cũ về quasar.")
+    with pg.engine.begin() as conn:
+        has = {value: postgres.PostgresSearch.has(conn, value)
+               for value in ("tri", "nhan tao", "quasar", "tao nhan", "zyxwv", "ve quasar")}
+        matches = {query: postgres.postgres_matches_any(conn, parse_query(query))
+                   for query in ('"tri tue nhan tao"', "quasar -cu", "quasar -zyxwv", '"nhan tao tri"', "bitcoin tri tue")}
+    assert has == {"tri": True, "nhan tao": True, "quasar": True, "tao nhan": False, "zyxwv": False, "ve quasar": True}
+    assert matches == {'"tri tue nhan tao"': True, "quasar -cu": False, "quasar -zyxwv": True, '"nhan tao tri"': False,
+                       "bitcoin tri tue": True}
