@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from alembic import command
@@ -19,7 +21,8 @@ from bantin.resources import shipped
 if TYPE_CHECKING:  # migrate takes an open Database; Database.connect upgrades through migrate
     from bantin.archive.engine import Database
 
-__all__ = ["alembic_config", "current_revision", "downgrade", "head_revision", "status", "upgrade", "upgrade_if_behind"]
+__all__ = ["alembic_config", "current_revision", "downgrade", "earlier_revision", "head_revision", "status", "upgrade",
+           "upgrade_if_behind"]
 
 # The migrations ship as package data (the repository's alembic/ folder, see pyproject.toml).
 MIGRATIONS = ("bantin", "migrations")
@@ -34,6 +37,16 @@ def alembic_config(db: Database | None = None) -> Config:
     if db is not None:
         cfg.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
     return cfg
+
+
+def earlier_revision(filename: str) -> ModuleType:
+    """A revision file of bantin's migrations (``"0002_search.py"``), loaded by path: a later
+    revision reuses its SQL text to rebuild or extend what it made."""
+    spec = importlib.util.spec_from_file_location(f"bantin_revision_{filename[:4]}",
+                                                  shipped(*MIGRATIONS, "versions", filename))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def head_revision() -> str:

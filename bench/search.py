@@ -144,9 +144,10 @@ def index_size(db: Database, path: Path | None) -> str:
             return (f"article_search with its indexes {row[0] / 2**20:.0f} MiB (words and pairs GIN {row[1] / 2**20:.0f} "
                     f"MiB), title words (did you mean) {row[2] / 2**20:.1f} MiB; articles {row[3] / 2**20:.0f} MiB")
         pages = conn.execute(text("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'article_fts%' OR name LIKE "
-                                  "'article_head_fts%' OR name LIKE 'article_search%' OR name = 'ix_article_search_sort_at'")
+                                  "'article_head_fts%' OR name LIKE 'article_search%' OR name LIKE 'article_title_words%' "
+                                  "OR name = 'ix_article_search_sort_at'")
                              ).scalar_one()
-        return (f"FTS5 (full and title-and-lead) + article_search {pages / 2**20:.0f} MiB; "
+        return (f"FTS5 (full, title-and-lead, title words) + article_search {pages / 2**20:.0f} MiB; "
                 f"database file {path.stat().st_size / 2**20:.0f} MiB")
 
 

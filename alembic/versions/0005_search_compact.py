@@ -28,10 +28,9 @@ Create Date: 2026-12-02
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 from alembic import op
+
+from bantin.archive.migrate import earlier_revision
 
 revision = "0005"
 down_revision = "0004"
@@ -198,19 +197,12 @@ def upgrade() -> None:
     _run((BACKFILL, "SET LOCAL maintenance_work_mem = '256MB'", *INDEXES, *TRIGGERS, "ANALYZE article_search"))
 
 
-def _revision_module(name: str):  # noqa: ANN202 - an Alembic revision file, loaded by path
-    spec = importlib.util.spec_from_file_location(f"bantin_revision_{name}", Path(__file__).with_name(name))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def downgrade() -> None:
     """Back to the layout of migrations 0002-0003 (rebuilt from the articles)."""
     if op.get_bind().dialect.name != "postgresql":
         return
     _run(NEW)
-    old = _revision_module("0002_search.py")
+    old = earlier_revision("0002_search.py")
     _run([sql for sql in old.PG_UP if "ix_articles_title_trgm" not in sql])
     op.execute("CREATE INDEX ix_article_search_source_sort_at ON article_search "
                "(source_id, sort_at DESC, article_id DESC)")

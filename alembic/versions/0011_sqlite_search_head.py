@@ -20,10 +20,9 @@ Create Date: 2026-12-03
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 from alembic import op
+
+from bantin.archive.migrate import earlier_revision
 
 revision = "0011"
 down_revision = "0010"
@@ -31,27 +30,26 @@ branch_labels = None
 depends_on = None
 
 
-def _revision(name: str):  # noqa: ANN202 - an earlier revision, loaded by path for its SQL text
-    spec = importlib.util.spec_from_file_location(f"bantin_revision_{name[:4]}", Path(__file__).with_name(name))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _head(row: str) -> str:
-    folded = _revision("0002_search.py")._folded
+    folded = earlier_revision("0002_search.py")._folded
     return f"{row}.id, {folded(row, 'title')}, {folded(row, 'lead')}"
 
 
-def _triggers(*, head: bool) -> tuple[str, ...]:
+def _triggers(*, head: bool, titles: bool = False) -> tuple[str, ...]:
     """Migration 0010's three triggers of ``articles``, with (``head``) or without the lines that
-    keep ``article_head_fts``."""
-    fts = _revision("0002_search.py")._fts_values
-    filters = _revision("0010_sqlite_search_filters.py")
+    keep ``article_head_fts``; ``titles``: and those that keep ``article_title_words`` (migration
+    0015)."""
+    fts = earlier_revision("0002_search.py")._fts_values
+    filters = earlier_revision("0010_sqlite_search_filters.py")
     row, values = filters._ROW, filters._values
     add = f"INSERT INTO article_head_fts (rowid, title, lead) VALUES ({_head('new')});" if head else ""
     remove = (f"INSERT INTO article_head_fts (article_head_fts, rowid, title, lead) VALUES ('delete', {_head('old')});"
               if head else "")
+    if titles:
+        folded = earlier_revision("0002_search.py")._folded
+        add += f" INSERT INTO article_title_words (rowid, title) VALUES (new.id, {folded('new', 'title')});"
+        remove += (" INSERT INTO article_title_words (article_title_words, rowid, title) "
+                   f"VALUES ('delete', old.id, {folded('old', 'title')});")
     return (
         "DROP TRIGGER IF EXISTS articles_search_insert",
         "DROP TRIGGER IF EXISTS articles_search_update",

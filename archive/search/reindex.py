@@ -38,7 +38,7 @@ def reindex(db: Database, progress: Progress | None = None, batch: int = BATCH) 
         if db.backend == "postgresql":
             done = _postgres(conn, low, high, count, batch, report)
         else:
-            for table in ("article_fts", "article_head_fts"):
+            for table in ("article_fts", "article_head_fts", "article_title_words"):
                 conn.execute(text(f"INSERT INTO {table} ({table}) VALUES ('delete-all')"))
             conn.execute(text("DELETE FROM article_search"))
             done = 0

@@ -392,11 +392,13 @@ def sqlite_matches_any(conn: Connection, parsed: ParsedQuery) -> bool:
 
 
 def sqlite_suggestions(conn: Connection, word: str, limit: int = 5) -> list[str]:
-    """Indexed words most like ``word`` (same first letter), best first, for "did you mean"."""
+    """Title words most like ``word`` (same first letter), best first, for "did you mean": from
+    the vocabulary of ``article_title_words`` (migration 0015), which lists a term by reading its
+    postings, here of the titles alone and without positions."""
     if not word:
         return []
     rows = conn.execute(
-        text("SELECT term FROM article_fts_vocab WHERE term >= :lo AND term < :hi"),
+        text("SELECT term FROM article_title_words_vocab WHERE term >= :lo AND term < :hi"),
         {"lo": word[0], "hi": chr(ord(word[0]) + 1)},
     ).scalars()
     return difflib.get_close_matches(word, [t for t in rows if t != word], n=limit, cutoff=0.6)
@@ -412,7 +414,7 @@ BODY_CHARS = 200_000
 
 def sqlite_fill(conn: Connection, low: int, high: int) -> int:
     """(Re)index the articles with ``low <= id < high``, whose index rows were deleted before
-    (what the triggers of migrations 0002-0011 write for a new article); the number of articles."""
+    (what the triggers of migrations 0002-0015 write for a new article); the number of articles."""
     params = {"lo": low, "hi": high}
     conn.execute(text(f"""INSERT INTO article_fts (rowid, title, lead, body)
         SELECT a.id, {_folded('a', 'title')}, {_folded('a', 'lead')}, {_folded('a', 'body', BODY_CHARS)}
@@ -420,6 +422,8 @@ def sqlite_fill(conn: Connection, low: int, high: int) -> int:
     conn.execute(text(f"""INSERT INTO article_head_fts (rowid, title, lead)
         SELECT a.id, {_folded('a', 'title')}, {_folded('a', 'lead')} FROM articles a WHERE a.id >= :lo AND a.id < :hi"""),
         params)
+    conn.execute(text(f"""INSERT INTO article_title_words (rowid, title)
+        SELECT a.id, {_folded('a', 'title')} FROM articles a WHERE a.id >= :lo AND a.id < :hi"""), params)
     return conn.execute(text("""INSERT OR REPLACE INTO article_search (article_id, sort_at, source_id, relevance, topics)
         SELECT id, coalesce(published_at, fetched_at), source_id, relevance, topics FROM articles
         WHERE id >= :lo AND id < :hi"""), params).rowcount

@@ -1,5 +1,5 @@
-"""PostgreSQL's "did you mean" vocabulary (migration 0014) and the existence checks that look in
-the newest rows first."""
+"""The title words "did you mean" proposes (PostgreSQL: migration 0014; SQLite: migration 0015)
+and PostgreSQL's existence checks that look in the newest rows first."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from bantin.archive.search import parse_query, search, tokens
 
 
 def _vocabulary(db) -> set[str]:
+    table = "(SELECT word FROM search_vocabulary)" if db.backend == "postgresql" else \
+        "(SELECT term AS word FROM article_title_words_vocab)"
     with db.engine.connect() as conn:
-        return set(conn.execute(text("SELECT word FROM search_vocabulary")).scalars())
+        return set(conn.execute(text(f"SELECT word FROM {table} v")).scalars())
 
 
 def _title_words(db) -> set[str]:
@@ -27,44 +29,50 @@ def pg(db):
     return db
 
 
-def test_vocabulary_is_every_title_word_and_follows_writes(pg):
+def test_vocabulary_is_every_title_word_and_follows_writes(db):
     """Each folded word of any title once, the words the index has; a new article's and a new
-    title's words are added; a reindex drops the words no article has any more."""
+    title's words are added; a reindex drops the words no article has any more (on SQLite, the
+    delete itself: a contentless FTS5 index is told the deleted row's text)."""
     from bantin.archive.search.reindex import reindex
 
-    ids = fill(pg)
-    assert _vocabulary(pg) == _title_words(pg) and "tri" in _vocabulary(pg)
-    old_title_match(pg, title="Lượng tử hoá mật mã Zyxwv")
-    assert {"luong", "hoa", "zyxwv"} <= _vocabulary(pg)
-    with pg.engine.begin() as conn:
+    ids = fill(db)
+    assert _vocabulary(db) == _title_words(db) and "tri" in _vocabulary(db)
+    old_title_match(db, title="Lượng tử hoá mật mã Zyxwv")
+    assert {"luong", "hoa", "zyxwv"} <= _vocabulary(db)
+    with db.engine.begin() as conn:
         conn.execute(text("UPDATE articles SET title = 'Quasar rực sáng' WHERE id = :id"), {"id": min(ids.values())})
         conn.execute(text("UPDATE articles SET relevance = 0.2"))  # filters only: nothing to add, nothing lost
-    assert {"quasar", "ruc", "sang", "zyxwv"} <= _vocabulary(pg)
-    with pg.engine.begin() as conn:
+    assert {"quasar", "ruc", "sang", "zyxwv"} <= _vocabulary(db)
+    with db.engine.begin() as conn:
         conn.execute(text("DELETE FROM articles WHERE title LIKE '%Zyxwv'"))
-    assert "zyxwv" in _vocabulary(pg)  # until the index is rebuilt
-    reindex(pg)
-    assert _vocabulary(pg) == _title_words(pg) and "zyxwv" not in _vocabulary(pg)
+    assert ("zyxwv" in _vocabulary(db)) == (db.backend == "postgresql")  # there until the index is rebuilt
+    reindex(db)
+    assert _vocabulary(db) == _title_words(db) and "zyxwv" not in _vocabulary(db)
 
 
-def test_vocabulary_migration_fills_from_stored_rows_and_goes_back(pg):
+def test_vocabulary_migration_fills_from_stored_rows_and_goes_back(db):
+    """The migration indexes the titles already stored; a downgrade puts back what served
+    suggestions before (PostgreSQL: the title trigram index; SQLite: the vocabulary of all text)."""
     from bantin.archive.migrate import downgrade, upgrade
 
-    fill(pg)
+    fill(db)
+    new, old = (("search_vocabulary", "ix_articles_title_trgm") if db.backend == "postgresql" else
+                ("article_title_words", "article_fts_vocab"))
 
-    def tables_and_trigram() -> tuple[bool, bool]:
-        with pg.engine.connect() as conn:
-            names = set(conn.execute(text("SELECT relname FROM pg_class WHERE relname IN "
-                                          "('search_vocabulary', 'ix_articles_title_trgm')")).scalars())
-        return "search_vocabulary" in names, "ix_articles_title_trgm" in names
+    def new_and_old() -> tuple[bool, bool]:
+        catalogue = ("SELECT relname FROM pg_class" if db.backend == "postgresql" else
+                     "SELECT name FROM sqlite_master")
+        with db.engine.connect() as conn:
+            names = set(conn.execute(text(catalogue)).scalars())
+        return new in names, old in names
 
-    assert tables_and_trigram() == (True, False)
-    downgrade(pg, "0013")
-    assert tables_and_trigram() == (False, True)
-    upgrade(pg)
-    assert tables_and_trigram() == (True, False)
-    assert _vocabulary(pg) == _title_words(pg)
-    page = search(pg, "bitcion", now=NOW)
+    assert new_and_old() == (True, False)
+    downgrade(db, "0013")
+    assert new_and_old() == (False, True)
+    upgrade(db)
+    assert new_and_old() == (True, False)
+    assert _vocabulary(db) == _title_words(db)
+    page = search(db, "bitcion", now=NOW)
     assert page.total == 0 and page.suggestion == "bitcoin"
 
 
