@@ -12,7 +12,8 @@ build the search index (its time, rows/s and size are reported).
 
 Query classes are defined on *folded* document frequencies, measured on the first 5,000 articles
 (rare: in at most 0.2 % of them; mid: 1-10 %; frequent: 30 % or more, plus "AI" and "trí tuệ nhân
-tạo"). Printed per class: p50/p95 of bantin's search (a full page: rank, load, highlight) and of
+tạo"); a seventh, "misspelled", pairs a correct word with a typo no article has (nothing matches,
+"did you mean" runs). Printed per class: p50/p95 of bantin's search (a full page: rank, load, highlight) and of
 the peer, the peer/bantin ratio at p50, recall@20 against a full ranked scan (bantin's own score
 applied to every match), and the slowest query; the load average beside each table. The peer is
 what a naive user writes: ``LIKE '%...%'`` over a column of text folded once in advance, newest
@@ -201,10 +202,28 @@ def make_queries(words: list[str], count: int, seed: int) -> list[tuple[str, str
     heavy = ["AI", "trí tuệ nhân tạo", "tri tue nhan tao", '"trí tuệ nhân tạo"', "trí tuệ", "nhan tao",
              *(written(f) for f in frequent[:8])]
     queries += [("frequent terms", rnd.choice(heavy), SearchFilters()) for _ in range(count - len(queries))]
+    queries += misspelled(words, mid + frequent, per, seed)
     print(f"classes on folded frequencies (first {sample:,} articles): {len(rare):,} rare words (<= 0.2 %), "
           f"{len(mid):,} mid words (1-10 %), {len(phrase_pool):,} phrases (0.5-10 %), {len(frequent)} frequent words "
           f"(>= 30 %: {', '.join(frequent[:8])})")
     return queries
+
+
+def misspelled(words: list[str], pool: list[str], count: int, seed: int) -> list[tuple[str, str, SearchFilters]]:
+    """A reader's typo: a mid or frequent word with one letter doubled, dropped, swapped or changed,
+    into a word no article has, after a correct one ("congg nghe"); nothing matches, and "did you
+    mean" looks for each word. (Drawn apart from the six classes, which stay as they were.)"""
+    rnd = random.Random(seed + 1)
+    known = {token for word in words for token in tokens(word)}
+    out = []
+    while len(out) < count:
+        word, n = rnd.choice(pool), rnd.randrange(4)
+        at = rnd.randrange(1, len(word))
+        typo = [word[:at] + word[at - 1:], word[:at - 1] + word[at:], word[:at - 1] + word[at:at + 1] + word[at - 1] +
+                word[at + 1:], word[:at] + rnd.choice("aeioucgnht") + word[at + 1:]][n]
+        if typo not in known and len(typo) > 1:
+            out.append(("misspelled", f"{rnd.choice(pool)} {typo}", SearchFilters()))
+    return out
 
 
 def _like(term_words: tuple[str, ...], params: dict, negate: bool = False) -> str:

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from bantin.archive.search.filters import SearchFilters
-from bantin.archive.search.postgres_sql import LEXEMES, lexeme, only_scans
-from bantin.archive.search.query import ParsedQuery
+from bantin.archive.search.postgres_sql import LEXEMES, indexed_exclusions, lexeme, only_scans
+from bantin.archive.search.query import ParsedQuery, Term
 from bantin.archive.search.sql import aware, typed_dates
 
 __all__ = [
@@ -28,12 +28,11 @@ __all__ = [
     "window_start",
 ]
 
-def _lexemes_of(parsed: ParsedQuery) -> list[str]:
-    """The words and word pairs (of phrases) of ``parsed``'s required clauses, each once."""
+def _lexemes_of(terms: list[Term]) -> list[str]:
+    """The words and word pairs (of phrases) of ``terms``, each once."""
     values = []
-    for clause in parsed.required:
-        for term in clause.alternatives:
-            values += [f"{a} {b}" for a, b in pairwise(term.words)] if term.is_phrase else [term.words[0]]
+    for term in terms:
+        values += [f"{a} {b}" for a, b in pairwise(term.words)] if term.is_phrase else [term.words[0]]
     return list(dict.fromkeys(values))
 
 
@@ -54,13 +53,14 @@ def planner_view(conn: Connection, parsed: ParsedQuery, extra: list[str], params
     clause, where the estimate alone decides how its matches are read (all of them, or the newest
     in a window it sizes), those are counted in the index instead (``index_counts``; a query of
     several clauses is probed in its newest rows, ``_newest``)."""
-    values = _lexemes_of(parsed)
+    required = _lexemes_of([term for clause in parsed.required for term in clause.alternatives])
+    values = list(dict.fromkeys([*required, *_lexemes_of(indexed_exclusions(parsed))]))
     asked = {**params, **{f"lexeme{n}": lexeme(value) for n, value in enumerate([*values, _UNKNOWN])}}
     rows = estimated_rows(conn, [[], extra, *([f"{LEXEMES} @@ CAST(:lexeme{n} AS tsquery)"] for n in range(len(values) + 1))],
                           asked)
     total, scope, unknown = rows[0], rows[1], rows[-1]
     found = dict(zip(values, rows[2:-1], strict=True))
-    blind = [value for value, estimate in found.items() if estimate == unknown and len(parsed.required) == 1]
+    blind = [value for value in required if found[value] == unknown and len(parsed.required) == 1]
     found.update(zip(blind, index_counts(conn, [lexeme(value) for value in blind]) or [unknown] * len(blind), strict=True))
     return total, scope, {value: min(1.0, count / total) for value, count in found.items()}
 
@@ -96,7 +96,8 @@ def text_share(parsed: ParsedQuery, shares: dict[str, float], *, upper: bool = F
     tuệ nhân tạo" is four words found together), so a word pair of a phrase counts as the phrase
     and several words count as the geometric mean of their product and their rarest one (with
     ``upper``, the rarest one alone: an upper bound; with ``lower``, the product, as if they were
-    independent).
+    independent). Each exclusion the index decides leaves the share of rows without it (as if
+    independent; not for ``upper``): "nguoi -va" is in few articles, "va" in nearly all.
     """
 
     def together(found: list[float]) -> float:
@@ -113,7 +114,8 @@ def text_share(parsed: ParsedQuery, shares: dict[str, float], *, upper: bool = F
             else:
                 alternatives.append(shares[term.words[0]])
         clauses.append(min(1.0, sum(alternatives)))
-    return together(clauses)
+    kept = 1.0 if upper else math.prod(1.0 - shares[value] for value in _lexemes_of(indexed_exclusions(parsed)))
+    return together(clauses) * kept
 
 
 def estimated_rows(conn: Connection, conditions: list[list[str]], params: dict[str, Any]) -> list[float]:

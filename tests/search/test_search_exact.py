@@ -1,4 +1,4 @@
-"""30 queries on a random archive: the matches of every query class are exactly those of a
+"""31 queries on a random archive: the matches of every query class are exactly those of a
 naive scan over the folded text (phrases within one field), on both backends, and the count says
 so. (How well a bounded ranking of a frequent query finds the best matches is measured by
 ``bench/search.py``'s recall@20, not here.)"""
@@ -21,7 +21,7 @@ QUERIES = [
     '"tri tue"', '"nhan tao"', '"tri tue nhan tao"', '"cong nghe du lieu"', '"viet nam"', '"hoa binh"',
     "tri -tue", '"tri tue" -"nhan tao"', "chip -ai", "hoa -binh -cong", "duong OR chip", "ai OR \"du lieu\"",
     "tri OR tue nhan", '"mo hinh" OR "thi truong" cua', "cua va cac", "Đường sắt", "HOÀ BÌNH", "nghe -\"cong nghe\"",
-    "sat duong", "nam viet",
+    "sat duong", "nam viet", 'cua -"tri tue nhan"',
 ]
 
 
@@ -67,9 +67,32 @@ def everything(db, query: str) -> tuple[list[int], int]:
         page += 1
 
 
-def test_matches_are_exactly_a_naive_scan(random_archive):
+@pytest.mark.parametrize("rowwise", [False, True], ids=["index", "rowwise"])
+def test_matches_are_exactly_a_naive_scan(random_archive, monkeypatch, rowwise):
+    """Also (PostgreSQL, ``rowwise``) when every match is read as the rows of its filters checked
+    one by one with ``strpos``, as a word in nearly every article is, instead of from the index."""
     db, fields = random_archive
+    if rowwise:
+        if db.backend != "postgresql":
+            pytest.skip("PostgreSQL's row-by-row reading")
+        monkeypatch.setattr("bantin.archive.search.postgres.ROWWISE_SHARE", 0.0)
     for query in QUERIES:
         ids, total = everything(db, query)
         expected = naive(fields, query)
         assert set(ids) == expected and len(ids) == total == len(expected), query
+
+
+def test_postgres_expects_few_matches_where_an_exclusion_is_in_nearly_every_article():
+    """An exclusion the index decides leaves the share of rows without it: "nguoi -va" is
+    expected in few articles (all read and counted), not in every one with "nguoi"; a longer
+    excluded phrase, checked row by row, and the upper bound leave the share as it is."""
+    from bantin.archive.search.postgres_estimates import text_share
+    from bantin.archive.search.postgres_sql import lexeme_query
+
+    shares = {"nguoi": 1.0, "va": 0.999, "tri tue": 0.3, "tue nhan": 0.3}
+    assert text_share(parse_query("nguoi -va"), shares) == pytest.approx(0.001)
+    assert text_share(parse_query('nguoi -"tri tue"'), shares) == pytest.approx(0.7)
+    assert text_share(parse_query('nguoi -"tri tue nhan"'), shares) == 1.0
+    assert text_share(parse_query("nguoi -va"), shares, upper=True) == 1.0
+    assert lexeme_query(parse_query('nguoi -va -"tri tue" -"tri tue nhan"')) == "('nguoi') & !'va' & !('tri tue')"
+    assert lexeme_query(parse_query("nguoi -va"), "head") == "('nguoi')"
