@@ -132,7 +132,7 @@ def sqlite_candidates(
     conditions = ["article_fts MATCH :match", *_filter_sql(filters, source_ids, params)]
 
     bound = _upper_bound(conn, parsed)
-    low, high = _rowid_range(conn)
+    low, high = _rowid_range(conn, filters)
     if parsed.single_phrase is not None:
         return _phrase_candidates(conn, _quoted(parsed.single_phrase), conditions, params, exact=bound <= ALL_MATCHES,
                                   wide=max(NEWEST, 2 * cap), span=(low, high))
@@ -317,11 +317,20 @@ def _spanned(matches: int, oldest: int, span: tuple[int, int]) -> int:
     return round(matches * (high - low + 1) / max(1, high - oldest + 1))
 
 
-def _rowid_range(conn: Connection) -> tuple[int, int]:
-    """The archive's lowest and highest article ids (two subqueries: SQLite reads min() or max()
-    of a key in one seek, but scans for both at once)."""
-    low, high = conn.execute(text("SELECT (SELECT min(article_id) FROM article_search), "
-                                  "(SELECT max(article_id) FROM article_search)")).one()
+def _rowid_range(conn: Connection, filters: SearchFilters) -> tuple[int, int]:
+    """The lowest and highest article ids of the archive, or of the filters' time window (from
+    the sort-time index: articles come in about in time order, so a window is a rowid range, and
+    the density of the newest matches is spread over it, not over every rowid: "trí tuệ" in the
+    last of three years at 200,000 articles said "khoảng 66.990" for 22,299). Two subqueries:
+    SQLite reads min() or max() of a key in one seek, but scans for both at once."""
+    params = {name: getattr(filters, name) for name in ("since", "until") if getattr(filters, name) is not None}
+    if not params:
+        low, high = conn.execute(text("SELECT (SELECT min(article_id) FROM article_search), "
+                                      "(SELECT max(article_id) FROM article_search)")).one()
+        return int(low or 0), int(high or 0)
+    where = " AND ".join(["true", *(f"sort_at {'>=' if name == 'since' else '<'} :{name}" for name in params)])
+    sql = f"SELECT min(article_id), max(article_id) FROM article_search WHERE {where}"
+    low, high = conn.execute(text(sql).bindparams(*typed_dates(params, sql)), params).one()
     return int(low or 0), int(high or 0)
 
 

@@ -220,6 +220,21 @@ def test_frequent_terms_still_find_old_title_matches(db, monkeypatch, query):
     assert page.hits[ids.index(old)].score > max(body_only)
 
 
+def test_an_estimated_total_in_a_time_window_counts_that_window(db, monkeypatch):
+    """A frequent query's total, estimated from its newest matches, in a time window: SQLite
+    spreads their density over the window's rowids, not every rowid of the archive (the filler
+    articles are one a day, 30 to 129 days old: 40 in the window of 40 days). PostgreSQL's comes
+    from the planner's statistics, here gathered after the articles came in."""
+    fill(db, count_extra=100)
+    if db.backend == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("ANALYZE article_search"))
+    make_bounded(monkeypatch, 10)
+    window = SearchFilters(since=NOW - timedelta(days=90), until=NOW - timedelta(days=50))
+    page = search(db, "tri tue nhan tao", window, now=NOW)
+    assert page.capped and 30 <= page.total <= 55, page.total
+
+
 def test_a_phrase_of_frequent_words_found_nowhere_or_rarely_is_exact(db, monkeypatch):
     """Words found in more articles than are ranked in full, as a phrase in few or none: all its
     matches are ranked and counted exactly (SQLite estimates the phrase from its newest matches
