@@ -258,6 +258,25 @@ def _article(db, slug: str, title: str, lead: str, body: str, days: float) -> in
         return upsert_article(session, item).article_id
 
 
+def test_a_long_phrase_whose_pairs_are_everywhere_but_itself_rare_is_counted(db, monkeypatch):
+    """Both pairs of "may xanh ngat" are in 28 articles, the phrase in 8 (more than a page, fewer
+    than are all ranked): its total is exact, not the pairs' estimate (PostgreSQL: the newest
+    rows' share of the phrase decides)."""
+    fill(db)
+    for n in range(20):
+        _article(db, f"cap-{n}", f"Bản tin {n}", "Tin ngắn.", "Mây xanh và xanh ngát đều có.", days=n + 1)
+    few = [_article(db, f"phrase-{n}", f"Chuyện {n}", "Tin ngắn.", "Chuyện mây xanh ngát trời.", days=25 + n)
+           for n in range(8)]
+    if db.backend == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("ANALYZE article_search"))
+    make_bounded(monkeypatch, 10)
+    monkeypatch.setattr("bantin.archive.search.CANDIDATES", 3)
+    page = search(db, '"may xanh ngat"', SearchFilters(per_page=3), now=NOW)
+    assert page.total == 8 and not page.capped
+    assert {hit.article_id for hit in page.hits} < set(few)
+
+
 def test_frequent_terms_find_older_matches_with_several_words_in_title_and_lead(db, monkeypatch):
     """A query of three words or more ranks highest the articles whose title and lead hold
     several of its words, though not every one in the title: the bounded way finds them however
