@@ -13,8 +13,10 @@ build the search index (its time, rows/s and size are reported).
 Query classes are defined on *folded* document frequencies, measured on the first 5,000 articles
 (rare: in at most 0.2 % of them; mid: 1-10 %; frequent: 30 % or more, plus "AI" and "trí tuệ nhân
 tạo"); a seventh, "misspelled", pairs a correct word with a typo no article has (nothing matches,
-"did you mean" runs). Printed per class: p50/p95 of bantin's search (a full page: rank, load, highlight) and of
-the peer, the peer/bantin ratio at p50, recall@20 against a full ranked scan (bantin's own score
+"did you mean" runs); an eighth, "other shapes", holds exclusions of common words, common words
+in a short time window or one source, phrases of three words ending in a common one, eight words.
+Printed per class: p50/p95 of bantin's search (a full page: rank, load, highlight) and of the
+peer, the peer/bantin ratio at p50, recall@20 against a full ranked scan (bantin's own score
 applied to every match), and the slowest query; the load average beside each table. The peer is
 what a naive user writes: ``LIKE '%...%'`` over a column of text folded once in advance, newest
 first. The archive is read once before (pg_prewarm), and the peer runs after all of bantin's
@@ -203,6 +205,7 @@ def make_queries(words: list[str], count: int, seed: int) -> list[tuple[str, str
              *(written(f) for f in frequent[:8])]
     queries += [("frequent terms", rnd.choice(heavy), SearchFilters()) for _ in range(count - len(queries))]
     queries += misspelled(words, mid + frequent, per, seed)
+    queries += shapes(frequent, mid, phrase_pool, per, seed)
     print(f"classes on folded frequencies (first {sample:,} articles): {len(rare):,} rare words (<= 0.2 %), "
           f"{len(mid):,} mid words (1-10 %), {len(phrase_pool):,} phrases (0.5-10 %), {len(frequent)} frequent words "
           f"(>= 30 %: {', '.join(frequent[:8])})")
@@ -223,6 +226,31 @@ def misspelled(words: list[str], pool: list[str], count: int, seed: int) -> list
                 word[at + 1:], word[:at] + rnd.choice("aeioucgnht") + word[at + 1:]][n]
         if typo not in known and len(typo) > 1:
             out.append(("misspelled", f"{rnd.choice(pool)} {typo}", SearchFilters()))
+    return out
+
+
+def shapes(frequent: list[str], mid: list[str], phrase_pool: list[str], count: int, seed: int
+           ) -> list[tuple[str, str, SearchFilters]]:
+    """Other things readers type, each a way a search once went wrong: a word excluded that
+    nearly every article has, a frequent word in a short time window or one source, a phrase of
+    three frequent words, eight words. (Drawn apart from the other classes.)"""
+    rnd = random.Random(seed + 2)
+    common = frequent[:8]
+    out = []
+    while len(out) < count:
+        kind = len(out) % 5
+        if kind == 0:
+            query, filters = f"{rnd.choice(mid)} -{rnd.choice(common)}", SearchFilters()
+        elif kind == 1:
+            start = NOW - timedelta(days=rnd.randint(10, 1000))
+            query, filters = rnd.choice(common), SearchFilters(since=start, until=start + timedelta(days=rnd.randint(7, 31)))
+        elif kind == 2:
+            query, filters = " ".join(rnd.sample(common, 2)), SearchFilters(sources=(rnd.choice(SOURCES),))
+        elif kind == 3:
+            query, filters = f'"{rnd.choice(phrase_pool)} {rnd.choice(common)}"', SearchFilters()
+        else:
+            query, filters = " ".join(rnd.sample(common, 3) + rnd.sample(mid, 5)), SearchFilters()
+        out.append(("other shapes", query, filters))
     return out
 
 
