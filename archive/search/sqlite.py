@@ -133,6 +133,11 @@ def sqlite_candidates(
 
     bound = _upper_bound(conn, parsed)
     low, high = _rowid_range(conn, filters)
+    if filters.since or filters.until:
+        # the window's rows lie in this rowid range: FTS5 seeks to it instead of walking every newer
+        # match ("cua" in 12 days of 2024 at 1,000,000 articles: 590 ms)
+        params["window_low"], params["window_high"] = low, high
+        conditions[0] += " AND article_fts.rowid BETWEEN :window_low AND :window_high"
     if parsed.single_phrase is not None:
         return _phrase_candidates(conn, _quoted(parsed.single_phrase), conditions, params, exact=bound <= ALL_MATCHES,
                                   wide=max(NEWEST, 2 * cap), span=(low, high))
@@ -229,7 +234,8 @@ def _with_title_range(conn: Connection, parsed: ParsedQuery, conditions: list[st
     params["wide"] = TITLE_MATCHES
     # (in the title-and-lead index, migration 0011: a column filter on article_fts decodes every
     # position list of the words, body included)
-    title_conditions = ["article_head_fts MATCH :title_match", "article_head_fts.rowid < :near", *conditions[1:]]
+    title_conditions = ["article_head_fts MATCH :title_match", "article_head_fts.rowid < :near", *conditions[1:],
+                        *(["article_head_fts.rowid >= :window_low"] if "window_low" in params else [])]
     title_ids = conn.execute(text(f"""SELECT article_head_fts.rowid FROM article_head_fts
         JOIN article_search s ON s.article_id = article_head_fts.rowid WHERE {" AND ".join(title_conditions)}
         ORDER BY article_head_fts.rowid DESC LIMIT :wide""").bindparams(*typed_dates(params, " ".join(title_conditions))),

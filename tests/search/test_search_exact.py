@@ -10,9 +10,11 @@ from datetime import timedelta
 
 import pytest
 from search_corpus import NOW
+from sqlalchemy import text
 
 from bantin.archive.repository import ArticleIn, ensure_source, upsert_article
 from bantin.archive.search import SearchFilters, parse_query, search, tokens
+from bantin.archive.search.sql import aware
 
 SYLLABLES = ["trí", "tuệ", "nhân", "tạo", "ngân", "hàng", "đường", "sắt", "hoà", "hòa", "bình", "công", "nghệ",
              "dữ", "liệu", "mô", "hình", "chip", "AI", "của", "và", "các", "Việt", "Nam", "thị", "trường"]
@@ -57,10 +59,11 @@ def naive(fields: dict[int, list[list[str]]], query: str) -> set[int]:
             and not any(_has(text, term.words) for term in parsed.excluded)}
 
 
-def everything(db, query: str) -> tuple[list[int], int]:
+def everything(db, query: str, window: tuple | None = None) -> tuple[list[int], int]:
+    since, until = window or (None, None)
     ids, page = [], 1
     while True:
-        result = search(db, query, SearchFilters(per_page=100, page=page), now=NOW)
+        result = search(db, query, SearchFilters(per_page=100, page=page, since=since, until=until), now=NOW)
         ids += [hit.article_id for hit in result.hits]
         if not result.has_next:
             return ids, result.total
@@ -79,6 +82,20 @@ def test_matches_are_exactly_a_naive_scan(random_archive, monkeypatch, rowwise):
     for query in QUERIES:
         ids, total = everything(db, query)
         expected = naive(fields, query)
+        assert set(ids) == expected and len(ids) == total == len(expected), query
+
+
+def test_matches_in_a_time_window_are_exactly_a_naive_scan(random_archive):
+    """(SQLite reads the window's rowid range from the index of sort times and has FTS5 seek to it.)"""
+    db, fields = random_archive
+    window = (NOW - timedelta(days=400), NOW - timedelta(days=200))
+    with db.engine.connect() as conn:
+        inside = {row.id for row in conn.execute(text("SELECT id, published_at FROM articles"))
+                  if window[0] <= aware(row.published_at) < window[1]}
+    assert 0 < len(inside) < len(fields)
+    for query in QUERIES[:12]:
+        ids, total = everything(db, query, window)
+        expected = naive(fields, query) & inside
         assert set(ids) == expected and len(ids) == total == len(expected), query
 
 
