@@ -48,7 +48,7 @@ from bantin.archive.search.postgres_sql import (
     rank_sql,
     strpos_sql,
 )
-from bantin.archive.search.query import ParsedQuery
+from bantin.archive.search.query import ParsedQuery, Term
 from bantin.archive.search.results import Candidate, Found
 from bantin.archive.search.sql import aware, score_sql, typed_dates
 
@@ -179,10 +179,9 @@ def _estimate(conn: Connection, parsed: ParsedQuery, extra: list[str], params: d
         # its matches were looked for in ever larger recency windows, and its total said
         # "khoảng 33.802". Its share of the newest rows is the better guess where it is far below
         # (of ``PROBE`` rows, and where that says few, of ``PHRASE_PROBE``: about 6 us a row)
-        checks = " AND ".join(check_sql(parsed, params, all_terms=True))
-        probed = _probe(conn, checks, FLAT_WORDS, extra, params, PROBE)
+        probed = _newest_share(conn, parsed, extra, params)
         if probed * scope <= bound:
-            probed = _probe(conn, checks, FLAT_WORDS, extra, params, PHRASE_PROBE)
+            probed = _newest_share(conn, parsed, extra, params, PHRASE_PROBE)
         share = probed if probed < share / 2 else share
     if len(parsed.required) > 1 and text_share(parsed, shares, lower=True) * scope <= bound < share * scope:
         # more matches expected than are ranked all, but not if the words go together no more
@@ -265,13 +264,14 @@ def _newest(reading: _Reading, expected: float) -> tuple[list[Candidate], int, f
 PROBE = 200
 
 
-def _newest_share(conn: Connection, parsed: ParsedQuery, extra: list[str], params: dict[str, Any]) -> float:
-    """The share of the newest ``PROBE`` rows (with the filters) that match ``parsed``: a news
+def _newest_share(conn: Connection, parsed: ParsedQuery, extra: list[str], params: dict[str, Any],
+                  rows: int = PROBE) -> float:
+    """The share of the newest ``rows`` rows (with the filters) that match ``parsed``: a news
     query's words go together far more than the planner's estimate (the words' shares
     multiplied) says ("tri tue nhan tao": a third of the articles, estimated a tenth), and
     reading rows in time order is the cheaper way when a third or more match."""
     checks = " AND ".join(check_sql(parsed, params, all_terms=True))
-    return _probe(conn, checks, FLAT_WORDS, extra, params, PROBE)
+    return _probe(conn, checks, FLAT_WORDS, extra, params, rows)
 
 
 # newest rows read to learn the share of a phrase of three words or more among them (``_estimate``)
@@ -462,8 +462,8 @@ def postgres_word_count(conn: Connection, value: str) -> int:
     The newest rows first, then the words-and-pairs index."""
     planner_settings(conn)
     conn.execute(text("SET LOCAL enable_seqscan = off"))
-    params = {"q": lexeme(value), "w": f" {value} "}
-    if _in_newest(conn, ["strpos(s.words, :w) > 0"], params):
+    params: dict[str, Any] = {"q": lexeme(value)}
+    if _in_newest(conn, [f"{strpos_sql(Term(tuple(value.split(' '))), params)} > 0"], params):
         return 1
     only_scans(conn, bitmap=True)
     row = conn.execute(text(f"SELECT 1 FROM article_search s WHERE {LEXEMES} @@ CAST(:q AS tsquery) LIMIT 1"),

@@ -12,6 +12,7 @@ import difflib
 import json
 import math
 import re
+from dataclasses import replace
 from datetime import datetime
 from itertools import combinations, pairwise
 from typing import Any
@@ -329,13 +330,13 @@ def _rowid_range(conn: Connection, filters: SearchFilters) -> tuple[int, int]:
     the density of the newest matches is spread over it, not over every rowid: "trí tuệ" in the
     last of three years at 200,000 articles said "khoảng 66.990" for 22,299). Two subqueries:
     SQLite reads min() or max() of a key in one seek, but scans for both at once."""
-    params = {name: getattr(filters, name) for name in ("since", "until") if getattr(filters, name) is not None}
-    if not params:
+    params: dict[str, Any] = {}
+    window = time_and_relevance_sql(replace(filters, min_relevance=None), params, "s")
+    if not window:
         low, high = conn.execute(text("SELECT (SELECT min(article_id) FROM article_search), "
                                       "(SELECT max(article_id) FROM article_search)")).one()
         return int(low or 0), int(high or 0)
-    where = " AND ".join(["true", *(f"sort_at {'>=' if name == 'since' else '<'} :{name}" for name in params)])
-    sql = f"SELECT min(article_id), max(article_id) FROM article_search WHERE {where}"
+    sql = f"SELECT min(s.article_id), max(s.article_id) FROM article_search s WHERE {' AND '.join(window)}"
     low, high = conn.execute(text(sql).bindparams(*typed_dates(params, sql)), params).one()
     return int(low or 0), int(high or 0)
 
