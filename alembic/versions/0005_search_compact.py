@@ -40,17 +40,26 @@ depends_on = None
 BODY_CHARS = 200_000  # as migration 0002: the indexed prefix of a body
 LONGEST = 200  # tokens this long are not indexed (a tsvector lexeme must stay under 2 kB)
 
-def _upsert(rows: str) -> str:
-    """INSERT ... ON CONFLICT of the article_search rows of the articles ``r`` in ``rows``."""
-    return f"""INSERT INTO public.article_search (article_id, sort_at, source_id, relevance, topics, words, head)
-        SELECT n.id, n.sort_at, n.source_id, n.relevance, n.topics, n.words, public.bantin_search_head_of(n.words)
+_COLUMNS = "(article_id, sort_at, source_id, relevance, topics, words, head)"
+_CONFLICT = """ON CONFLICT (article_id) DO UPDATE
+        SET sort_at = EXCLUDED.sort_at, source_id = EXCLUDED.source_id, relevance = EXCLUDED.relevance,
+            topics = EXCLUDED.topics, words = EXCLUDED.words, head = EXCLUDED.head"""
+
+
+def _rows(rows: str) -> str:
+    """The article_search rows (in ``_COLUMNS``' order) of the articles ``r`` in ``rows``."""
+    return f"""SELECT n.id, n.sort_at, n.source_id, n.relevance, n.topics, n.words, public.bantin_search_head_of(n.words) AS head
         FROM (SELECT r.id, coalesce(r.published_at, r.fetched_at) AS sort_at, r.source_id, r.relevance,
                      public.bantin_search_topics(r.topics) AS topics,
                      public.bantin_search_text(r.title, r.lead, r.body) AS words
-              FROM {rows}) n
-        ON CONFLICT (article_id) DO UPDATE
-        SET sort_at = EXCLUDED.sort_at, source_id = EXCLUDED.source_id, relevance = EXCLUDED.relevance,
-            topics = EXCLUDED.topics, words = EXCLUDED.words, head = EXCLUDED.head"""
+              FROM {rows}) n"""
+
+
+def _upsert(rows: str) -> str:
+    """INSERT ... ON CONFLICT of the article_search rows of the articles ``r`` in ``rows``."""
+    return f"""INSERT INTO public.article_search {_COLUMNS}
+        {_rows(rows)}
+        {_CONFLICT}"""
 
 
 _TEXT_CHANGED = """((r.title, r.lead, r.body, r.published_at, r.fetched_at)
@@ -109,6 +118,8 @@ FUNCTIONS = (
     END $$""",
 )
 
+TOAST_TARGET = 1500  # bytes: see TABLE
+
 TABLE = (
     """CREATE TABLE article_search (
         article_id integer PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
@@ -123,7 +134,7 @@ TABLE = (
     # a row over PostgreSQL's fixed threshold (about 2 kB) has ``words`` compressed, and moved out
     # of line, until the row is under 1.5 kB (measured at 200,000 synthetic articles: 44% of the
     # rows compressed, most of those out of line; rows under 2 kB are stored as they are)
-    "ALTER TABLE article_search SET (toast_tuple_target = 1500)",
+    f"ALTER TABLE article_search SET (toast_tuple_target = {TOAST_TARGET})",
 )
 
 # Built after the rows are in (faster than index maintenance row by row). Also used by

@@ -3,9 +3,9 @@
 PostgreSQL: in one transaction (searches wait for it, none sees a half-built index), the
 index definitions are read from the catalogue, the secondary indexes dropped, the rows (and the
 title words of "did you mean") rebuilt in batches of article ids by ``bantin_article_search_fill``
-(migration 0005, the same function its backfill uses), the indexes created again and the table
-analysed. SQLite: FTS5's ``delete-all``, then the same statements migration 0002's triggers run,
-batch by batch.
+(migration 0005's backfill; since migration 0016 it folds a batch in a parallel plan into a
+temporary table, then copies it), the indexes created again and the table analysed. SQLite:
+FTS5's ``delete-all``, then the same statements migration 0002's triggers run, batch by batch.
 """
 
 from __future__ import annotations

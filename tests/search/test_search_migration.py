@@ -114,3 +114,32 @@ def test_both_backends_implement_the_one_search_interface():
             assert list(inspect.signature(getattr(backend, name)).parameters) == expected, (backend, name)
     source = (Path(__file__).parents[2] / "archive" / "search" / "sqlite.py").read_text(encoding="utf-8")
     assert "search.postgres" not in source  # shared SQL helpers live in search/sql.py
+
+
+def _search_rows(db) -> list[tuple]:
+    with db.engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(text(
+            "SELECT article_id, sort_at, source_id, relevance, topics, words, head::text, pg_column_compression(words) "
+            "FROM article_search ORDER BY article_id"))]
+
+
+def test_postgres_reindex_writes_the_rows_the_triggers_write(db):
+    """Migration 0016: ``bantin db reindex`` folds the articles into a temporary table (a parallel
+    plan) and copies them: the rows are those the crawl's triggers wrote, down to the compression
+    of ``words`` (the copy keeps compressed values as they are); batch after batch in one
+    transaction, the temporary table gone after each."""
+    if db.backend != "postgresql":
+        pytest.skip("PostgreSQL's fill function")
+    from bantin.archive.search.reindex import reindex
+
+    fill(db, count_extra=7)
+    with db.engine.begin() as conn:  # a body long enough to be compressed (over 2 kB a row)
+        conn.execute(text("UPDATE articles SET body = (SELECT string_agg('Câu thứ ' || n || ' nói về đường sắt.', ' ') "
+                          "FROM generate_series(1, 300) n) WHERE title LIKE 'Đường sắt%'"))
+    before = _search_rows(db)
+    assert len(before) == 15 and {row[-1] for row in before} - {None}  # one compressed
+    assert reindex(db, batch=4) == 15
+    assert _search_rows(db) == before
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM pg_class WHERE relname = 'bantin_search_fill'")).scalar_one() == 0
+    assert [h.title for h in search(db, '"cau thu 300 noi"', now=NOW).hits] == ["Đường sắt tốc độ cao khởi công"]
