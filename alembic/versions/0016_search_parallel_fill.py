@@ -11,6 +11,8 @@ the same ON CONFLICT as before, and the temporary table dropped. The copy keeps 
 values as they are, so the temporary table compresses as ``article_search`` does: the same
 ``toast_tuple_target``, and ``words``' compression method (lz4 where migration 0005 set it).
 
+A role that may not create temporary tables in the database fills as before.
+
 The triggers of the crawl's statements are unchanged (their rows are few; a parallel plan would
 cost more to start than it saves).
 
@@ -36,6 +38,9 @@ _SETTINGS = ("parallel_setup_cost = 0", "parallel_tuple_cost = 0", "min_parallel
              "min_parallel_index_scan_size = 0")
 
 
+ARTICLES = "public.articles r WHERE r.id >= lo AND r.id < hi"
+
+
 def _fill(compression: str | None) -> str:
     """The fill function; ``compression``: ``article_search.words``' method, if it has its own."""
     compact = earlier_revision("0005_search_compact.py")
@@ -45,8 +50,13 @@ def _fill(compression: str | None) -> str:
     AS $$
     DECLARE done bigint;
     BEGIN
+        IF NOT has_database_privilege(current_database(), 'TEMPORARY') THEN  -- (as migration 0005)
+            {compact._upsert(ARTICLES)};
+            GET DIAGNOSTICS done = ROW_COUNT;
+            RETURN done;
+        END IF;
         CREATE TEMP TABLE bantin_search_fill WITH (toast_tuple_target = {compact.TOAST_TARGET}) AS
-        {compact._rows("public.articles r WHERE r.id >= lo AND r.id < hi")};
+        {compact._rows(ARTICLES)};
         INSERT INTO public.article_search {compact._COLUMNS} SELECT * FROM pg_temp.bantin_search_fill
         {compact._CONFLICT};
         GET DIAGNOSTICS done = ROW_COUNT;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -116,11 +117,14 @@ def test_both_backends_implement_the_one_search_interface():
     assert "search.postgres" not in source  # shared SQL helpers live in search/sql.py
 
 
-def _search_rows(db) -> list[tuple]:
-    with db.engine.connect() as conn:
-        return [tuple(row) for row in conn.execute(text(
-            "SELECT article_id, sort_at, source_id, relevance, topics, words, head::text, pg_column_compression(words) "
-            "FROM article_search ORDER BY article_id"))]
+def _search_rows(db, conn=None) -> list[tuple]:
+    """article_search's rows, compression of ``words`` included (on ``conn`` when given)."""
+    sql = text("SELECT article_id, sort_at, source_id, relevance, topics, words, head::text, "
+               "pg_column_compression(words) FROM article_search ORDER BY article_id")
+    if conn is not None:
+        return [tuple(row) for row in conn.execute(sql)]
+    with db.engine.connect() as own:
+        return _search_rows(db, own)
 
 
 def test_postgres_reindex_writes_the_rows_the_triggers_write(db):
@@ -143,3 +147,24 @@ def test_postgres_reindex_writes_the_rows_the_triggers_write(db):
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM pg_class WHERE relname = 'bantin_search_fill'")).scalar_one() == 0
     assert [h.title for h in search(db, '"cau thu 300 noi"', now=NOW).hits] == ["Đường sắt tốc độ cao khởi công"]
+
+
+def test_postgres_fill_without_temporary_tables(db):
+    """A role that may not create temporary tables fills the rows as migration 0005 did (in a
+    transaction rolled back: the role and the revoked privilege go with it)."""
+    if db.backend != "postgresql":
+        pytest.skip("PostgreSQL's fill function")
+    fill(db)
+    before = _search_rows(db)
+    role = f"bantin_no_temp_{os.getpid()}"
+    with db.engine.connect() as conn, conn.begin() as transaction:
+        database = conn.execute(text("SELECT current_database()")).scalar_one()
+        conn.execute(text(f"CREATE ROLE {role} NOLOGIN"))
+        conn.execute(text(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}"))
+        conn.execute(text(f'REVOKE TEMPORARY ON DATABASE "{database}" FROM PUBLIC'))
+        conn.execute(text(f"SET LOCAL ROLE {role}"))
+        assert not conn.execute(text("SELECT has_database_privilege(current_database(), 'TEMPORARY')")).scalar_one()
+        conn.execute(text("DELETE FROM article_search"))
+        assert conn.execute(text("SELECT bantin_article_search_fill(0, 1000000)")).scalar_one() == len(before)
+        assert _search_rows(db, conn) == before
+        transaction.rollback()
