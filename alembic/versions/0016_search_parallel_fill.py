@@ -3,7 +3,7 @@
 ``bantin_article_search_fill(lo, hi)`` (migration 0005) rebuilt the rows of a range of articles
 with one INSERT ... SELECT. PostgreSQL gives no parallel workers to a statement that writes, so
 the fold of title, lead and body (unaccent, lower case, the token split: about 430 us an article
-here) ran in one process: at 200,000 articles 87 s of the 284 s a reindex took. Now the rows are
+here) ran in one process: at 200,000 articles 87 s of a 284 s build. Now the rows are
 computed by ``CREATE TEMP TABLE ... AS``, whose SELECT may run in parallel workers (the function
 lowers the planner's parallel costs for itself: a batch of 5,000 articles looks cheap to it, the
 fold being SQL functions it prices as a few operators), then copied into ``article_search`` with
@@ -36,8 +36,6 @@ depends_on = None
 
 _SETTINGS = ("parallel_setup_cost = 0", "parallel_tuple_cost = 0", "min_parallel_table_scan_size = 0",
              "min_parallel_index_scan_size = 0")
-
-
 ARTICLES = "public.articles r WHERE r.id >= lo AND r.id < hi"
 
 
