@@ -35,16 +35,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import search as bench  # noqa: E402  (bench/search.py: the archive's text and query classes)
 
+from bantin.archive.migrate import earlier_revision  # noqa: E402  (after bench/search.py's path set-up)
+
 COPY = "bench_layout_copy"
 # every word of a field, no pairs (as ``bantin_search_lexemes`` without its second array)
 WORDS_ONLY = """CREATE OR REPLACE FUNCTION bench_words_only(words text) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT COST 100000
     AS $$ SELECT array_to_tsvector(array_remove(array_remove(string_to_array(words, ' '), ''), '|')) $$"""
-ROWS = """SELECT n.id, n.sort_at, n.source_id, n.relevance, n.topics, n.words, bantin_search_head_of(n.words) AS head
-    FROM (SELECT r.id, coalesce(r.published_at, r.fetched_at) AS sort_at, r.source_id, r.relevance,
-                 bantin_search_topics(r.topics) AS topics, bantin_search_text(r.title, r.lead, r.body) AS words
-          FROM articles r) n"""
-COLUMNS = "(article_id, sort_at, source_id, relevance, topics, words, head)"
+# the rows as the fill function computes them, in article_search's column order (migration 0005)
+_COMPACT = earlier_revision("0005_search_compact.py")
+ROWS = _COMPACT._rows("public.articles r")
 
 
 def timed(conn: Connection, sql: str, params: dict | None = None) -> tuple[float, list]:
@@ -65,11 +65,11 @@ def build(conn: Connection) -> tuple[dict[str, float], dict[str, float]]:
     conn.exec_driver_sql("SET jit = off; SET maintenance_work_mem = '256MB'")
     conn.execute(text(f"DROP TABLE IF EXISTS {COPY}"))
     conn.execute(text(f"CREATE TABLE {COPY} (LIKE article_search INCLUDING DEFAULTS INCLUDING STORAGE INCLUDING COMPRESSION)"))
-    conn.execute(text(f"ALTER TABLE {COPY} SET (toast_tuple_target = 1500)"))
+    conn.execute(text(f"ALTER TABLE {COPY} SET (toast_tuple_target = {_COMPACT.TOAST_TARGET})"))
     conn.execute(text(WORDS_ONLY))
     definitions = conn.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'article_search'")).all()
     conn.exec_driver_sql("SET max_parallel_workers_per_gather = 0")
-    seconds["fill"] = seconds_of(conn, f"INSERT INTO {COPY} {COLUMNS} {ROWS}")
+    seconds["fill"] = seconds_of(conn, f"INSERT INTO {COPY} {_COMPACT._COLUMNS} {ROWS}")
     print(f"  fill (fold title, lead and body; the head): {seconds['fill']:.1f} s; {bench.load_average()}", flush=True)
     conn.exec_driver_sql("SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0")
     parallel = seconds_of(conn, f"CREATE TEMP TABLE bench_layout_rows AS {ROWS}")

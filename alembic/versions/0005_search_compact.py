@@ -40,6 +40,8 @@ depends_on = None
 BODY_CHARS = 200_000  # as migration 0002: the indexed prefix of a body
 LONGEST = 200  # tokens this long are not indexed (a tsvector lexeme must stay under 2 kB)
 
+# the articles of the fill function's range (its arguments ``lo`` and ``hi``)
+_RANGE = "public.articles r WHERE r.id >= lo AND r.id < hi"
 _COLUMNS = "(article_id, sort_at, source_id, relevance, topics, words, head)"
 _CONFLICT = """ON CONFLICT (article_id) DO UPDATE
         SET sort_at = EXCLUDED.sort_at, source_id = EXCLUDED.source_id, relevance = EXCLUDED.relevance,
@@ -93,7 +95,7 @@ FUNCTIONS = (
     LANGUAGE plpgsql AS $$
     DECLARE done bigint;
     BEGIN
-        {_upsert("public.articles r WHERE r.id >= lo AND r.id < hi")};
+        {_upsert(_RANGE)};
         GET DIAGNOSTICS done = ROW_COUNT;
         RETURN done;
     END $$""",

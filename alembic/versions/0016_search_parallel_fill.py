@@ -36,7 +36,6 @@ depends_on = None
 
 _SETTINGS = ("parallel_setup_cost = 0", "parallel_tuple_cost = 0", "min_parallel_table_scan_size = 0",
              "min_parallel_index_scan_size = 0")
-ARTICLES = "public.articles r WHERE r.id >= lo AND r.id < hi"
 
 
 def _fill(compression: str | None) -> str:
@@ -49,12 +48,12 @@ def _fill(compression: str | None) -> str:
     DECLARE done bigint;
     BEGIN
         IF NOT has_database_privilege(current_database(), 'TEMPORARY') THEN  -- (as migration 0005)
-            {compact._upsert(ARTICLES)};
+            {compact._upsert(compact._RANGE)};
             GET DIAGNOSTICS done = ROW_COUNT;
             RETURN done;
         END IF;
         CREATE TEMP TABLE bantin_search_fill WITH (toast_tuple_target = {compact.TOAST_TARGET}) AS
-        {compact._rows(ARTICLES)};
+        {compact._rows(compact._RANGE)};
         INSERT INTO public.article_search {compact._COLUMNS} SELECT * FROM pg_temp.bantin_search_fill
         {compact._CONFLICT};
         GET DIAGNOSTICS done = ROW_COUNT;
